@@ -1,0 +1,271 @@
+"""The method's schema and its compiled, indexed form.
+
+`compile_method(data)` checks a JSON-able dict against the schema and the
+method's invariants (see `invariants.py`) and returns a `Method` whose
+lookups the evaluator uses. Any problem raises `MethodError` with all of them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .errors import MethodError, Problem
+from .schema import Bool, Ident, Int, ListOf, MapOf, OneOf, Record, Text
+
+STAKEHOLDER_IDS = ("Gov", "Nac", "Aca", "Civ", "Com", "Med", "Pcc")
+
+_points = MapOf(Ident(), Int(0, 20), min_items=1)
+_level_ref = Ident()
+
+
+def _condition(nested: bool = True) -> Record:
+    optional = {
+        "scenarios": ListOf(Ident(), min_items=1),
+        "inherent_at_least": _level_ref,
+        "residual_at_least": _level_ref,
+        "answers": MapOf(Ident(), ListOf(Text(100), min_items=1), min_items=1),
+        "missing": ListOf(Ident(), min_items=1),
+        "recommendation_at_least": Ident(),
+    }
+    if nested:
+        optional["any"] = ListOf(_condition(nested=False), min_items=1)
+    return Record({}, optional)
+
+
+_source = Record(
+    {"id": Ident(), "citation": Text(), "role": Text()},
+)
+
+_impact = Record(
+    {"id": Ident(), "name": Text(200), "description": Text()},
+    {"applies_from": _level_ref},
+)
+
+_scenario = Record(
+    {
+        "id": Ident(),
+        "category": Ident(),
+        "name": Text(200),
+        "summary": Text(),
+        "signals": ListOf(Text(), min_items=1),
+        "impacts": ListOf(_impact, min_items=1),
+    },
+    {"evidence": ListOf(Record({"text": Text(), "source": Ident()}))},
+)
+
+_step = Record(
+    {
+        "id": Ident(),
+        "kind": OneOf("task", "decision", "disengage"),
+        "title": Text(200),
+        "summary": Text(),
+        "stakeholders": ListOf(Ident(), min_items=1),
+        "next": ListOf(Record({"to": Ident()}, {"label": Text(60)})),
+    },
+    {
+        "tasks": ListOf(Text(), min_items=1),
+        "outputs": ListOf(Text(), min_items=1),
+        "outcomes": ListOf(Text(200), min_items=1),
+    },
+)
+
+_option = Record(
+    {"value": Text(60), "label": Text(300)},
+    {
+        "likelihood": _points,
+        "impact": _points,
+        "reduce_likelihood": _points,
+        "reduce_impact": _points,
+        "activates": ListOf(Ident(), min_items=1),
+        "exclusive": Bool(),
+    },
+)
+
+_question = Record(
+    {
+        "id": Ident(),
+        "section": Ident(),
+        "kind": OneOf("driver", "safeguard", "context"),
+        "type": OneOf("single", "multi"),
+        "short": Text(120),
+        "text": Text(400),
+        "help": Text(),
+        "options": ListOf(_option, min_items=2),
+    },
+    {
+        "show_if": Record({"question": Ident(), "in": ListOf(Text(60), min_items=1)}),
+        "combine": OneOf("sum", "max"),
+        "step": Ident(),
+        "stakeholders": ListOf(Ident(), min_items=1),
+    },
+)
+
+_labelled = Record({"id": Ident(), "label": Text(100)}, {"description": Text()})
+_scale = Record(
+    {
+        "label": Text(60),
+        "levels": ListOf(Record({"id": Ident(), "label": Text(60), "min_points": Int(0, 100)}), min_items=2),
+    }
+)
+
+_role = Record({"name": Text(300), "note": Text(), "source": Ident()}, {"since": Text(20)})
+
+_country = Record(
+    {
+        "id": Ident(),
+        "name": Text(100),
+        "summary": Text(),
+        "checked": Text(20),
+        "roles": MapOf(Ident(), _role, min_items=1),
+        "contacts": ListOf(
+            Record({"name": Text(300), "role": Ident(), "note": Text(), "source": Ident()}, {"since": Text(20)}),
+            min_items=1,
+        ),
+        "rules": ListOf(Record({"text": Text(), "as_of": Text(20), "source": Ident()})),
+    }
+)
+
+METHOD_SCHEMA = Record(
+    {
+        "method": Record(
+            {
+                "id": Ident(),
+                "title": Text(200),
+                "version": Text(20),
+                "released": Text(20),
+                "summary": Text(),
+                "sources": ListOf(_source, min_items=1),
+                "history": ListOf(Record({"version": Text(20), "date": Text(20), "changes": Text()}), min_items=1),
+            }
+        ),
+        "categories": ListOf(Record({"id": Ident(), "name": Text(200), "summary": Text()}), min_items=1),
+        "scenarios": ListOf(_scenario, min_items=1),
+        "stakeholders": ListOf(
+            Record({"id": OneOf(*STAKEHOLDER_IDS), "name": Text(200), "description": Text(), "level": Ident()}),
+            min_items=1,
+        ),
+        "cooperation_levels": ListOf(
+            Record({"id": Ident(), "name": Text(200), "led_by": Text(), "purpose": Text(), "functions": ListOf(Text(100), min_items=1)}),
+            min_items=1,
+        ),
+        "flowcharts": Record(
+            {
+                "foresight": Record(
+                    {"title": Text(200), "page": Text(200), "summary": Text(), "steps": ListOf(_step, min_items=1)}
+                ),
+                "management": Record(
+                    {
+                        "title": Text(200),
+                        "page": Text(200),
+                        "summary": Text(),
+                        "tracks": ListOf(Record({"category": Ident(), "steps": ListOf(_step, min_items=2)}), min_items=1),
+                    }
+                ),
+            }
+        ),
+        "questionnaire": Record(
+            {
+                "sections": ListOf(Record({"id": Ident(), "title": Text(200), "intro": Text()}), min_items=1),
+                "questions": ListOf(_question, min_items=1),
+            }
+        ),
+        "scoring": Record(
+            {
+                "levels": ListOf(_labelled, min_items=2),
+                "likelihood": _scale,
+                "impact": _scale,
+                "base": MapOf(Ident(), Record({"likelihood": Int(0, 50), "impact": Int(0, 50)})),
+                "safeguard_caps": Record({"likelihood": Int(0, 50), "impact": Int(0, 50)}),
+                "grid": MapOf(Ident(), MapOf(Ident(), Ident())),
+                "recommendations": ListOf(
+                    Record({"id": Ident(), "label": Text(100), "description": Text(), "from_level": _level_ref}, {"step": Ident()}),
+                    min_items=2,
+                ),
+                "recommendation_rules": ListOf(
+                    Record({"id": Ident(), "when": _condition(), "at_least": Ident(), "reason": Text()})
+                ),
+                "actions": ListOf(
+                    Record(
+                        {"id": Ident(), "text": Text(), "stakeholders": ListOf(Ident(), min_items=1), "step": Ident(), "when": _condition()}
+                    ),
+                    min_items=1,
+                ),
+            }
+        ),
+    },
+    {"countries": ListOf(_country)},
+)
+
+
+@dataclass
+class Method:
+    """The validated method with the indexes the evaluator needs."""
+
+    data: dict
+    version: str
+    levels: list[str]
+    level_rank: dict[str, int]
+    likelihood_levels: list[dict]
+    impact_levels: list[dict]
+    grid: dict
+    scenarios: list[dict]
+    scenario_by_id: dict[str, dict]
+    categories: list[dict]
+    questions: list[dict]
+    question_by_id: dict[str, dict]
+    option_by_value: dict[str, dict[str, dict]]
+    recommendations: list[dict]
+    rec_rank: dict[str, int]
+    steps: dict[str, dict] = field(default_factory=dict)
+    stakeholders: dict[str, dict] = field(default_factory=dict)
+    countries: dict[str, dict] = field(default_factory=dict)
+
+
+def _index(data: dict) -> Method:
+    scoring = data["scoring"]
+    levels = [level["id"] for level in scoring["levels"]]
+    questions = data["questionnaire"]["questions"]
+    steps = {}
+    for step in data["flowcharts"]["foresight"]["steps"]:
+        steps[step["id"]] = dict(step, page=data["flowcharts"]["foresight"]["page"])
+    for track in data["flowcharts"]["management"]["tracks"]:
+        for step in track["steps"]:
+            steps[step["id"]] = dict(step, page=data["flowcharts"]["management"]["page"], category=track["category"])
+    return Method(
+        data=data,
+        version=data["method"]["version"],
+        levels=levels,
+        level_rank={level: rank for rank, level in enumerate(levels)},
+        likelihood_levels=scoring["likelihood"]["levels"],
+        impact_levels=scoring["impact"]["levels"],
+        grid=scoring["grid"],
+        scenarios=data["scenarios"],
+        scenario_by_id={s["id"]: s for s in data["scenarios"]},
+        categories=data["categories"],
+        questions=questions,
+        question_by_id={q["id"]: q for q in questions},
+        option_by_value={q["id"]: {o["value"]: o for o in q["options"]} for q in questions},
+        recommendations=scoring["recommendations"],
+        rec_rank={r["id"]: rank for rank, r in enumerate(scoring["recommendations"])},
+        steps=steps,
+        stakeholders={s["id"]: s for s in data["stakeholders"]},
+        countries={c["id"]: c for c in data.get("countries", [])},
+    )
+
+
+def compile_method(data, locate=None) -> Method:
+    """Check `data` (the method as a JSON-able dict) and return a `Method`.
+
+    `locate(path) -> (file, line) | None` lets errors name where a path came from.
+    Raises `MethodError` listing every problem found.
+    """
+    problems: list[Problem] = []
+    METHOD_SCHEMA.check(data, (), problems)
+    if problems:
+        raise MethodError(problems, locate)
+    from .invariants import check_invariants  # local import: invariants needs Method
+
+    problems = check_invariants(data)
+    if problems:
+        raise MethodError(problems, locate)
+    return _index(data)

@@ -1,0 +1,85 @@
+"""A readable Markdown report of a result, for a council file or an e-mail."""
+
+from __future__ import annotations
+
+from .model import Method
+
+
+def _label(items, key):
+    return {item["id"]: item["label"] for item in items}[key]
+
+
+def _cell(text) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def markdown_report(method: Method, result: dict, partnership: dict | None = None, notes: dict | None = None) -> str:
+    levels = result["levels"]
+    lines = []
+    partnership = partnership or {}
+    title = partnership.get("name") or "Partnership"
+    lines.append(f"# City diplomacy risk assessment: {_cell(title)}")
+    lines.append("")
+    for key, label in (("partner", "Partner"), ("date", "Date"), ("note", "Note")):
+        if partnership.get(key):
+            lines.append(f"- **{label}:** {_cell(partnership[key])}")
+    lines.append(f"- **Method version:** {result['method_version']}")
+    if result.get("profile"):
+        lines.append(f"- **Country profile:** {method.countries[result['profile']]['name']}")
+    lines.append(f"- **Questions answered:** {result['answered']} of {result['visible']}")
+    lines.append("")
+    overall = result["overall"]
+    lines.append("## Recommendation")
+    lines.append("")
+    lines.append(f"**{overall['recommendation_label']}**. Overall residual level: **{_label(levels, overall['level'])}** "
+                 f"(before safeguards: {_label(levels, overall['inherent'])}).")
+    lines.append("")
+    for reason in overall["reasons"]:
+        lines.append(f"- {reason['text']}")
+    lines.append("")
+    lines.append("## Categories")
+    lines.append("")
+    lines.append("| Category | Before safeguards | After safeguards |")
+    lines.append("|---|---|---|")
+    for category in result["categories"]:
+        lines.append(f"| {category['id']}. {_cell(category['name'])} | {_label(levels, category['inherent'])} | {_label(levels, category['level'])} |")
+    lines.append("")
+    lines.append("## Scenarios")
+    lines.append("")
+    lk = {item["id"]: item["label"] for item in result["likelihood_levels"]}
+    im = {item["id"]: item["label"] for item in result["impact_levels"]}
+    for scenario in result["scenarios"]:
+        lines.append(f"### {scenario['id']} {scenario['name']}")
+        lines.append("")
+        lines.append(f"- Before safeguards: likelihood {lk[scenario['likelihood']]}, impact {im[scenario['impact']]} -> **{_label(levels, scenario['inherent'])}**")
+        lines.append(f"- After safeguards: likelihood {lk[scenario['residual_likelihood']]}, impact {im[scenario['residual_impact']]} -> **{_label(levels, scenario['residual'])}**")
+        if scenario["impacts"]:
+            lines.append(f"- Impacts that apply: {', '.join(i['name'] for i in scenario['impacts'])}")
+        if scenario["reasons"]:
+            lines.append("- Why:")
+            for reason in scenario["reasons"]:
+                lines.append(f"    - {_cell(reason['text'])}")
+        lines.append("")
+    lines.append("## Next actions")
+    lines.append("")
+    for number, action in enumerate(result["actions"], 1):
+        who = ", ".join(action["stakeholders"])
+        contacts = "; ".join(f"{c['stakeholder']}: {c['name']}" for c in action.get("contacts", []))
+        extra = f" Contacts: {contacts}." if contacts else ""
+        lines.append(f"{number}. {action['text']} (with {who}; step: {action['step_title']}).{extra}")
+    lines.append("")
+    if result["unanswered"]:
+        lines.append("## Unanswered questions")
+        lines.append("")
+        for qid in result["unanswered"]:
+            lines.append(f"- {method.question_by_id[qid]['text']}")
+        lines.append("")
+    if notes:
+        lines.append("## Notes")
+        lines.append("")
+        for qid, text in notes.items():
+            if text:
+                lines.append(f"- **{_cell(method.question_by_id[qid]['short'])}:** {_cell(text)}")
+        lines.append("")
+    lines.append("This assessment structures judgement; it is not a verdict or legal advice.")
+    return "\n".join(lines) + "\n"
