@@ -153,23 +153,27 @@ def _level_for(levels: list[dict], points: int) -> str:
     return chosen
 
 
-def _selected(question: dict, value) -> list[dict]:
-    by_value = {o["value"]: o for o in question["options"]}
+def _selected(method: Method, question: dict, value) -> list[dict]:
+    by_value = method.option_by_value[question["id"]]
     values = value if isinstance(value, list) else [value]
     return [by_value[v] for v in values]
 
 
-def _contributions(question: dict, options: list[dict], key: str, scenario: str):
-    """Points one question gives a scenario on one axis, and the options behind them."""
-    pairs = [(o, o.get(key, {}).get(scenario, 0)) for o in options]
-    pairs = [(o, p) for o, p in pairs if p]
-    if not pairs:
-        return 0, []
-    if question["type"] == "multi" and question.get("combine") == "max":
-        best = max(p for _, p in pairs)
-        first = next(o for o, p in pairs if p == best)
-        return best, [(first, best)]
-    return sum(p for _, p in pairs), pairs
+def _contributions(question: dict, options: list[dict], key: str):
+    """Per scenario: the points one question gives on one axis, and the options behind them."""
+    per = {}
+    for option in options:
+        for sid, points in option.get(key, {}).items():
+            if points:
+                per.setdefault(sid, []).append((option, points))
+    combine_max = question["type"] == "multi" and question.get("combine") == "max"
+    for sid, pairs in per.items():
+        if combine_max:
+            best = max(p for _, p in pairs)
+            first = next(o for o, p in pairs if p == best)
+            yield sid, best, [(first, best)]
+        else:
+            yield sid, sum(p for _, p in pairs), pairs
 
 
 def _reason(question, option, axis, points, stage):
@@ -221,47 +225,50 @@ def evaluate(method: Method, answers: dict, profile: str | None = None) -> dict:
     caps = scoring["safeguard_caps"]
     rank = method.level_rank
 
+    # One pass over the shown questions collects every scenario's points.
+    points = {sid: dict(scoring["base"][sid]) for sid in method.scenario_by_id}
+    reductions = {sid: {"likelihood": 0, "impact": 0} for sid in method.scenario_by_id}
+    reasons = {sid: [] for sid in method.scenario_by_id}
+    safeguard_reasons = {sid: [] for sid in method.scenario_by_id}
+    for sid, base in points.items():
+        for axis in ("likelihood", "impact"):
+            if base[axis]:
+                reasons[sid].append({"question": None, "answer": None, "axis": axis, "points": base[axis], "stage": "inherent",
+                                     "text": f"Starting point of this scenario (+{base[axis]} {axis})"})
+    activated = set()
+    for question in visible:
+        value = answers.get(question["id"])
+        if value is None or question["kind"] == "context":
+            continue
+        options = _selected(method, question, value)
+        driver = question["kind"] == "driver"
+        if driver:
+            for option in options:
+                activated.update(option.get("activates", ()))
+        for axis in ("likelihood", "impact"):
+            key = axis if driver else "reduce_" + axis
+            for sid, total, parts in _contributions(question, options, key):
+                if driver:
+                    points[sid][axis] += total
+                    reasons[sid].extend(_reason(question, o, axis, p, "inherent") for o, p in parts)
+                else:
+                    reductions[sid][axis] += total
+                    safeguard_reasons[sid].extend(_reason(question, o, axis, -p, "residual") for o, p in parts)
+
     scenarios = {}
     for scenario in method.scenarios:
         sid = scenario["id"]
-        base = scoring["base"][sid]
-        points = {"likelihood": base["likelihood"], "impact": base["impact"]}
-        reductions = {"likelihood": 0, "impact": 0}
-        reasons = []
-        for axis in ("likelihood", "impact"):
-            if base[axis]:
-                reasons.append({"question": None, "answer": None, "axis": axis, "points": base[axis], "stage": "inherent",
-                                "text": f"Starting point of this scenario (+{base[axis]} {axis})"})
-        activated = set()
-        safeguard_reasons = []
-        for question in visible:
-            value = answers.get(question["id"])
-            if value is None or question["kind"] == "context":
-                continue
-            options = _selected(question, value)
-            if question["kind"] == "driver":
-                for option in options:
-                    activated.update(option.get("activates", []))
-                for axis in ("likelihood", "impact"):
-                    total, parts = _contributions(question, options, axis, sid)
-                    points[axis] += total
-                    reasons.extend(_reason(question, o, axis, p, "inherent") for o, p in parts)
-            else:
-                for axis in ("likelihood", "impact"):
-                    total, parts = _contributions(question, options, "reduce_" + axis, sid)
-                    reductions[axis] += total
-                    safeguard_reasons.extend(_reason(question, o, axis, -p, "residual") for o, p in parts)
         # A safeguard is a reason only where there was something to lower.
-        reasons.extend(r for r in safeguard_reasons if points[r["axis"]] > 0)
+        reasons[sid].extend(r for r in safeguard_reasons[sid] if points[sid][r["axis"]] > 0)
         residual = {}
         for axis in ("likelihood", "impact"):
-            applied = min(reductions[axis], caps[axis])
-            if applied < reductions[axis]:
-                reasons.append({"question": None, "answer": None, "axis": axis, "points": reductions[axis] - applied, "stage": "residual",
-                                "text": f"Safeguards lower {axis} by at most {caps[axis]} points (+{reductions[axis] - applied} {axis} given back)"})
-            residual[axis] = max(0, points[axis] - applied)
-        likelihood = _level_for(method.likelihood_levels, points["likelihood"])
-        impact = _level_for(method.impact_levels, points["impact"])
+            applied = min(reductions[sid][axis], caps[axis])
+            if applied < reductions[sid][axis]:
+                reasons[sid].append({"question": None, "answer": None, "axis": axis, "points": reductions[sid][axis] - applied, "stage": "residual",
+                                "text": f"Safeguards lower {axis} by at most {caps[axis]} points (+{reductions[sid][axis] - applied} {axis} given back)"})
+            residual[axis] = max(0, points[sid][axis] - applied)
+        likelihood = _level_for(method.likelihood_levels, points[sid]["likelihood"])
+        impact = _level_for(method.impact_levels, points[sid]["impact"])
         r_likelihood = _level_for(method.likelihood_levels, residual["likelihood"])
         r_impact = _level_for(method.impact_levels, residual["impact"])
         inherent_level = method.grid[likelihood][impact]
@@ -284,13 +291,13 @@ def evaluate(method: Method, answers: dict, profile: str | None = None) -> dict:
             "residual": residual_level,
             "level": residual_level,
             "points": {
-                "likelihood": points["likelihood"],
-                "impact": points["impact"],
+                "likelihood": points[sid]["likelihood"],
+                "impact": points[sid]["impact"],
                 "residual_likelihood": residual["likelihood"],
                 "residual_impact": residual["impact"],
             },
             "impacts": impacts,
-            "reasons": reasons,
+            "reasons": reasons[sid],
         }
 
     def highest(levels):
