@@ -332,6 +332,10 @@ def evaluate(method: Method, answers: dict, profile: str | None = None) -> dict:
             if method.rec_rank[rule["at_least"]] > method.rec_rank[recommendation]:
                 recommendation = rule["at_least"]
     state["recommendation"] = recommendation
+    unanswered = [q["id"] for q in visible if answers.get(q["id"]) is None]
+    if unanswered:
+        why.append({"rule": "incomplete", "recommendation": None,
+                    "text": f"{len(unanswered)} of {len(visible)} shown questions are unanswered; an unanswered question adds no risk, so the result may understate it."})
 
     country = method.countries.get(profile) if profile else None
     actions = []
@@ -354,7 +358,6 @@ def evaluate(method: Method, answers: dict, profile: str | None = None) -> dict:
             ]
         actions.append(entry)
 
-    unanswered = [q["id"] for q in visible if answers.get(q["id"]) is None]
     return {
         "method_version": method.version,
         "profile": profile,
