@@ -7,23 +7,77 @@ identical bytes for the same input.
 from __future__ import annotations
 
 import json
+import re
 
-from .errors import InputError, RequestError
-from .evaluate import check_request, evaluate
+from .errors import InputError, RequestError, quote
+from .evaluate import _describe, check_request, evaluate
 from .model import Method, compile_method
+
+# An assessment nests a few levels (message > request > answers > list). Deeper
+# input is refused before parsing: the C parser recurses once per level, and in
+# Pyodide a few thousand levels exhaust the JavaScript stack and kill the runtime.
+MAX_DEPTH = 32
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_BRACKETS = re.compile(r"[\[\]{}]")
+_SPACE = " \t\n\r"
 
 
 def dumps(value) -> str:
     return json.dumps(value, ensure_ascii=False, indent=2) + "\n"
 
 
+def _too_deep(text: str) -> bool:
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return False
+    depth = 0
+    for match in _BRACKETS.finditer(_JSON_STRING.sub("", text)):
+        depth += 1 if match.group() in "[{" else -1
+        if depth > MAX_DEPTH:
+            return True
+    return False
+
+
+def _trailing_comma(text: str, pos: int):
+    """Position of a comma right before '}' or ']' at a parse error, else None.
+
+    Python 3.13 reports it as 'Illegal trailing comma', 3.11 as 'Expecting ...'
+    at the bracket; naming it the same way keeps CPython and Pyodide identical."""
+    if pos < len(text) and text[pos] == ",":
+        after = pos + 1
+        while after < len(text) and text[after] in _SPACE:
+            after += 1
+        if after < len(text) and text[after] in "]}":
+            return pos, text[after]
+    if pos < len(text) and text[pos] in "]}":
+        before = pos - 1
+        while before >= 0 and text[before] in _SPACE:
+            before -= 1
+        if before >= 0 and text[before] == ",":
+            return before, text[pos]
+    return None
+
+
 def parse_json(text: str):
+    if isinstance(text, str) and _too_deep(text):
+        raise RequestError(f"the input nests lists and objects more than {MAX_DEPTH} levels deep; an assessment needs only a few levels.")
     try:
         return json.loads(text)
-    except (TypeError, ValueError) as error:
-        line = getattr(error, "lineno", None)
-        where = f" at line {line}, column {error.colno}" if line else ""
-        raise RequestError(f"the input is not valid JSON{where}: {getattr(error, 'msg', error)}.") from None
+    except json.JSONDecodeError as error:
+        pos, line, column, message = error.pos, error.lineno, error.colno, error.msg
+        comma = _trailing_comma(error.doc, error.pos)
+        if comma is not None:
+            pos = comma[0]
+            line = error.doc.count("\n", 0, pos) + 1
+            column = pos - error.doc.rfind("\n", 0, pos)
+            message = f"Illegal trailing comma before end of {'object' if comma[1] == '}' else 'array'}"
+        raise RequestError(f"the input is not valid JSON at line {line}, column {column}: {message}.") from None
+    except RecursionError:
+        raise RequestError(f"the input nests lists and objects more than {MAX_DEPTH} levels deep; an assessment needs only a few levels.") from None
+    except ValueError:
+        # The only other ValueError json.loads raises: an integer longer than Python converts.
+        raise RequestError("the input is not valid JSON for an assessment: a number in it has too many digits.") from None
+    except TypeError:
+        raise RequestError(f"the input must be JSON text, got {type(text).__name__}.") from None
 
 
 def questions_document(method: Method) -> dict:
@@ -75,8 +129,10 @@ class Engine:
             op = message.get("op")
             if op == "questions":
                 return dumps({"ok": True, "result": questions_document(self.method)})
+            if not isinstance(op, str):
+                raise RequestError(f"a message needs 'op' set to 'assess', 'check' or 'questions', got {_describe(op)}.")
             if op not in ("assess", "check"):
-                raise RequestError(f"unknown operation {op!r}; expected 'assess', 'check' or 'questions'.")
+                raise RequestError(f"unknown operation {quote(op)}; expected 'assess', 'check' or 'questions'.")
             request = message.get("request")
             if isinstance(request, dict) and "profile" not in request and self.profile:
                 request = dict(request, profile=self.profile)

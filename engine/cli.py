@@ -51,15 +51,15 @@ def main(argv=None) -> int:
 
     try:
         if args.file == "-":
-            text = sys.stdin.read()
+            text = sys.stdin.buffer.read().decode("utf-8-sig")
         else:
-            with open(args.file, encoding="utf-8") as handle:
+            with open(args.file, encoding="utf-8-sig") as handle:
                 text = handle.read()
     except OSError as error:
         print(f"error: cannot read {args.file}: {error.strerror}.", file=sys.stderr)
         return 2
     except UnicodeDecodeError:
-        print(f"error: {args.file} is not UTF-8 text.", file=sys.stderr)
+        print(f"error: {'standard input' if args.file == '-' else args.file} is not UTF-8 text.", file=sys.stderr)
         return 2
     try:
         request = parse_json(text)
@@ -67,7 +67,8 @@ def main(argv=None) -> int:
             request = dict(request, profile=args.profile)
         checked = check_request(method, request)
     except InputError as error:
-        print(f"error: {args.file}: {error.message}", file=sys.stderr)
+        name = "standard input" if args.file == "-" else args.file
+        print(f"error: {name}: {error.message}", file=sys.stderr)
         return 1
     result = evaluate(method, checked["answers"], checked["profile"])
     if args.format == "markdown":

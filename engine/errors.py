@@ -17,6 +17,23 @@ def format_path(path: tuple) -> str:
     return out or "(top)"
 
 
+def quote(text: str, limit: int = 80) -> str:
+    """A reader's text inside a one-line message: in single quotes, cut after
+    `limit` characters, with control characters, line separators and lone
+    surrogates escaped, so the message stays one printable line everywhere."""
+    text = text if isinstance(text, str) else str(text)
+    if len(text) > limit:
+        text = text[: limit - 3] + "..."
+    out = []
+    for char in text:
+        code = ord(char)
+        if code < 0x20 or 0x7F <= code < 0xA0 or code in (0x2028, 0x2029) or 0xD800 <= code <= 0xDFFF:
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        else:
+            out.append(char)
+    return "'" + "".join(out) + "'"
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with the method data, at a path inside it."""

@@ -9,7 +9,7 @@ numbers are used, so the result is the same byte for byte everywhere.
 
 from __future__ import annotations
 
-from .errors import AnswerError, RequestError
+from .errors import AnswerError, RequestError, quote
 from .model import Method
 
 MAX_TEXT = 5000
@@ -39,7 +39,7 @@ def check_answers(method: Method, answers) -> dict:
     for qid, value in answers.items():
         question = method.question_by_id.get(qid)
         if question is None:
-            raise AnswerError(f"unknown question '{qid}'; run 'python -m engine questions' to list the question ids.", qid)
+            raise AnswerError(f"unknown question {quote(qid)}; run 'python -m engine questions' to list the question ids.", qid)
         if value is None:
             continue
         allowed = method.option_by_value[qid]
@@ -48,7 +48,7 @@ def check_answers(method: Method, answers) -> dict:
             if not isinstance(value, str):
                 raise AnswerError(f"question '{qid}' takes one of its option values as a string, got {_describe(value)}; allowed values: {names}.", qid)
             if value not in allowed:
-                raise AnswerError(f"question '{qid}': '{value}' is not an option; allowed values: {names}.", qid)
+                raise AnswerError(f"question '{qid}': {quote(value)} is not an option; allowed values: {names}.", qid)
             clean[qid] = value
         else:
             if not isinstance(value, list):
@@ -58,7 +58,7 @@ def check_answers(method: Method, answers) -> dict:
                 if not isinstance(item, str):
                     raise AnswerError(f"question '{qid}' takes a list of strings, got {_describe(item)} in it; allowed values: {names}.", qid)
                 if item not in allowed:
-                    raise AnswerError(f"question '{qid}': '{item}' is not an option; allowed values: {names}.", qid)
+                    raise AnswerError(f"question '{qid}': {quote(item)} is not an option; allowed values: {names}.", qid)
                 if item in seen:
                     raise AnswerError(f"question '{qid}': '{item}' is given twice; give each value once.", qid)
                 seen.append(item)
@@ -73,6 +73,11 @@ def check_answers(method: Method, answers) -> dict:
 def _check_text(value, where: str) -> str:
     if not isinstance(value, str):
         raise RequestError(f"{where} must be a string, got {_describe(value)}.")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise RequestError(f"{where} must be valid Unicode text, got a lone surrogate (\\u{ord(value[error.start]):04x}) "
+                           f"at character {error.start + 1}.") from None
     if len(value) > MAX_TEXT:
         raise RequestError(f"{where} is {len(value)} characters long; the limit is {MAX_TEXT}.")
     return value
@@ -84,33 +89,39 @@ def check_request(method: Method, request) -> dict:
         raise RequestError(f"an assessment must be a JSON object with an 'answers' key, got {_describe(request)}.")
     for key in request:
         if key not in REQUEST_KEYS:
-            raise RequestError(f"unknown key '{key}' in the assessment; expected only: {', '.join(REQUEST_KEYS)}.")
+            raise RequestError(f"unknown key {quote(key)} in the assessment; expected only: {', '.join(REQUEST_KEYS)}.")
     if "answers" not in request:
         raise RequestError("the assessment has no 'answers' key; expected {\"answers\": {question_id: value}}.")
     if "format" in request and request["format"] != "crossroads-assessment":
-        raise RequestError(f"this file is not a Crossroads assessment: 'format' is {request['format']!r}, expected 'crossroads-assessment'.")
+        shown = quote(request["format"]) if isinstance(request["format"], str) else _describe(request["format"])
+        raise RequestError(f"this file is not a Crossroads assessment: 'format' is {shown}, expected 'crossroads-assessment'.")
     version = request.get("method_version")
+    if version is not None and not isinstance(version, str):
+        raise RequestError(f"'method_version' must be a string such as {method.version!r}, got {_describe(version)}.")
     if version is not None and version != method.version:
         raise RequestError(
-            f"this assessment was made with method version {version!r}, but this copy uses {method.version!r}; "
+            f"this assessment was made with method version {quote(version)}, but this copy uses {method.version!r}; "
             "answers from another version are not carried over silently: open it with that version or answer again."
         )
     profile = request.get("profile")
+    if profile is not None and not isinstance(profile, str):
+        raise RequestError(f"'profile' must be a country id or null, got {_describe(profile)}; "
+                           f"expected one of: {', '.join(method.countries) or '(none)'}.")
     if profile is not None and profile not in method.countries:
-        raise RequestError(f"unknown country profile {profile!r}; expected one of: {', '.join(method.countries) or '(none)'}.")
+        raise RequestError(f"unknown country profile {quote(profile)}; expected one of: {', '.join(method.countries) or '(none)'}.")
     partnership = request.get("partnership", {})
     if not isinstance(partnership, dict):
         raise RequestError(f"'partnership' must be an object, got {_describe(partnership)}.")
     for key, value in partnership.items():
         if key not in PARTNERSHIP_KEYS:
-            raise RequestError(f"unknown key '{key}' in 'partnership'; expected only: {', '.join(PARTNERSHIP_KEYS)}.")
+            raise RequestError(f"unknown key {quote(key)} in 'partnership'; expected only: {', '.join(PARTNERSHIP_KEYS)}.")
         _check_text(value, f"partnership.{key}")
     notes = request.get("notes", {})
     if not isinstance(notes, dict):
         raise RequestError(f"'notes' must be an object mapping question ids to text, got {_describe(notes)}.")
     for qid, text in notes.items():
         if qid not in method.question_by_id:
-            raise RequestError(f"a note is attached to unknown question '{qid}'.", qid)
+            raise RequestError(f"a note is attached to unknown question {quote(qid)}; expected the id of a question.", qid)
         _check_text(text, f"the note on question '{qid}'")
     if "saved_at" in request:
         _check_text(request["saved_at"], "'saved_at'")
@@ -263,7 +274,9 @@ def evaluate(method: Method, answers: dict, profile: str | None = None) -> dict:
         residual = {}
         for axis in ("likelihood", "impact"):
             applied = min(reductions[sid][axis], caps[axis])
-            if applied < reductions[sid][axis]:
+            # Like the safeguards themselves, the cap is a reason only where there
+            # was something to lower, so the reasons on each axis add up to its points.
+            if applied < reductions[sid][axis] and points[sid][axis] > 0:
                 reasons[sid].append({"question": None, "answer": None, "axis": axis, "points": reductions[sid][axis] - applied, "stage": "residual",
                                 "text": f"Safeguards lower {axis} by at most {caps[axis]} points (+{reductions[sid][axis] - applied} {axis} given back)"})
             residual[axis] = max(0, points[sid][axis] - applied)

@@ -7,7 +7,8 @@ runs them all so a broken method reports every problem at once:
 - the likelihood x impact grid maps every cell exactly once and never falls
   when likelihood or impact rises; thresholds and recommendations ascend;
 - driver options never fall along their order, safeguards never add points,
-  and conditional questions cannot make a rising driver lower a level;
+  and conditional questions cannot make a rising driver lower a level or a
+  rising safeguard raise one;
 - every question can be shown and every scenario can reach the top level;
 - every flowchart step is reachable and every category's management track
   ends in disengagement.
@@ -43,8 +44,9 @@ class _Checker:
         scoring = data["scoring"]
         self.levels = [level["id"] for level in scoring["levels"]]
         self.rank = {level: i for i, level in enumerate(self.levels)}
-        self.likelihood = [level["id"] for level in scoring["likelihood"]["levels"]]
-        self.impact = [level["id"] for level in scoring["impact"]["levels"]]
+        # A level id given twice is reported once by ids(); the grid checks see it once.
+        self.likelihood = list(dict.fromkeys(level["id"] for level in scoring["likelihood"]["levels"]))
+        self.impact = list(dict.fromkeys(level["id"] for level in scoring["impact"]["levels"]))
         self.scenarios = {s["id"]: s for s in data["scenarios"]}
         self.categories = {c["id"] for c in data["categories"]}
         self.impacts = {i["id"]: s["id"] for s in data["scenarios"] for i in s["impacts"]}
@@ -92,7 +94,11 @@ class _Checker:
                 out.append(Problem(path + ("id",), f"duplicate step id '{step['id']}'; ids must be unique across both flowcharts."))
             seen_steps.setdefault(step["id"], path)
         for qi, question in enumerate(q["questions"]):
-            _dupes(question["options"], "value", ("questionnaire", "questions", qi, "options"), f"option value in question '{question['id']}'; option", out)
+            first = {}
+            for oi, option in enumerate(question["options"]):
+                if option["value"] in first:
+                    out.append(Problem(("questionnaire", "questions", qi, "options", oi, "value"), f"duplicate option value '{option['value']}' in question '{question['id']}' (first used at index {first[option['value']]}); values must be unique within a question."))
+                first.setdefault(option["value"], oi)
 
     def _all_steps(self):
         f = self.d["flowcharts"]
@@ -248,12 +254,18 @@ class _Checker:
             if q["kind"] != "driver":
                 out.append(Problem(path + ("show_if",), f"{q['kind']} question '{q['id']}' cannot depend on driver '{parent_id}'; only drivers may, or a rising driver could lower a level."))
             self._upward(parent, cond["in"], path + ("show_if", "in"), f"question '{q['id']}'", "shown")
-        if parent["kind"] == "safeguard" and q["kind"] != "safeguard":
-            out.append(Problem(path + ("show_if",), f"{q['kind']} question '{q['id']}' cannot depend on safeguard '{parent_id}'; only safeguards may."))
+        if parent["kind"] == "safeguard":
+            if q["kind"] != "safeguard":
+                out.append(Problem(path + ("show_if",), f"{q['kind']} question '{q['id']}' cannot depend on safeguard '{parent_id}'; only safeguards may."))
+            else:
+                self._upward(parent, cond["in"], path + ("show_if", "in"), f"question '{q['id']}'", "shown")
 
     def _upward(self, parent, chosen, path, what, verb):
-        """Values that trigger something on a driver must be its riskiest options."""
+        """Values that trigger something on a driver (a safeguard) must be its
+        riskiest (most protective) options, so raising it never takes points
+        (protection) away."""
         values = [o["value"] for o in parent["options"]]
+        kind, more = ("safeguard", "a more protective") if parent["kind"] == "safeguard" else ("driver", "a riskier")
         chosen = [v for v in chosen if v in values]
         if not chosen:
             return
@@ -261,7 +273,7 @@ class _Checker:
             lowest = min(values.index(v) for v in chosen)
             expected = values[lowest:]
             if sorted(chosen, key=values.index) != expected:
-                self.out.append(Problem(path, f"{what} is {verb} for {', '.join(chosen)} of driver '{parent['id']}' but not for {', '.join(v for v in expected if v not in chosen)}; list every option from '{values[lowest]}' up, so a riskier answer never removes it."))
+                self.out.append(Problem(path, f"{what} is {verb} for {', '.join(chosen)} of {kind} '{parent['id']}' but not for {', '.join(v for v in expected if v not in chosen)}; list every option from '{values[lowest]}' up, so {more} answer never removes it."))
         else:
             exclusive = [o["value"] for o in parent["options"] if o.get("exclusive")]
             for value in chosen:

@@ -64,7 +64,7 @@ def _convert(node, path, file, located, problems):
     # Scalars: resolve by hand so YAML 1.1 surprises become errors, not data.
     value = node.value
     tag = node.tag
-    if node.style is not None or tag == "tag:yaml.org,2002:str":
+    if node.style is not None:  # quoted or block text: kept as written
         return value
     if tag == "tag:yaml.org,2002:null":
         return None
@@ -75,6 +75,8 @@ def _convert(node, path, file, located, problems):
         return value
     if value.lower() in _BOOL_WORDS:
         problems.append((file, line, Problem(path, f"bare {value} is read by some YAML tools as a boolean; write \"{value}\" in quotes.")))
+        return value
+    if tag == "tag:yaml.org,2002:str":
         return value
     if tag == "tag:yaml.org,2002:int":
         if not _DECIMAL.match(value):
@@ -103,16 +105,36 @@ def load_yaml_file(path: str, display: str, located: Located, prefix=(), problem
 
     problems = problems if problems is not None else []
     try:
-        with open(path, encoding="utf-8") as handle:
-            node = yaml.compose(handle, Loader=yaml.SafeLoader)
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except OSError as error:
+        problems.append((display, 1, Problem((), f"cannot read the file ({error.strerror or error}).")))
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        problems.append((display, line, Problem((), f"expected UTF-8 text, got the byte 0x{raw[error.start]:02x} that UTF-8 cannot decode; save the file as UTF-8.")))
+        return None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 1
         what = error.problem or error.context or "cannot be parsed"
+        if error.problem and error.context and error.problem.startswith("but "):
+            what = f"{error.context}, {error.problem}"
+        elif error.problem and error.context and error.context_mark and error.context_mark.line != mark.line:
+            what += f" ({error.context} on line {error.context_mark.line + 1})"
         problems.append((display, line, Problem((), f"invalid YAML: {what}; check indentation, colons and quotes near this line.")))
         return None
-    except (OSError, UnicodeDecodeError) as error:
-        problems.append((display, 1, Problem((), f"cannot read the file ({error}).")))
+    except yaml.reader.ReaderError as error:
+        # Characters YAML refuses (control characters other than tab and newlines).
+        line = text.count("\n", 0, error.position) + 1
+        problems.append((display, line, Problem((), f"invalid YAML: the character U+{error.character:04X} is not allowed in YAML text; remove it or write it as an escape in a double-quoted string.")))
+        return None
+    except yaml.YAMLError as error:  # pragma: no cover - any other refusal by the parser
+        problems.append((display, 1, Problem((), f"invalid YAML: {str(error).splitlines()[0]}.")))
         return None
     if node is None:
         problems.append((display, 1, Problem((), "the file is empty; expected a mapping of method keys.")))

@@ -11,14 +11,215 @@ Interface used by plugin.py (keep the signatures):
         The questionnaire form and results panel as HTML, rendered from the
         method at build time. `root` is the relative URL from the page to the
         site root (e.g. "../"), used to reference the evaluator's assets.
+
+Everything the browser needs lives under two folders of the built site:
+
+    assets/pyodide/<version>/   the Pyodide core files that loadPyodide fetches
+    assets/evaluator/           evaluator.js (page), worker.js (module worker),
+                                evaluator.css (screen and print), engine.zip
+
+engine.zip holds the engine package (without its YAML reader and CLI), the
+browser adapter `crossroads_web.py`, the compiled method as JSON and the
+site's country profile. URLs carry a short content hash (`?v=...`) so that a
+new build is never mixed with a cached older one.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import jinja2
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
+
+HERE = Path(__file__).resolve().parent
+ASSETS = HERE / "assets" / "evaluator"
+TEMPLATES = HERE / "templates"
+REPO = HERE.parent.parent
+ENGINE_DIR = REPO / "engine"
+
+# The engine modules the browser needs; source.py (YAML, build time only),
+# cli.py and __main__.py stay out of the archive.
+ENGINE_MODULES = ("__init__.py", "api.py", "errors.py", "evaluate.py", "invariants.py", "model.py", "report.py", "schema.py")
+# What loadPyodide fetches at run time (checked by recording the requests):
+# the loader, the Emscripten module, the WebAssembly binary, the standard
+# library and the lock file. No package wheels are needed.
+PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
+PAGE_ASSETS = ("evaluator.js", "worker.js", "evaluator.css")
+ASSET_DIR = "assets/evaluator"
+# A fixed timestamp keeps the archive byte-identical between builds.
+ZIP_DATE = (2020, 1, 1, 0, 0, 0)
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:12]
+
+
+def _pyodide_dir(config) -> Path:
+    """node_modules/pyodide next to mkdocs.yml, else in this checkout."""
+    candidates = []
+    config_file = config.get("config_file_path") if hasattr(config, "get") else None
+    if config_file:
+        candidates.append(Path(config_file).resolve().parent / "node_modules" / "pyodide")
+    candidates.append(REPO / "node_modules" / "pyodide")
+    for folder in candidates:
+        if (folder / "package.json").is_file():
+            missing = [name for name in PYODIDE_FILES + ("pyodide-lock.json",) if not (folder / name).is_file()]
+            if missing:
+                raise PluginError(f"Pyodide in {folder} is incomplete: missing {', '.join(missing)}; run 'npm ci'.")
+            return folder
+    raise PluginError(
+        f"Expected the npm package 'pyodide' in {' or '.join(str(c) for c in candidates)} but found none; "
+        "run 'npm ci' (or 'bash scripts/setup.sh') in the repository."
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def _pyodide_version(folder: str) -> str:
+    return json.loads((Path(folder) / "package.json").read_text(encoding="utf-8"))["version"]
+
+
+def _lock_file(folder: Path) -> bytes:
+    """A lock file with Pyodide's own `info` and no packages.
+
+    loadPyodide fetches pyodide-lock.json and checks its ABI version; the full
+    file (120 kB) only lists wheels the evaluator never loads.
+    """
+    lock = json.loads((folder / "pyodide-lock.json").read_text(encoding="utf-8"))
+    return (json.dumps({"info": lock["info"], "packages": {}}, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+def _zip_bytes(entries: list[tuple[str, bytes]]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for name, data in entries:
+            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data)
+    return buffer.getvalue()
+
+
+def engine_archive(method, profile: str | None) -> bytes:
+    """The zip the worker unpacks: engine package, adapter, method JSON, site config."""
+    entries = []
+    for name in ENGINE_MODULES:
+        entries.append((f"engine/{name}", (ENGINE_DIR / name).read_bytes()))
+    entries.append(("crossroads_web.py", (ASSETS / "crossroads_web.py").read_bytes()))
+    method_json = json.dumps(method.data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    entries.append(("crossroads_method.json", method_json.encode("utf-8")))
+    site = {"profile": profile, "method_version": method.version}
+    entries.append(("crossroads_site.json", json.dumps(site, sort_keys=True).encode("utf-8")))
+    return _zip_bytes(entries)
+
+
+def _asset_versions(method, profile) -> dict:
+    """Short content hashes, used as `?v=` on every evaluator URL."""
+    versions = {name: _digest((ASSETS / name).read_bytes()) for name in PAGE_ASSETS}
+    versions["engine.zip"] = _digest(engine_archive(method, profile))
+    return versions
+
+
+def _check_profile(method, profile):
+    if profile is not None and profile not in method.countries:
+        raise PluginError(
+            f"Expected the evaluator's country profile to be one of: {', '.join(method.countries) or '(none)'} "
+            f"but received: {profile!r}."
+        )
+
 
 def evaluator_files(config, method, profile):
-    return []
+    """Files to add to the site (mkdocs `File` objects, created with `File.generated`)."""
+    _check_profile(method, profile)
+    folder = _pyodide_dir(config)
+    version = _pyodide_version(str(folder))
+    files = []
+    for name in PYODIDE_FILES:
+        files.append(File.generated(config, f"assets/pyodide/{version}/{name}", abs_src_path=str(folder / name)))
+    files.append(File.generated(config, f"assets/pyodide/{version}/pyodide-lock.json", content=_lock_file(folder)))
+    for name in PAGE_ASSETS:
+        files.append(File.generated(config, f"{ASSET_DIR}/{name}", abs_src_path=str(ASSETS / name)))
+    files.append(File.generated(config, f"{ASSET_DIR}/engine.zip", content=engine_archive(method, profile)))
+    return files
+
+
+@functools.lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def evaluator_context(method, profile: str | None, root: str) -> dict:
+    """Everything the template needs, as plain data (pure: method in, dict out)."""
+    from engine.evaluate import MAX_TEXT
+
+    root = root or "./"
+    if not root.endswith("/"):
+        root += "/"
+    data = method.data
+    scoring = data["scoring"]
+    sections = []
+    for section in data["questionnaire"]["sections"]:
+        questions = [q for q in method.questions if q["section"] == section["id"]]
+        if questions:
+            sections.append({"section": section, "questions": questions})
+    country = method.countries.get(profile) if profile else None
+    try:
+        pyodide_version = _pyodide_version(str(_pyodide_dir({})))
+    except PluginError:
+        pyodide_version = "missing"
+    versions = _asset_versions(method, profile)
+    category_names = {c["id"]: c["name"] for c in method.categories}
+    step_labels = {}
+    for step in data["flowcharts"]["foresight"]["steps"]:
+        step_labels[step["id"]] = f"Foresight, {step['title']}"
+    for track in data["flowcharts"]["management"]["tracks"]:
+        for step in track["steps"]:
+            step_labels[step["id"]] = f"Managing {category_names.get(track['category'], track['category'])}: {step['title']}"
+    config = {
+        "method_version": method.version,
+        "profile": profile,
+        "profile_name": country["name"] if country else None,
+        "profiles": {cid: c["name"] for cid, c in method.countries.items()},
+        "root": root,
+        "max_text": MAX_TEXT,
+        "pyodide": pyodide_version,
+        "engine": versions["engine.zip"],
+        "worker": versions["worker.js"],
+        "stakeholders": {s["id"]: s["name"] for s in data["stakeholders"]},
+        "levels": {level["id"]: level["label"] for level in scoring["levels"]},
+        "steps": step_labels,
+    }
+    return {
+        "root": root,
+        "assets": f"{root}{ASSET_DIR}/",
+        "versions": versions,
+        "method": data["method"],
+        "method_version": method.version,
+        "country": country,
+        "sections": sections,
+        "levels": scoring["levels"],
+        "level_label": {level["id"]: level["label"] for level in scoring["levels"]},
+        "likelihood_levels": list(reversed(method.likelihood_levels)),
+        "impact_levels": method.impact_levels,
+        "grid": method.grid,
+        "max_text": MAX_TEXT,
+        "config": config,
+    }
 
 
 def render_evaluator(method, profile, root: str) -> str:
-    return '<div class="crossroads-evaluator" data-pending="true"><p>The evaluator is being built.</p></div>'
+    """The evaluator's HTML for the page, with root-relative asset URLs."""
+    _check_profile(method, profile)
+    return _environment().get_template("evaluator.html").render(evaluator_context(method, profile, root))

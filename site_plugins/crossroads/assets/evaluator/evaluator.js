@@ -1,0 +1,1119 @@
+// Crossroads evaluator: the page script (an ES module, loaded only on the
+// evaluator page).
+//
+// The questionnaire is plain HTML rendered at build time; this script makes
+// it live: conditional questions, "none of these" options, autosave in this
+// browser, files, share links, reports, and the results panel. Scoring runs
+// in worker.js (Pyodide), which starts as soon as this script runs; the page
+// and the worker exchange JSON strings matched by id.
+//
+// Embedding and testing API, on the evaluator page:
+//   window.crossroads.ready             Promise of the current engine start:
+//                                       resolves with {method_version, profile}
+//                                       when the engine is ready, rejects if it
+//                                       fails (after Retry, read it again).
+//   window.crossroads.evaluate(answers, {profile}?)
+//                                       Promise of the result object, exactly
+//                                       what `python -m engine assess --profile
+//                                       <site profile>` prints for
+//                                       {"answers": answers}. Pass {profile: "de"}
+//                                       for another country profile, or
+//                                       {profile: null} for none. Rejects with an
+//                                       Error (.type, .question) on invalid input.
+//   window.crossroads.check(document)   Promise of the engine's checked form of a
+//                                       saved-assessment document.
+//   window.crossroads.method_version, window.crossroads.profile
+// The evaluator element also fires "crossroads:result" (detail: {ms, result})
+// each time the results panel has been updated.
+//
+// Reader text is only ever set with textContent or as attribute values.
+
+const STORAGE_PREFIX = "crossroads:evaluator:";
+const FORMAT = "crossroads-assessment";
+const REQUEST_KEYS = ["format", "method_version", "profile", "partnership", "answers", "notes", "saved_at"];
+const PARTNERSHIP_KEYS = ["name", "partner", "date", "note"];
+const MAX_FILE_BYTES = 2 * 1024 * 1024;
+const MAX_FRAGMENT_CHARS = 400000;
+const SLOW_AFTER_MS = 15000;
+const GIVE_UP_AFTER_MS = 180000;
+
+/* ------------------------------------------------------------------ DOM */
+
+function h(tag, props = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key === "class") el.className = value;
+    else if (key === "text") el.textContent = value;
+    else if (key.startsWith("on")) el.addEventListener(key.slice(2), value);
+    else el.setAttribute(key, value === true ? "" : String(value));
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    el.append(child instanceof Node ? child : String(child));
+  }
+  return el;
+}
+
+function srOnly(text) {
+  return h("span", { class: "cr-sr", text });
+}
+
+function badge(levelId, label) {
+  return h("span", { class: `cr-badge cr-level--${levelId}`, text: label });
+}
+
+function download(filename, text, type) {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const link = h("a", { href: url, download: filename, hidden: true });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+function slug(text) {
+  const s = String(text || "")
+    .normalize("NFKD")
+    .replace(/[^\w\s-]/g, "")
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]+/g, "-")
+    .slice(0, 60)
+    .replace(/-+$/, "");
+  return s || "partnership";
+}
+
+function today() {
+  const d = new Date();
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/* --------------------------------------------------------- base64url */
+
+function encodeFragment(value) {
+  const bytes = new TextEncoder().encode(JSON.stringify(value));
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+function decodeFragment(code) {
+  if (code.length > MAX_FRAGMENT_CHARS) throw new CheckError("the link is too long to be a Crossroads share link.");
+  if (!/^[A-Za-z0-9_-]*$/.test(code)) throw new CheckError("the link is damaged: it contains characters a share link never has.");
+  let binary;
+  try {
+    const padded = code.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((code.length + 3) % 4);
+    binary = atob(padded);
+  } catch {
+    throw new CheckError("the link is damaged: its answers cannot be decoded.");
+  }
+  const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
+  let text;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new CheckError("the link is damaged: its answers are not text.");
+  }
+  return parseJSON(text);
+}
+
+/* ------------------------------------------------------- validation */
+
+class CheckError extends Error {}
+
+function describe(value) {
+  if (value === null) return "null";
+  if (typeof value === "boolean") return "a boolean";
+  if (typeof value === "number") return "a number";
+  if (typeof value === "string") return "a string";
+  if (Array.isArray(value)) return "a list";
+  return "an object";
+}
+
+function isObject(value) {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+function wellFormed(text) {
+  if (typeof text.isWellFormed === "function") return text.isWellFormed();
+  return !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:^|[^\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
+}
+
+function parseJSON(text) {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new CheckError(`it is not valid JSON (${String(error.message).replace(/^JSON\.parse: /, "")}).`);
+  }
+}
+
+// The structural check of a saved-assessment document, the same rules as the
+// engine's check_request, so that a file is judged before the engine is ready.
+function checkDocument(doc, model) {
+  const { config, byId } = model;
+  if (!isObject(doc)) throw new CheckError(`an assessment must be a JSON object with an 'answers' key, got ${describe(doc)}.`);
+  for (const key of Object.keys(doc)) {
+    if (!REQUEST_KEYS.includes(key)) throw new CheckError(`unknown key '${key}' in the assessment; expected only: ${REQUEST_KEYS.join(", ")}.`);
+  }
+  if (!("answers" in doc)) throw new CheckError("the assessment has no 'answers' key.");
+  if ("format" in doc && doc.format !== FORMAT) {
+    throw new CheckError(`this file is not a Crossroads assessment: 'format' is ${JSON.stringify(doc.format)}, expected '${FORMAT}'.`);
+  }
+  const version = doc.method_version;
+  if (version !== undefined && version !== null && typeof version !== "string") {
+    throw new CheckError(`'method_version' must be a string such as '${config.method_version}', got ${describe(version)}.`);
+  }
+  if (version !== undefined && version !== null && version !== config.method_version) {
+    throw new CheckError(
+      `this assessment was made with method version ${JSON.stringify(version)}, but this page uses ${JSON.stringify(config.method_version)}; ` +
+        "answers from another version are not carried over: open it with that version or answer again.",
+    );
+  }
+  const text = (value, where) => {
+    if (typeof value !== "string") throw new CheckError(`${where} must be a string, got ${describe(value)}.`);
+    if (!wellFormed(value)) throw new CheckError(`${where} must be valid Unicode text, but it contains a broken character.`);
+    // Count characters as Python does (code points), not UTF-16 units.
+    const length = value.length > config.max_text ? [...value].length : value.length;
+    if (length > config.max_text) throw new CheckError(`${where} is ${length} characters long; the limit is ${config.max_text}.`);
+  };
+  const profile = doc.profile;
+  if (profile !== undefined && profile !== null && typeof profile !== "string") {
+    throw new CheckError(`'profile' must be a country id or null, got ${describe(profile)}.`);
+  }
+  if (typeof profile === "string" && !Object.hasOwn(config.profiles, profile)) {
+    throw new CheckError(`unknown country profile ${JSON.stringify(profile)}; expected one of: ${Object.keys(config.profiles).join(", ")}.`);
+  }
+  const partnership = doc.partnership === undefined ? {} : doc.partnership;
+  if (!isObject(partnership)) throw new CheckError(`'partnership' must be an object, got ${describe(partnership)}.`);
+  for (const [key, value] of Object.entries(partnership)) {
+    if (!PARTNERSHIP_KEYS.includes(key)) throw new CheckError(`unknown key '${key}' in 'partnership'; expected only: ${PARTNERSHIP_KEYS.join(", ")}.`);
+    text(value, `partnership.${key}`);
+  }
+  const notes = doc.notes === undefined ? {} : doc.notes;
+  if (!isObject(notes)) throw new CheckError(`'notes' must be an object mapping question ids to text, got ${describe(notes)}.`);
+  for (const [qid, value] of Object.entries(notes)) {
+    if (!byId.has(qid)) throw new CheckError(`a note is attached to unknown question '${qid}'.`);
+    text(value, `the note on question '${qid}'`);
+  }
+  if ("saved_at" in doc) text(doc.saved_at, "'saved_at'");
+  const answers = doc.answers;
+  if (!isObject(answers)) throw new CheckError(`'answers' must be an object mapping question ids to values, got ${describe(answers)}.`);
+  const clean = {};
+  for (const [qid, value] of Object.entries(answers)) {
+    const question = byId.get(qid);
+    if (!question) throw new CheckError(`unknown question '${qid}'.`);
+    if (value === null) continue;
+    const allowed = question.options.map((o) => o.value);
+    const names = allowed.join(", ");
+    if (question.type === "single") {
+      if (typeof value !== "string") throw new CheckError(`question '${qid}' takes one of its option values as a string, got ${describe(value)}; allowed values: ${names}.`);
+      if (!allowed.includes(value)) throw new CheckError(`question '${qid}': '${value}' is not an option; allowed values: ${names}.`);
+      clean[qid] = value;
+    } else {
+      if (!Array.isArray(value)) throw new CheckError(`question '${qid}' takes a list of option values, got ${describe(value)}; allowed values: ${names}.`);
+      const seen = [];
+      for (const item of value) {
+        if (typeof item !== "string") throw new CheckError(`question '${qid}' takes a list of strings, got ${describe(item)} in it; allowed values: ${names}.`);
+        if (!allowed.includes(item)) throw new CheckError(`question '${qid}': '${item}' is not an option; allowed values: ${names}.`);
+        if (seen.includes(item)) throw new CheckError(`question '${qid}': '${item}' is given twice; give each value once.`);
+        seen.push(item);
+      }
+      const exclusive = seen.filter((item) => question.options.find((o) => o.value === item).exclusive);
+      if (exclusive.length && seen.length > 1) throw new CheckError(`question '${qid}': '${exclusive[0]}' means none of the others and cannot be combined with them.`);
+      clean[qid] = allowed.filter((v) => seen.includes(v));
+    }
+  }
+  return { answers: clean, partnership: { ...partnership }, notes: { ...notes } };
+}
+
+/* ------------------------------------------------------------ engine */
+
+function engineError(error) {
+  const e = new Error((error && error.message) || "the engine refused the request.");
+  e.type = error && error.type;
+  e.question = error && error.question;
+  return e;
+}
+
+class EngineClient {
+  constructor(config) {
+    this.config = config;
+    this.nextId = 1;
+    this.pending = new Map();
+    this.onchange = null;
+    this.start();
+  }
+
+  start() {
+    this.state = "loading";
+    this.step = { step: 0, steps: 3, text: "starting the background worker" };
+    this.reason = null;
+    this.slow = false;
+    this.startedAt = performance.now();
+    this.ready = new Promise((resolve, reject) => {
+      this.resolveReady = resolve;
+      this.rejectReady = reject;
+    });
+    this.ready.catch(() => {});
+    const c = this.config;
+    const query = `v=${encodeURIComponent(c.worker)}&pyodide=${encodeURIComponent(c.pyodide)}&engine=${encodeURIComponent(c.engine)}`;
+    const url = new URL(`worker.js?${query}`, import.meta.url);
+    clearTimeout(this.slowTimer);
+    clearTimeout(this.giveUpTimer);
+    this.slowTimer = setTimeout(() => {
+      if (this.state === "loading") {
+        this.slow = true;
+        this.emit();
+      }
+    }, SLOW_AFTER_MS);
+    this.giveUpTimer = setTimeout(() => {
+      if (this.state === "loading") this.fail(`it did not finish starting within ${GIVE_UP_AFTER_MS / 1000} seconds`);
+    }, GIVE_UP_AFTER_MS);
+    try {
+      this.worker = new Worker(url, { type: "module" });
+    } catch (error) {
+      this.worker = null;
+      this.fail(`this browser cannot start the engine's background worker (${error.message})`);
+      return;
+    }
+    this.worker.onmessage = (event) => this.receive(event.data);
+    this.worker.onerror = (event) => {
+      if (event.preventDefault) event.preventDefault();
+      this.fail(event.message ? `the background worker stopped: ${event.message}` : "the background worker could not be loaded");
+    };
+    this.worker.onmessageerror = () => this.fail("the background worker sent an unreadable message");
+    this.emit();
+  }
+
+  emit() {
+    if (this.onchange) this.onchange(this);
+  }
+
+  receive(text) {
+    let message;
+    try {
+      message = JSON.parse(text);
+    } catch {
+      return;
+    }
+    if (message.type === "status") {
+      this.step = message;
+      this.emit();
+    } else if (message.type === "ready") {
+      this.state = "ready";
+      this.info = message;
+      this.readyMs = Math.round(performance.now() - this.startedAt);
+      clearTimeout(this.slowTimer);
+      clearTimeout(this.giveUpTimer);
+      this.resolveReady({ method_version: this.config.method_version, profile: this.config.profile });
+      this.emit();
+    } else if (message.type === "failed") {
+      this.fail(message.reason);
+    } else if ("id" in message) {
+      const waiter = this.pending.get(message.id);
+      if (!waiter) return;
+      this.pending.delete(message.id);
+      if (message.reply && message.reply.ok) waiter.resolve(message.reply.result);
+      else waiter.reject(engineError(message.reply && message.reply.error));
+    }
+  }
+
+  fail(reason) {
+    if (this.state === "failed") return;
+    this.state = "failed";
+    this.reason = reason;
+    clearTimeout(this.slowTimer);
+    clearTimeout(this.giveUpTimer);
+    if (this.worker) this.worker.terminate();
+    this.worker = null;
+    this.rejectReady(new Error(`the scoring engine could not start: ${reason}`));
+    for (const waiter of this.pending.values()) waiter.reject(new Error(`the scoring engine could not start: ${reason}`));
+    this.pending.clear();
+    this.emit();
+  }
+
+  retry() {
+    if (this.worker) this.worker.terminate();
+    this.pending.clear();
+    this.start();
+  }
+
+  call(message) {
+    if (this.state === "failed") return Promise.reject(new Error(`the scoring engine could not start: ${this.reason}`));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage(JSON.stringify({ id, ...message }));
+    });
+  }
+}
+
+/* --------------------------------------------------------- evaluator */
+
+class Evaluator {
+  constructor(root, client) {
+    this.root = root;
+    this.client = client;
+    this.config = JSON.parse(root.querySelector("#cr-config").textContent);
+    this.form = root.querySelector("#cr-form");
+    this.el = (id) => root.querySelector(`#${id}`);
+    this.noStore = false;
+    this.result = null;
+    this.scoring = false;
+    this.again = false;
+    this.inputAt = null;
+    this.openDetails = new Set();
+    this.readModel();
+    this.bind();
+    this.restore();
+    this.updateQuestions();
+    this.loadFragment();
+    this.renderReport();
+    client.onchange = () => this.engineChanged();
+    this.engineChanged();
+    this.exposeApi();
+  }
+
+  /* model, read from the HTML rendered at build time */
+
+  readModel() {
+    this.questions = [...this.root.querySelectorAll(".cr-question")].map((el) => {
+      const inputs = [...el.querySelectorAll(".cr-options input")];
+      return {
+        id: el.dataset.question,
+        type: el.dataset.type,
+        short: el.dataset.short,
+        text: el.querySelector("legend").textContent.trim(),
+        el,
+        showIf: el.dataset.showIf ? { question: el.dataset.showIf, in: JSON.parse(el.dataset.showIn) } : null,
+        options: inputs.map((input) => ({
+          value: input.value,
+          label: this.root.querySelector(`label[for="${input.id}"]`).textContent.trim(),
+          exclusive: input.hasAttribute("data-exclusive"),
+          input,
+        })),
+        note: el.querySelector("textarea[data-note]"),
+        noteMark: el.querySelector(".cr-note__mark"),
+        details: el.querySelector("details.cr-note"),
+        clear: el.querySelector("[data-clear]"),
+        visible: !el.hidden,
+      };
+    });
+    this.byId = new Map(this.questions.map((q) => [q.id, q]));
+    this.partnershipFields = Object.fromEntries(
+      [...this.root.querySelectorAll("[data-partnership]")].map((el) => [el.dataset.partnership, el]),
+    );
+    this.model = { config: this.config, byId: this.byId };
+  }
+
+  rawValue(question) {
+    const checked = question.options.filter((o) => o.input.checked).map((o) => o.value);
+    if (!checked.length) return null;
+    return question.type === "single" ? checked[0] : checked;
+  }
+
+  /* which questions are shown: the engine's rule, in question order */
+  updateQuestions() {
+    const shown = new Map();
+    for (const q of this.questions) {
+      let visible = true;
+      if (q.showIf) {
+        const parent = this.byId.get(q.showIf.question);
+        const value = parent ? this.rawValue(parent) : null;
+        if (!shown.get(q.showIf.question) || value === null) visible = false;
+        else if (Array.isArray(value)) visible = value.some((v) => q.showIf.in.includes(v));
+        else visible = q.showIf.in.includes(value);
+      }
+      shown.set(q.id, visible);
+      q.visible = visible;
+      if (q.el.hidden === visible) q.el.hidden = !visible;
+      const answered = this.rawValue(q) !== null;
+      if (q.clear.hidden === answered) q.clear.hidden = !answered;
+      const hasNote = q.note.value.trim() !== "";
+      q.noteMark.textContent = hasNote ? " (written)" : "";
+    }
+  }
+
+  answers() {
+    const out = {};
+    for (const q of this.questions) {
+      if (!q.visible) continue;
+      const value = this.rawValue(q);
+      if (value !== null) out[q.id] = value;
+    }
+    return out;
+  }
+
+  notes() {
+    const out = {};
+    for (const q of this.questions) if (q.note.value !== "") out[q.id] = q.note.value;
+    return out;
+  }
+
+  partnership() {
+    const out = {};
+    for (const key of PARTNERSHIP_KEYS) out[key] = this.partnershipFields[key].value;
+    return out;
+  }
+
+  assessment() {
+    const doc = { format: FORMAT, method_version: this.config.method_version };
+    if (this.config.profile) doc.profile = this.config.profile;
+    doc.partnership = this.partnership();
+    doc.answers = this.answers();
+    doc.notes = this.notes();
+    doc.saved_at = new Date().toISOString();
+    return doc;
+  }
+
+  hasContent() {
+    return (
+      Object.keys(this.answers()).length > 0 ||
+      Object.keys(this.notes()).length > 0 ||
+      Object.values(this.partnership()).some((v) => v !== "")
+    );
+  }
+
+  /* put a checked document into the form (everything else is cleared) */
+  apply(checked) {
+    for (const q of this.questions) {
+      const value = checked.answers[q.id];
+      const values = value === undefined ? [] : Array.isArray(value) ? value : [value];
+      for (const o of q.options) o.input.checked = values.includes(o.value);
+      q.note.value = checked.notes[q.id] || "";
+      if (q.note.value) q.details.open = true;
+    }
+    for (const key of PARTNERSHIP_KEYS) this.partnershipFields[key].value = checked.partnership[key] || "";
+    this.updateQuestions();
+    this.persist();
+    this.renderReport();
+    this.score();
+  }
+
+  /* events */
+
+  bind() {
+    this.form.addEventListener("submit", (event) => event.preventDefault());
+    this.form.addEventListener("change", (event) => {
+      const input = event.target;
+      if (!(input instanceof HTMLInputElement) || (input.type !== "radio" && input.type !== "checkbox")) return;
+      this.inputAt = performance.now();
+      const q = this.byId.get(input.name);
+      if (q && q.type === "multi" && input.checked) {
+        const option = q.options.find((o) => o.input === input);
+        for (const o of q.options) {
+          if (o.input !== input && (option.exclusive || o.exclusive)) o.input.checked = false;
+        }
+      }
+      this.updateQuestions();
+      this.score();
+      this.persist();
+    });
+    this.form.addEventListener("input", (event) => {
+      const el = event.target;
+      if (el instanceof HTMLInputElement && (el.type === "radio" || el.type === "checkbox")) return;
+      this.updateQuestions();
+      this.persistSoon();
+    });
+    this.form.addEventListener("click", (event) => {
+      const button = event.target.closest("[data-clear]");
+      if (!button) return;
+      const q = this.byId.get(button.dataset.clear);
+      for (const o of q.options) o.input.checked = false;
+      this.inputAt = performance.now();
+      this.updateQuestions();
+      this.score();
+      this.persist();
+      q.options[0].input.focus();
+    });
+    this.root.addEventListener("click", (event) => {
+      const link = event.target.closest('a[href^="#q-"]');
+      if (!link) return;
+      const q = this.byId.get(link.getAttribute("href").slice(3));
+      if (!q || !q.visible) return;
+      event.preventDefault();
+      this.focusQuestion(q);
+    });
+    window.addEventListener("pagehide", () => this.flushPersist());
+    // A share link pasted into a tab already on this page changes only the fragment.
+    window.addEventListener("hashchange", () => this.loadFragment());
+    window.addEventListener("beforeprint", () => this.renderReport());
+
+    this.el("cr-retry").addEventListener("click", () => {
+      this.client.retry();
+      this.el("cr-status").focus();
+    });
+    this.el("cr-save").addEventListener("click", () => this.saveFile());
+    this.el("cr-open").addEventListener("click", () => this.el("cr-open-file").click());
+    this.el("cr-open-file").addEventListener("change", (event) => {
+      const file = event.target.files && event.target.files[0];
+      event.target.value = "";
+      if (file) this.openFile(file);
+    });
+    this.el("cr-share").addEventListener("click", () => this.toggleShare());
+    this.el("cr-share-copy").addEventListener("click", () => this.copyShareLink());
+    this.el("cr-share-notes").addEventListener("change", () => {
+      this.el("cr-share-url").value = "";
+    });
+    this.el("cr-report-md").addEventListener("click", () => this.downloadReport());
+    this.el("cr-print").addEventListener("click", () => {
+      this.renderReport();
+      window.print();
+    });
+    this.el("cr-erase").addEventListener("click", () => this.erase());
+    this.el("cr-nostore").addEventListener("change", (event) => this.setNoStore(event.target.checked));
+  }
+
+  focusQuestion(q) {
+    q.el.scrollIntoView({ block: "start", behavior: "smooth" });
+    const target = q.options.find((o) => o.input.checked) || q.options[0];
+    target.input.focus({ preventScroll: true });
+  }
+
+  message(text, kind = "info") {
+    const box = this.el("cr-message");
+    box.hidden = false;
+    box.dataset.kind = kind;
+    box.textContent = text;
+  }
+
+  /* storage: this browser only, one key per method version */
+
+  storageKey() {
+    return STORAGE_PREFIX + this.config.method_version;
+  }
+
+  persistSoon() {
+    clearTimeout(this.persistTimer);
+    this.persistTimer = setTimeout(() => {
+      this.persistTimer = null;
+      this.persist();
+      this.renderReport();
+    }, 400);
+  }
+
+  flushPersist() {
+    if (this.persistTimer) {
+      clearTimeout(this.persistTimer);
+      this.persistTimer = null;
+      this.persist();
+    }
+  }
+
+  persist() {
+    if (this.noStore) return;
+    try {
+      if (this.hasContent()) localStorage.setItem(this.storageKey(), JSON.stringify(this.assessment()));
+      else localStorage.removeItem(this.storageKey());
+    } catch {
+      this.message("This browser did not let the page store your answers. Save them to a file to keep them.", "error");
+    }
+  }
+
+  removeStored() {
+    try {
+      for (const key of Object.keys(localStorage)) if (key.startsWith(STORAGE_PREFIX)) localStorage.removeItem(key);
+    } catch {
+      /* storage unavailable: nothing stored either */
+    }
+  }
+
+  restore() {
+    let text = null;
+    try {
+      text = localStorage.getItem(this.storageKey());
+    } catch {
+      return;
+    }
+    if (text === null) return;
+    try {
+      this.apply(checkDocument(parseJSON(text), this.model));
+    } catch (error) {
+      this.message(`The answers stored in this browser could not be read (${error.message}) and were left as they are.`, "error");
+    }
+  }
+
+  setNoStore(on) {
+    clearTimeout(this.persistTimer);
+    this.persistTimer = null;
+    this.noStore = on;
+    if (on) {
+      this.removeStored();
+      this.message("Nothing is stored on this computer now, and what was stored has been removed. Save to a file to keep your answers.");
+    } else {
+      this.persist();
+      this.message("Your answers are saved in this browser again as you go.");
+    }
+  }
+
+  erase() {
+    const ok = window.confirm("Erase all your answers, notes and partnership details from this page and from this browser? This cannot be undone.");
+    if (!ok) return;
+    clearTimeout(this.persistTimer);
+    this.persistTimer = null;
+    this.removeStored();
+    this.form.reset();
+    for (const q of this.questions) {
+      for (const o of q.options) o.input.checked = false;
+      q.note.value = "";
+      q.details.open = false;
+    }
+    for (const field of Object.values(this.partnershipFields)) field.value = "";
+    this.el("cr-share-url").value = "";
+    this.updateQuestions();
+    this.renderReport();
+    this.score();
+    this.message("Your data has been erased from this page and from this browser.");
+  }
+
+  /* files */
+
+  saveFile() {
+    const doc = this.assessment();
+    const name = `crossroads-${slug(doc.partnership.name)}-${today()}.json`;
+    download(name, `${JSON.stringify(doc, null, 2)}\n`, "application/json");
+    this.message(`Saved as ${name} in your downloads.`);
+  }
+
+  // Validate fully before touching the form: JS rules first, then the
+  // engine's own check when it is ready.
+  async checkIncoming(doc) {
+    const checked = checkDocument(doc, this.model);
+    if (this.client.state === "ready") {
+      try {
+        await this.client.call({ op: "check", request: doc });
+      } catch (error) {
+        throw new CheckError(error.message);
+      }
+    }
+    return checked;
+  }
+
+  async openFile(file) {
+    const refuse = (reason) =>
+      this.message(`The file “${file.name}” could not be opened: ${reason} Your current answers are unchanged.`, "error");
+    if (file.size > MAX_FILE_BYTES) {
+      refuse(`it is ${Math.round(file.size / 1024)} kB, far larger than any Crossroads assessment.`);
+      return;
+    }
+    let checked;
+    try {
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      let text;
+      try {
+        text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+      } catch {
+        throw new CheckError("it is not a text file.");
+      }
+      checked = await this.checkIncoming(parseJSON(text));
+    } catch (error) {
+      refuse(error instanceof CheckError ? error.message : `it could not be read (${error.message}).`);
+      return;
+    }
+    if (this.hasContent() && !window.confirm(`Replace your current answers with those in “${file.name}”?`)) {
+      this.message("Opening the file was cancelled. Your current answers are unchanged.");
+      return;
+    }
+    this.apply(checked);
+    const count = Object.keys(checked.answers).length;
+    this.message(`Opened “${file.name}”: ${count} answer${count === 1 ? "" : "s"} loaded.`);
+  }
+
+  /* share links: the answers in the URL fragment, never sent to a server */
+
+  toggleShare() {
+    const panel = this.el("cr-share-panel");
+    const open = panel.hidden;
+    panel.hidden = !open;
+    this.el("cr-share").setAttribute("aria-expanded", String(open));
+    this.el("cr-share-url").value = "";
+    if (open) this.el("cr-share-notes").focus();
+  }
+
+  shareLink() {
+    const doc = { format: FORMAT, method_version: this.config.method_version, answers: this.answers() };
+    if (this.el("cr-share-notes").checked) {
+      doc.notes = this.notes();
+      doc.partnership = this.partnership();
+    }
+    const url = new URL(window.location.href);
+    url.hash = `a=${encodeFragment(doc)}`;
+    return url.href;
+  }
+
+  async copyShareLink() {
+    const link = this.shareLink();
+    const field = this.el("cr-share-url");
+    field.value = link;
+    try {
+      await navigator.clipboard.writeText(link);
+      this.message("The share link is copied. Anyone with it can see the answers in it.");
+    } catch {
+      field.focus();
+      field.select();
+      this.message("Copying was not allowed by the browser: the link is selected in the box, copy it with Ctrl+C (or Cmd+C).");
+    }
+  }
+
+  async loadFragment() {
+    const hash = window.location.hash;
+    if (!hash.startsWith("#a=")) return;
+    const clearHash = () => history.replaceState(history.state, "", window.location.pathname + window.location.search);
+    let checked;
+    try {
+      checked = await this.checkIncoming(decodeFragment(hash.slice(3)));
+    } catch (error) {
+      clearHash();
+      const reason = error instanceof CheckError ? error.message : error.message;
+      this.message(`The answers in this link could not be opened: ${reason} Your current answers are unchanged.`, "error");
+      return;
+    }
+    clearHash();
+    if (this.hasContent() && !window.confirm("This link carries answers. Replace the answers stored in this browser with them?")) {
+      this.message("The answers in the link were not opened. Your current answers are unchanged.");
+      return;
+    }
+    this.apply(checked);
+    const count = Object.keys(checked.answers).length;
+    this.message(`Opened the answers from the link: ${count} answer${count === 1 ? "" : "s"}. The link has been removed from the address bar.`);
+  }
+
+  /* engine status and scoring */
+
+  engineChanged() {
+    const c = this.client;
+    const status = this.el("cr-status");
+    const retry = this.el("cr-retry");
+    this.root.querySelector(".cr-engine").dataset.state = c.state;
+    this.root.dataset.engine = c.state;
+    this.el("cr-report-md").disabled = c.state !== "ready";
+    if (c.state === "loading") {
+      const step = c.step.step ? ` step ${c.step.step} of ${c.step.steps}:` : "";
+      const size = c.step.step <= 1 ? " (about 6 MB the first time)" : "";
+      const slow = c.slow ? " This is taking longer than usual; it carries on in the background." : "";
+      status.textContent = `Loading the scoring engine…${step} ${c.step.text}${size}. You can answer meanwhile.${slow}`;
+      retry.hidden = true;
+    } else if (c.state === "ready") {
+      status.textContent = "Scoring engine ready: the result updates as you answer.";
+      retry.hidden = true;
+      this.score();
+    } else {
+      status.textContent = `The scoring engine could not start: ${c.reason}. Your answers are kept. Try again, or save them to a file and use another browser.`;
+      retry.hidden = false;
+      this.el("cr-summary").textContent = "No result: the scoring engine could not start.";
+    }
+  }
+
+  score() {
+    if (this.client.state !== "ready") return;
+    if (this.scoring) {
+      this.again = true;
+      return;
+    }
+    this.scoring = true;
+    const started = this.inputAt ?? performance.now();
+    this.inputAt = null;
+    this.client
+      .call({ op: "assess", request: { answers: this.answers() } })
+      .then(
+        (result) => {
+          this.result = result;
+          this.render(result);
+          this.renderReport();
+          const ms = performance.now() - started;
+          this.root.dispatchEvent(new CustomEvent("crossroads:result", { detail: { ms, result } }));
+        },
+        (error) => {
+          this.el("cr-summary").textContent = `No result: ${error.message}`;
+        },
+      )
+      .finally(() => {
+        this.scoring = false;
+        if (this.again) {
+          this.again = false;
+          this.score();
+        }
+      });
+  }
+
+  /* results panel */
+
+  label(result, levelId) {
+    return result.levels.find((l) => l.id === levelId).label;
+  }
+
+  render(result) {
+    const body = this.el("cr-results-body");
+    for (const d of body.querySelectorAll("details[data-key]")) {
+      if (d.open) this.openDetails.add(d.dataset.key);
+      else this.openDetails.delete(d.dataset.key);
+    }
+    const details = (key, summary, ...content) => {
+      const d = h("details", { "data-key": key }, h("summary", {}, summary), ...content);
+      d.open = this.openDetails.has(key);
+      return d;
+    };
+    const L = (id) => this.label(result, id);
+    const overall = result.overall;
+    const rec = result.recommendations.find((r) => r.id === overall.recommendation);
+    const lk = Object.fromEntries(result.likelihood_levels.map((l) => [l.id, l.label]));
+    const im = Object.fromEntries(result.impact_levels.map((l) => [l.id, l.label]));
+
+    this.el("cr-rec").replaceChildren(
+      h(
+        "div",
+        { class: `cr-rec__box cr-rec--${overall.recommendation}` },
+        h("p", { class: "cr-rec__kicker", text: "Recommendation" }),
+        h("p", { class: "cr-rec__label", text: overall.recommendation_label }),
+        h("p", { class: "cr-rec__text", text: rec ? rec.description : "" }),
+        h(
+          "p",
+          { class: "cr-rec__levels" },
+          "Overall level after safeguards: ",
+          badge(overall.level, L(overall.level)),
+          " Before safeguards: ",
+          badge(overall.inherent, L(overall.inherent)),
+        ),
+      ),
+      details("why-overall", "Why this recommendation", h("ul", {}, overall.reasons.map((r) => h("li", { text: r.text })))),
+    );
+
+    const unanswered = result.unanswered.map((id) => this.byId.get(id)).filter(Boolean);
+    this.el("cr-progress").replaceChildren(
+      h(
+        "p",
+        { class: result.complete ? "cr-progress__done" : "cr-progress__todo" },
+        `${result.answered} of ${result.visible} questions answered.`,
+        result.complete ? " The assessment is complete." : " Until all are answered the result is provisional.",
+      ),
+      unanswered.length
+        ? details(
+            "unanswered",
+            `${unanswered.length} unanswered question${unanswered.length === 1 ? "" : "s"}`,
+            h("ul", { class: "cr-unanswered" }, unanswered.map((q) => h("li", {}, h("a", { href: `#q-${q.id}`, text: q.short })))),
+          )
+        : null,
+    );
+
+    this.el("cr-categories").replaceChildren(
+      ...result.categories.map((c) =>
+        h("tr", {}, h("th", { scope: "row", text: `${c.id}. ${c.name}` }), h("td", {}, badge(c.inherent, L(c.inherent))), h("td", {}, badge(c.level, L(c.level)))),
+      ),
+    );
+
+    const marks = new Map();
+    for (const cell of body.querySelectorAll(".cr-cell")) {
+      const box = cell.querySelector(".cr-cell__marks");
+      box.replaceChildren();
+      marks.set(`${cell.dataset.likelihood} ${cell.dataset.impact}`, box);
+    }
+    for (const s of result.scenarios) {
+      marks.get(`${s.likelihood} ${s.impact}`).append(
+        h("span", { class: "cr-mark cr-mark--before", title: `${s.id} before safeguards` }, h("span", { "aria-hidden": "true", text: "○ " }), s.id, srOnly(" before safeguards"), " "),
+      );
+      marks.get(`${s.residual_likelihood} ${s.residual_impact}`).append(
+        h("span", { class: "cr-mark cr-mark--after", title: `${s.id} after safeguards` }, h("span", { "aria-hidden": "true", text: "● " }), s.id, srOnly(" after safeguards"), " "),
+      );
+    }
+
+    this.el("cr-scenarios").replaceChildren(
+      ...result.scenarios.map((s) => {
+        const before = s.reasons.filter((r) => r.stage === "inherent");
+        const after = s.reasons.filter((r) => r.stage !== "inherent");
+        const reasonItem = (r) => h("li", {}, r.question && this.byId.get(r.question) ? h("a", { href: `#q-${r.question}`, text: r.text }) : r.text);
+        return h(
+          "section",
+          { class: "cr-scenario", "aria-label": `${s.id} ${s.name}` },
+          h("h4", {}, h("span", { class: "cr-scenario__id", text: s.id }), " ", s.name),
+          h(
+            "p",
+            { class: "cr-scenario__levels" },
+            "Before safeguards: ",
+            badge(s.inherent, L(s.inherent)),
+            h("span", { class: "cr-scenario__axes", text: ` likelihood ${lk[s.likelihood]}, impact ${im[s.impact]}` }),
+            h("br"),
+            "After safeguards: ",
+            badge(s.residual, L(s.residual)),
+            h("span", { class: "cr-scenario__axes", text: ` likelihood ${lk[s.residual_likelihood]}, impact ${im[s.residual_impact]}` }),
+          ),
+          s.impacts.length
+            ? h("p", { class: "cr-scenario__impacts" }, "Impacts that apply: ", s.impacts.map((i) => i.name).join("; "), ".")
+            : h("p", { class: "cr-scenario__impacts", text: "No impact of this scenario applies yet." }),
+          details(
+            `why-${s.id}`,
+            h("span", {}, "Why", srOnly(` ${s.id}`), ` (${s.reasons.length})`),
+            before.length ? h("p", { class: "cr-why__head", text: "Raising the risk:" }) : null,
+            before.length ? h("ul", {}, before.map(reasonItem)) : null,
+            after.length ? h("p", { class: "cr-why__head", text: "Safeguards:" }) : null,
+            after.length ? h("ul", {}, after.map(reasonItem)) : null,
+          ),
+        );
+      }),
+    );
+
+    this.el("cr-actions").replaceChildren(
+      result.actions.length
+        ? h("ol", { class: "cr-actions__list" }, result.actions.map((a) => this.actionItem(a)))
+        : h("p", { text: "No action is suggested for these answers." }),
+    );
+
+    body.hidden = false;
+    const summary = `${overall.recommendation_label}. Overall level after safeguards: ${L(overall.level)}; before safeguards: ${L(overall.inherent)}. ${result.answered} of ${result.visible} questions answered.`;
+    const live = this.el("cr-summary");
+    if (live.textContent !== summary) live.textContent = summary;
+  }
+
+  actionItem(action) {
+    const names = this.config.stakeholders;
+    const who = [];
+    action.stakeholders.forEach((code, i) => {
+      if (i) who.push(", ");
+      who.push(h("abbr", { title: names[code] || code, text: code }), names[code] ? ` (${names[code]})` : "");
+    });
+    const contacts = action.contacts || [];
+    return h(
+      "li",
+      { class: "cr-action" },
+      h("p", { class: "cr-action__text", text: action.text }),
+      h("p", { class: "cr-action__who" }, "With: ", who),
+      contacts.length
+        ? h("p", { class: "cr-action__contacts" }, `Contacts${this.config.profile_name ? ` in ${this.config.profile_name}` : ""}: `, contacts.map((c) => `${c.name} (${c.stakeholder})`).join("; "))
+        : null,
+      h("p", { class: "cr-action__step" }, "Handbook: ", h("a", { href: this.config.root + action.page, text: this.config.steps[action.step] || action.step_title })),
+    );
+  }
+
+  /* the print report: everything on paper, nothing collapsed */
+
+  renderReport() {
+    const result = this.result;
+    const p = this.partnership();
+    this.el("cr-report-name").textContent = p.name ? `: ${p.name}` : "";
+    const dl = h("dl", { class: "cr-report__facts" });
+    const fact = (term, value) => {
+      if (value) dl.append(h("dt", { text: term }), h("dd", { text: value }));
+    };
+    fact("Partner", p.partner);
+    fact("Date", p.date);
+    fact("Note", p.note);
+    fact("Printed on", today());
+    fact("Method version", this.config.method_version);
+    fact("Country profile", this.config.profile_name);
+    const parts = [dl];
+    if (result) {
+      const L = (id) => this.label(result, id);
+      const lk = Object.fromEntries(result.likelihood_levels.map((l) => [l.id, l.label]));
+      const im = Object.fromEntries(result.impact_levels.map((l) => [l.id, l.label]));
+      const o = result.overall;
+      const rec = result.recommendations.find((r) => r.id === o.recommendation);
+      parts.push(
+        h("h3", { text: "Result" }),
+        h("p", { class: "cr-report__rec" }, h("strong", { text: o.recommendation_label }), `. ${rec ? rec.description : ""}`),
+        h("p", { text: `Overall level after safeguards: ${L(o.level)}; before safeguards: ${L(o.inherent)}. ${result.answered} of ${result.visible} questions answered${result.complete ? "" : " (provisional result)"}.` }),
+        h("ul", {}, o.reasons.map((r) => h("li", { text: r.text }))),
+        h(
+          "table",
+          {},
+          h("thead", {}, h("tr", {}, h("th", { text: "Category" }), h("th", { text: "Before safeguards" }), h("th", { text: "After safeguards" }))),
+          h("tbody", {}, result.categories.map((c) => h("tr", {}, h("td", { text: `${c.id}. ${c.name}` }), h("td", { text: L(c.inherent) }), h("td", { text: L(c.level) })))),
+        ),
+        h("h3", { text: "Scenarios" }),
+        result.scenarios.map((s) =>
+          h(
+            "div",
+            { class: "cr-report__scenario" },
+            h("h4", { text: `${s.id} ${s.name}` }),
+            h("p", { text: `Before safeguards: ${L(s.inherent)} (likelihood ${lk[s.likelihood]}, impact ${im[s.impact]}). After safeguards: ${L(s.residual)} (likelihood ${lk[s.residual_likelihood]}, impact ${im[s.residual_impact]}).` }),
+            s.impacts.length ? h("p", { text: `Impacts that apply: ${s.impacts.map((i) => i.name).join("; ")}.` }) : null,
+            s.reasons.length ? h("ul", {}, s.reasons.map((r) => h("li", { text: r.text }))) : null,
+          ),
+        ),
+        h("h3", { text: "Next actions" }),
+        result.actions.length
+          ? h(
+              "ol",
+              {},
+              result.actions.map((a) => {
+                const contacts = (a.contacts || []).map((c) => `${c.name} (${c.stakeholder})`).join("; ");
+                return h("li", { text: `${a.text} With: ${a.stakeholders.join(", ")}. Handbook: ${this.config.steps[a.step] || a.step_title}.${contacts ? ` Contacts: ${contacts}.` : ""}` });
+              }),
+            )
+          : h("p", { text: "No action is suggested for these answers." }),
+      );
+    } else {
+      parts.push(h("p", { text: "No result: the scoring engine had not started when this was printed." }));
+    }
+    parts.push(h("h3", { text: "Answers and notes" }));
+    const list = h("dl", { class: "cr-report__answers" });
+    for (const q of this.questions) {
+      if (!q.visible && !q.note.value) continue;
+      const value = this.rawValue(q);
+      const values = value === null ? [] : Array.isArray(value) ? value : [value];
+      const labels = q.options.filter((o) => values.includes(o.value)).map((o) => o.label);
+      list.append(h("dt", { text: q.text }), h("dd", { text: q.visible ? (labels.length ? labels.join("; ") : "Not answered") : "Not asked for these answers" }));
+      if (q.note.value) list.append(h("dd", { class: "cr-report__note" }, h("em", { text: "Note: " }), q.note.value));
+    }
+    parts.push(list);
+    this.el("cr-report-body").replaceChildren(...parts.flat());
+  }
+
+  async downloadReport() {
+    const doc = this.assessment();
+    try {
+      const { markdown } = await this.client.call({ op: "report", request: doc });
+      const name = `crossroads-report-${slug(doc.partnership.name)}-${today()}.md`;
+      download(name, markdown, "text/markdown;charset=utf-8");
+      this.message(`Report saved as ${name} in your downloads.`);
+    } catch (error) {
+      this.message(`The report could not be made: ${error.message}`, "error");
+    }
+  }
+
+  /* the embedding and testing API */
+
+  exposeApi() {
+    const client = this.client;
+    const config = this.config;
+    const model = this.model;
+    window.crossroads = Object.freeze({
+      get ready() {
+        return client.ready;
+      },
+      method_version: config.method_version,
+      profile: config.profile,
+      evaluate(answers, options = {}) {
+        const request = { answers };
+        if (options && Object.hasOwn(options, "profile")) request.profile = options.profile;
+        return client.call({ op: "assess", request });
+      },
+      check(doc) {
+        try {
+          checkDocument(doc, model);
+        } catch (error) {
+          return Promise.reject(error);
+        }
+        return client.call({ op: "check", request: doc });
+      },
+    });
+  }
+}
+
+/* -------------------------------------------------------------- start */
+
+let client = null;
+
+function start() {
+  const root = document.querySelector("[data-crossroads-evaluator]");
+  if (!root || root.dataset.live) return;
+  root.dataset.live = "true";
+  const config = JSON.parse(root.querySelector("#cr-config").textContent);
+  if (!client || client.state === "failed") client = new EngineClient(config);
+  new Evaluator(root, client);
+}
+
+start();
+// Material's instant navigation swaps pages without reloading: start again
+// when the evaluator page comes back (the engine keeps running meanwhile).
+if (window.document$ && typeof window.document$.subscribe === "function") window.document$.subscribe(() => start());

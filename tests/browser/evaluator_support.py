@@ -1,0 +1,150 @@
+"""Reader actions and readings on the evaluator page, shared by the browser tests."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlsplit
+
+XSS = "<img src=x onerror=window.__xss=1>"
+
+
+class RequestLog:
+    """Every request of a browser context, pages and workers alike."""
+
+    def __init__(self, context):
+        self.urls: list[str] = []
+        context.on("request", lambda request: self.urls.append(request.url))
+
+    def foreign(self, base_url: str) -> list[str]:
+        origin = urlsplit(base_url)
+        out = []
+        for url in self.urls:
+            parts = urlsplit(url)
+            if parts.scheme in ("data", "blob"):
+                continue
+            if (parts.scheme, parts.netloc) != (origin.scheme, origin.netloc):
+                out.append(url)
+        return out
+
+    def matching(self, text: str) -> list[str]:
+        return [url for url in self.urls if text in url]
+
+FORM_STATE = """() => {
+  const answers = {}, notes = {}, partnership = {};
+  for (const q of document.querySelectorAll('#cr-form .cr-question')) {
+    const values = [...q.querySelectorAll('.cr-options input:checked')].map(i => i.value);
+    if (values.length) answers[q.dataset.question] = q.dataset.type === 'multi' ? values : values[0];
+    const note = q.querySelector('textarea[data-note]').value;
+    if (note) notes[q.dataset.question] = note;
+  }
+  for (const el of document.querySelectorAll('[data-partnership]')) partnership[el.dataset.partnership] = el.value;
+  return {answers, notes, partnership};
+}"""
+
+STORED = """() => Object.fromEntries(Object.keys(localStorage).map(k => [k, localStorage.getItem(k)]))"""
+
+
+def open_evaluator(context, url: str, wait_ready: bool = True):
+    """A new tab on the evaluator page; its page errors are kept in `tab.errors`."""
+    tab = context.new_page()
+    tab.errors = []
+    tab.on("pageerror", lambda error: tab.errors.append(str(error)))
+    tab.goto(url)
+    tab.wait_for_function("window.crossroads !== undefined")
+    if wait_ready:
+        tab.evaluate("window.crossroads.ready")
+        wait_scored(tab)
+    return tab
+
+
+def wait_scored(tab, timeout: float = 30_000) -> None:
+    """Wait until the results panel shows a result."""
+    tab.wait_for_selector("#cr-results-body:not([hidden])", state="attached", timeout=timeout)
+
+
+def clear_form(tab) -> None:
+    """Empty the form through the page's own change handling (a shared tab's reset)."""
+    watch_results(tab)
+    n = results_count(tab)
+    ready = tab.evaluate("document.querySelector('#crossroads-evaluator').dataset.engine === 'ready'")
+    tab.evaluate("""() => {
+      for (const el of document.querySelectorAll('#cr-form input[type=radio], #cr-form input[type=checkbox]')) el.checked = false;
+      for (const el of document.querySelectorAll('#cr-form textarea, #cr-form input[type=text]')) el.value = '';
+      document.querySelector('#cr-form .cr-options input').dispatchEvent(new Event('change', {bubbles: true}));
+    }""")
+    if ready:
+        wait_new_result(tab, n)
+
+
+def form_state(tab) -> dict:
+    """Answers (every checked input, shown or not), notes and partnership fields in the form."""
+    return tab.evaluate(FORM_STATE)
+
+
+def stored(tab) -> dict:
+    """Everything in this origin's localStorage."""
+    return tab.evaluate(STORED)
+
+
+def evaluator_keys(tab) -> list[str]:
+    return [key for key in stored(tab) if key.startswith("crossroads")]
+
+
+def option_id(tab, qid: str, value: str) -> str:
+    return tab.eval_on_selector(f"#q-{qid} input[value='{value}']", "el => el.id")
+
+
+def click_answer(tab, qid: str, value: str) -> None:
+    """Click the label of one option, as a reader does."""
+    tab.click(f"label[for='{option_id(tab, qid, value)}']")
+
+
+def watch_results(tab) -> None:
+    """Keep every result the panel shows in window.__crResults."""
+    tab.evaluate("""() => {
+      if (window.__crResults) return;
+      window.__crResults = [];
+      document.querySelector('#crossroads-evaluator')
+        .addEventListener('crossroads:result', e => window.__crResults.push(e.detail.result));
+    }""")
+
+
+def results_count(tab) -> int:
+    return tab.evaluate("window.__crResults.length")
+
+
+def wait_new_result(tab, before: int, timeout: float = 10_000) -> dict:
+    tab.wait_for_function("n => window.__crResults.length > n", arg=before, timeout=timeout)
+    # Let a queued re-score (answers given faster than the engine) finish too.
+    tab.wait_for_timeout(150)
+    return tab.evaluate("window.__crResults[window.__crResults.length - 1]")
+
+
+def wait_answered(tab, count: int, timeout: float = 10_000) -> dict:
+    """Wait for the panel's result of `count` answered questions; return it."""
+    tab.wait_for_function(
+        "k => { const r = window.__crResults; return r.length && r[r.length - 1].answered === k; }",
+        arg=count, timeout=timeout)
+    return tab.evaluate("window.__crResults[window.__crResults.length - 1]")
+
+
+def summary(tab) -> str:
+    return tab.inner_text("#cr-summary").strip()
+
+
+def message(tab) -> str:
+    return tab.inner_text("#cr-message").strip()
+
+
+def assessment(answers: dict, notes: dict | None = None, partnership: dict | None = None, version: str = "1.0.0") -> dict:
+    doc = {"format": "crossroads-assessment", "method_version": version, "answers": answers}
+    if notes is not None:
+        doc["notes"] = notes
+    if partnership is not None:
+        doc["partnership"] = partnership
+    return doc
+
+
+def write_json(path, value) -> str:
+    path.write_text(json.dumps(value, ensure_ascii=False, indent=2), encoding="utf-8")
+    return str(path)

@@ -1,0 +1,26 @@
+"""Fixtures of the engine tests (the shared `repo_root` and `method` come from tests/conftest.py)."""
+
+from __future__ import annotations
+
+import copy
+import subprocess
+
+import pytest
+
+from engine_support import PYTHON, ROOT
+
+
+@pytest.fixture()
+def method_data(method) -> dict:
+    """A private deep copy of the real method as data, for tests that break it."""
+    return copy.deepcopy(method.data)
+
+
+@pytest.fixture(scope="session")
+def method_json_path(tmp_path_factory):
+    """The compiled method as the browser loads it: `python -m engine compile`."""
+    out = tmp_path_factory.mktemp("method") / "method.json"
+    completed = subprocess.run([PYTHON, "-m", "engine", "compile"], cwd=ROOT, capture_output=True, timeout=120)
+    assert completed.returncode == 0, completed.stderr.decode()
+    out.write_bytes(completed.stdout)
+    return out

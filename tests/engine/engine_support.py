@@ -1,0 +1,115 @@
+"""Helpers shared by the engine tests: the reference vectors, how a result is
+compared with a vector's `expect`, and how the CLI is run."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+VECTOR_DIR = Path(__file__).resolve().parent / "vectors"
+PYTHON = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv" / "bin" / "python").exists() else sys.executable
+
+EXPECT_KEYS = {
+    "overall", "scenarios", "categories", "actions_include", "actions_exclude", "contacts", "reasons_include",
+    "reasons_exclude", "rules_include", "rules_exclude", "unanswered", "unanswered_include", "unanswered_exclude",
+    "answered", "visible", "complete", "error",
+}
+SCENARIO_KEYS = {"likelihood", "impact", "inherent", "residual_likelihood", "residual_impact", "residual", "impacts", "points"}
+
+
+def vector_files() -> list[Path]:
+    return sorted(VECTOR_DIR.glob("*.json"))
+
+
+def load_vector(path: Path) -> dict:
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def vector_request(vector: dict) -> dict:
+    """The request a vector describes: its `request`, with its `profile` when set."""
+    request = dict(vector["request"])
+    if vector.get("profile"):
+        request["profile"] = vector["profile"]
+    return request
+
+
+def reason_token(reason: dict) -> str:
+    """A reason as a vector names it: its question id, or 'base' / 'cap'."""
+    if reason["question"] is not None:
+        return reason["question"]
+    return "base" if reason["stage"] == "inherent" else "cap"
+
+
+def mismatches(result: dict, expect: dict) -> list[str]:
+    """Every way `result` differs from the fields present in `expect`."""
+    out = []
+
+    def check(label, expected, got):
+        if expected != got:
+            out.append(f"{label}: expected {expected!r}, got {got!r}")
+
+    for key, value in expect.get("overall", {}).items():
+        check(f"overall.{key}", value, result["overall"][key])
+    scenarios = {s["id"]: s for s in result["scenarios"]}
+    for sid, fields in expect.get("scenarios", {}).items():
+        for key, value in fields.items():
+            got = [i["id"] for i in scenarios[sid]["impacts"]] if key == "impacts" else scenarios[sid][key]
+            check(f"scenarios.{sid}.{key}", value, got)
+    categories = {c["id"]: c["level"] for c in result["categories"]}
+    for cid, level in expect.get("categories", {}).items():
+        check(f"categories.{cid}", level, categories[cid])
+    actions = {a["id"]: a for a in result["actions"]}
+    for aid in expect.get("actions_include", []):
+        if aid not in actions:
+            out.append(f"actions: expected {aid!r} among {list(actions)}")
+    for aid in expect.get("actions_exclude", []):
+        if aid in actions:
+            out.append(f"actions: expected no {aid!r}, got {list(actions)}")
+    for aid, contacts in expect.get("contacts", {}).items():
+        if aid not in actions:
+            out.append(f"contacts: action {aid!r} is not listed")
+            continue
+        check(f"contacts.{aid}", contacts, [[c["stakeholder"], c["name"]] for c in actions[aid].get("contacts", [])])
+    for sid, tokens in expect.get("reasons_include", {}).items():
+        got = [reason_token(r) for r in scenarios[sid]["reasons"]]
+        for token in tokens:
+            if token not in got:
+                out.append(f"reasons.{sid}: expected {token!r} among {got}")
+    for sid, tokens in expect.get("reasons_exclude", {}).items():
+        got = [reason_token(r) for r in scenarios[sid]["reasons"]]
+        for token in tokens:
+            if token in got:
+                out.append(f"reasons.{sid}: expected no {token!r}, got {got}")
+    rules = [r["rule"] for r in result["overall"]["reasons"]]
+    for rule in expect.get("rules_include", []):
+        if rule not in rules:
+            out.append(f"rules: expected {rule!r} among {rules}")
+    for rule in expect.get("rules_exclude", []):
+        if rule in rules:
+            out.append(f"rules: expected no {rule!r}, got {rules}")
+    if "unanswered" in expect:
+        check("unanswered", expect["unanswered"], result["unanswered"])
+    for qid in expect.get("unanswered_include", []):
+        if qid not in result["unanswered"]:
+            out.append(f"unanswered: expected {qid!r} among {result['unanswered']}")
+    for qid in expect.get("unanswered_exclude", []):
+        if qid in result["unanswered"]:
+            out.append(f"unanswered: expected no {qid!r}, got {result['unanswered']}")
+    for key in ("answered", "visible", "complete"):
+        if key in expect:
+            check(key, expect[key], result[key])
+    return out
+
+
+def run_cli(*args: str, stdin: str | bytes | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """`python -m engine ARGS` as a reader runs it, with bytes in and text out."""
+    data = stdin.encode("utf-8") if isinstance(stdin, str) else stdin
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    completed = subprocess.run([PYTHON, "-m", "engine", *args], input=data, capture_output=True, cwd=cwd or ROOT, env=env, timeout=60)
+    return subprocess.CompletedProcess(completed.args, completed.returncode,
+                                       completed.stdout.decode("utf-8"), completed.stderr.decode("utf-8"))

@@ -1,0 +1,251 @@
+"""`python -m engine` as a reader runs it: questions, assess (JSON, Markdown,
+standard input, a country profile), check, compile, and bad input that must
+end in one clear line on stderr, never a traceback."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from engine_support import ROOT, run_cli
+
+
+def test_questions_document():
+    completed = run_cli("questions")
+    assert completed.returncode == 0 and completed.stderr == ""
+    document = json.loads(completed.stdout)
+    assert set(document) == {"method_version", "questions"}
+    assert document["method_version"] == "1.0.0"
+    assert len(document["questions"]) == 38
+    for item in document["questions"]:
+        assert {"id", "text", "type", "options"} <= set(item)
+        assert item["type"] in ("single", "multi")
+        assert item["text"].strip()
+        assert len(item["options"]) >= 2
+        for option in item["options"]:
+            assert set(option) == {"value", "label"}
+            assert isinstance(option["value"], str) and option["label"].strip()
+    by_id = {q["id"]: q for q in document["questions"]}
+    assert [o["value"] for o in by_id["political_system"]["options"]] == ["democracy", "hybrid", "non_democratic"]
+    assert by_id["state_steering"]["show_if"] == {"question": "political_system", "in": ["hybrid", "non_democratic"]}
+
+
+PORT = {"answers": {"political_system": "non_democratic", "state_steering": "close", "investment_proposal": "proposed",
+                    "strategic_assets": ["port"], "sg_gov": "planned"},
+        "partnership": {"name": "Harbour twinning", "partner": "Port City"}, "notes": {"sg_gov": "Meeting booked for May."}}
+
+
+@pytest.fixture()
+def port_file(tmp_path):
+    path = tmp_path / "port.json"
+    path.write_text(json.dumps(PORT), encoding="utf-8")
+    return path
+
+
+def test_assess_file_json_shape(port_file):
+    completed = run_cli("assess", str(port_file))
+    assert completed.returncode == 0 and completed.stderr == ""
+    result = json.loads(completed.stdout)
+    assert [level["id"] for level in result["levels"]] == ["low", "medium", "high", "critical"]
+    assert [r["id"] for r in result["recommendations"]] == ["proceed", "proceed_with_safeguards", "escalate", "disengage"]
+    assert {"level", "recommendation"} <= set(result["overall"])
+    assert result["overall"]["level"] == "critical" and result["overall"]["recommendation"] == "disengage"
+    assert [c["id"] for c in result["categories"]] == ["A", "B", "C"]
+    for category in result["categories"]:
+        assert {"id", "name", "level"} <= set(category)
+    assert [s["id"] for s in result["scenarios"]] == ["A1", "A2", "B1", "C1", "C2", "C3", "C4"]
+    for scenario in result["scenarios"]:
+        assert {"id", "name", "category", "likelihood", "impact", "inherent", "residual", "level", "impacts", "reasons"} <= set(scenario)
+        assert scenario["level"] == scenario["residual"]
+    a1 = result["scenarios"][0]
+    assert (a1["inherent"], a1["residual"]) == ("critical", "critical")
+    assert [i["id"] for i in a1["impacts"]] == ["A1-influence", "A1-security"]
+    assert result["actions"], "a critical result lists actions"
+    for action in result["actions"]:
+        assert {"text", "stakeholders", "step"} <= set(action)
+    assert "contacts" not in result["actions"][0]
+
+
+def test_assess_same_bytes_from_file_and_stdin(port_file):
+    from_file = run_cli("assess", str(port_file))
+    from_stdin = run_cli("assess", "-", stdin=port_file.read_text(encoding="utf-8"))
+    assert from_stdin.returncode == 0 and from_stdin.stderr == ""
+    assert from_stdin.stdout == from_file.stdout
+
+
+def test_assess_accepts_a_byte_order_mark(port_file):
+    plain = run_cli("assess", "-", stdin=json.dumps(PORT))
+    marked = run_cli("assess", "-", stdin=b"\xef\xbb\xbf" + json.dumps(PORT).encode())
+    assert marked.returncode == 0 and marked.stdout == plain.stdout
+
+
+def test_assess_with_profile(port_file):
+    completed = run_cli("assess", str(port_file), "--profile", "us")
+    assert completed.returncode == 0, completed.stderr
+    result = json.loads(completed.stdout)
+    assert result["profile"] == "us"
+    disengage = next(a for a in result["actions"] if a["id"] == "disengage-a")
+    assert disengage["contacts"] == [
+        {"stakeholder": "Gov", "name": "U.S. Department of State, Subnational Diplomacy Unit (SDU)"},
+        {"stakeholder": "Nac", "name": "National League of Cities (NLC)"},
+    ]
+
+
+def test_assess_markdown(port_file):
+    completed = run_cli("assess", str(port_file), "--format", "markdown", "--profile", "us")
+    assert completed.returncode == 0 and completed.stderr == ""
+    text = completed.stdout
+    assert text.startswith("# City diplomacy risk assessment: Harbour twinning\n")
+    for expected in (
+        "- **Partner:** Port City",
+        "- **Method version:** 1.0.0",
+        "- **Country profile:** United States",
+        "## Recommendation",
+        "**Disengage, or do not engage**. Overall residual level: **Critical** (before safeguards: Critical).",
+        "| A. Geopolitical Risk | Critical | Critical |",
+        "### A1 Adversarial Proxy Foreign Policy",
+        "- Impacts that apply: Exposure to Foreign Political and Economic Influence, National Security Breaches",
+        "## Next actions",
+        "## Unanswered questions",
+        "- **National government consulted:** Meeting booked for May.",
+    ):
+        assert expected in text, expected
+    assert text.endswith("This assessment structures judgement; it is not a verdict or legal advice.\n")
+
+
+def test_check_and_compile():
+    check = run_cli("check")
+    assert check.returncode == 0 and check.stdout.endswith(": OK\n")
+    compiled = run_cli("compile")
+    assert compiled.returncode == 0
+    data = json.loads(compiled.stdout)
+    assert data["method"]["version"] == "1.0.0"
+    assert [c["id"] for c in data["countries"]] == ["de", "fr", "jp", "kr", "us"]
+
+
+def _one_line_error(completed) -> str:
+    assert completed.returncode != 0
+    assert completed.stdout == ""
+    assert "Traceback" not in completed.stderr
+    lines = completed.stderr.splitlines()
+    assert len(lines) == 1, completed.stderr
+    return lines[0]
+
+
+ALLOWED_POLITICAL = "allowed values: democracy, hybrid, non_democratic."
+
+BAD_INPUT = [
+    pytest.param('{"answers": {"political_system": "hybrid",}}',
+                 "error: standard input: the input is not valid JSON at line 1, column 42: Illegal trailing comma before end of object.",
+                 id="broken-json-trailing-comma"),
+    pytest.param('{"answers": {"political_system": hybrid}}',
+                 "error: standard input: the input is not valid JSON at line 1, column 34: Expecting value.", id="broken-json"),
+    pytest.param("", "error: standard input: the input is not valid JSON at line 1, column 1: Expecting value.", id="empty-input"),
+    pytest.param("[" * 5000 + "]" * 5000,
+                 "error: standard input: the input nests lists and objects more than 32 levels deep; an assessment needs only a few levels.",
+                 id="deeply-nested"),
+    pytest.param('{"answers": {"regime": "hybrid"}}',
+                 "error: standard input: unknown question 'regime'; run 'python -m engine questions' to list the question ids.",
+                 id="unknown-question"),
+    pytest.param('{"answers": {"political_system": "monarchy"}}',
+                 f"error: standard input: question 'political_system': 'monarchy' is not an option; {ALLOWED_POLITICAL}",
+                 id="value-outside-options"),
+    pytest.param('{"answers": {"political_system": 2}}',
+                 f"error: standard input: question 'political_system' takes one of its option values as a string, got a number; {ALLOWED_POLITICAL}",
+                 id="wrong-type-single"),
+    pytest.param('{"answers": {"activities": "culture"}}',
+                 "error: standard input: question 'activities' takes a list of option values, got a string; allowed values: "
+                 "culture, study_visits, joint_projects, investment, funding, climate_abroad.",
+                 id="wrong-type-multi"),
+    pytest.param('{"answers": {"activities": ["culture", true]}}',
+                 "error: standard input: question 'activities' takes a list of strings, got a boolean in it; allowed values: "
+                 "culture, study_visits, joint_projects, investment, funding, climate_abroad.",
+                 id="wrong-type-in-list"),
+    pytest.param('{"answers": {"activities": ["culture", "culture"]}}',
+                 "error: standard input: question 'activities': 'culture' is given twice; give each value once.", id="value-twice"),
+    pytest.param('{"answers": {"requests": ["none", "fees"]}}',
+                 "error: standard input: question 'requests': 'none' means none of the others and cannot be combined with them.",
+                 id="exclusive-combined"),
+    pytest.param('{"answers": {"political_system": "hy\\nbrid"}}',
+                 f"error: standard input: question 'political_system': 'hy\\x0abrid' is not an option; {ALLOWED_POLITICAL}",
+                 id="newline-in-value"),
+    pytest.param('{"answers": {"a\\u2028b": "x"}}',
+                 "error: standard input: unknown question 'a\\u2028b'; run 'python -m engine questions' to list the question ids.",
+                 id="line-separator-in-question-id"),
+    pytest.param('{"answers": []}', "error: standard input: 'answers' must be an object mapping question ids to values, got a list.", id="answers-not-object"),
+    pytest.param('["answers"]', "error: standard input: an assessment must be a JSON object with an 'answers' key, got a list.", id="not-an-object"),
+    pytest.param('{"answer": {}}', "error: standard input: unknown key 'answer' in the assessment; expected only: "
+                 "format, method_version, profile, partnership, answers, notes, saved_at.", id="unknown-key"),
+    pytest.param('{"answers": {}, "method_version": "0.9.0"}',
+                 "error: standard input: this assessment was made with method version '0.9.0', but this copy uses '1.0.0'; "
+                 "answers from another version are not carried over silently: open it with that version or answer again.",
+                 id="other-method-version"),
+    pytest.param('{"answers": {}, "method_version": 1}',
+                 "error: standard input: 'method_version' must be a string such as '1.0.0', got a number.", id="method-version-not-text"),
+    pytest.param('{"answers": {}, "format": "excel"}',
+                 "error: standard input: this file is not a Crossroads assessment: 'format' is 'excel', expected 'crossroads-assessment'.",
+                 id="wrong-format"),
+    pytest.param('{"answers": {}, "profile": ["us"]}',
+                 "error: standard input: 'profile' must be a country id or null, got a list; expected one of: de, fr, jp, kr, us.",
+                 id="profile-not-text"),
+    pytest.param('{"answers": {}, "profile": "uk"}',
+                 "error: standard input: unknown country profile 'uk'; expected one of: de, fr, jp, kr, us.", id="unknown-profile"),
+    pytest.param('{"answers": {}, "partnership": {"name": "\\ud800"}}',
+                 "error: standard input: partnership.name must be valid Unicode text, got a lone surrogate (\\ud800) at character 1.",
+                 id="lone-surrogate"),
+    pytest.param('{"answers": {}, "notes": {"budget": "x"}}',
+                 "error: standard input: a note is attached to unknown question 'budget'; expected the id of a question.", id="note-unknown-question"),
+    pytest.param('{"answers": {}, "notes": {"money": 5}}',
+                 "error: standard input: the note on question 'money' must be a string, got a number.", id="note-not-text"),
+]
+
+
+@pytest.mark.parametrize("text, expected", BAD_INPUT)
+def test_bad_input_gives_one_clear_line(text, expected):
+    completed = run_cli("assess", "-", stdin=text)
+    assert _one_line_error(completed) == expected
+    assert completed.returncode == 1
+
+
+def test_bad_input_in_markdown_mode_too():
+    completed = run_cli("assess", "-", "--format", "markdown", stdin='{"answers": {"money": "lots"}}')
+    assert _one_line_error(completed) == (
+        "error: standard input: question 'money': 'lots' is not an option; allowed values: small, moderate, large.")
+
+
+def test_file_errors_name_the_file(tmp_path):
+    missing = tmp_path / "missing.json"
+    assert _one_line_error(run_cli("assess", str(missing))) == f"error: cannot read {missing}: No such file or directory."
+    latin = tmp_path / "latin1.json"
+    latin.write_bytes('{"answers": {}, "notes": {"money": "caf\xe9"}}'.encode("latin-1"))
+    assert _one_line_error(run_cli("assess", str(latin))) == f"error: {latin} is not UTF-8 text."
+    broken = tmp_path / "broken.json"
+    broken.write_text('{\n  "answers": {\n    "money": "large"\n  }\n', encoding="utf-8")
+    assert _one_line_error(run_cli("assess", str(broken))) == (
+        f"error: {broken}: the input is not valid JSON at line 5, column 1: Expecting ',' delimiter.")
+    assert _one_line_error(run_cli("assess", str(tmp_path))) == f"error: cannot read {tmp_path}: Is a directory."
+
+
+def test_unknown_profile_flag():
+    completed = run_cli("assess", "-", "--profile", "atlantis", stdin='{"answers": {}}')
+    assert _one_line_error(completed) == "error: standard input: unknown country profile 'atlantis'; expected one of: de, fr, jp, kr, us."
+
+
+def test_broken_method_folder_lists_every_problem(tmp_path):
+    import shutil
+    folder = tmp_path / "method"
+    shutil.copytree(ROOT / "scenarios", folder)
+    scoring = folder / "scoring.yaml"
+    text = scoring.read_text(encoding="utf-8").replace("likelihood: 4\n    impact: 2", "likelihood: 4\n    impact: 2.5")
+    text = text.replace('      from_level: "high"', "      from_level: no")
+    scoring.write_text(text, encoding="utf-8")
+    completed = run_cli("--method", str(folder), "check")
+    assert completed.returncode == 2 and "Traceback" not in completed.stderr
+    lines = completed.stderr.splitlines()
+    assert lines[-1] == "2 problem(s) in the method data."
+    assert [line.split(": ", 1)[1] for line in lines[:-1]] == [
+        "scoring.safeguard_caps.impact: 2.5 is a decimal number; the method uses whole numbers only (quote it if it is text).",
+        'scoring.recommendations[2].from_level: bare no is read by YAML as a boolean (false); write "no" in quotes if you mean the word, or true/false for a boolean.',
+    ]
+    assert all(line.startswith("method/scoring.yaml:") for line in lines[:-1])

@@ -1,0 +1,132 @@
+"""CPython and Pyodide give the same bytes for the same request.
+
+tests/js/pyodide_runner.mjs boots Pyodide on Node from node_modules (offline),
+loads the engine's standard-library modules and the compiled method, and
+prints the engine's output for every request; the same driver
+(tests/js/parity_driver.py) runs here in CPython. Every reference vector goes
+through both `api.assess_json` and `Engine.handle`, with invalid requests
+besides. The engine must also import without PyYAML, as in the browser.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from engine_support import PYTHON, ROOT, load_vector, vector_files, vector_request
+
+RUNNER = ROOT / "tests" / "js" / "pyodide_runner.mjs"
+PYODIDE = ROOT / "node_modules" / "pyodide"
+
+sys.path.insert(0, str(ROOT / "tests" / "js"))
+import parity_driver  # noqa: E402
+
+INVALID_TEXTS = [
+    "",
+    "not json",
+    '{"answers": {"political_system": "hybrid",}}',
+    '{"answers": ["a", "b",]}',
+    '{"answers": {"political_system": "hybrid"}',
+    '{"answers": {}}\n{"answers": {}}',
+    "[" * 3000 + "]" * 3000,
+    '{"answers": {"money": ' + "9" * 5000 + "}}",
+    '{"answers": {"money": NaN}}',
+    '{"answers": {"money": "lots"}}',
+    '{"answers": {"activities": ["culture", "culture"]}}',
+    '{"answers": {"requests": ["none", "fees"]}}',
+    '{"answers": {"\\ud800": "x"}}',
+    '{"answers": {"political_system": "hy\\nbrid"}}',
+    '{"answers": {}, "partnership": {"name": "\\udc00"}}',
+    '{"answers": {}, "profile": ["us"]}',
+    '{"answers": {}, "profile": "uk"}',
+    '{"answers": {}, "method_version": "0.1"}',
+    '{"answers": {}, "format": {"x": 1}}',
+    '{"answers": {}, "notes": {"money": "x' + "y" * 5001 + '"}}',
+    '{"answers": {"regime": "' + "é" * 200 + '"}}',
+]
+
+HANDLE_TEXTS = [
+    '{"op": "questions"}',
+    '{"op": "check", "request": {"answers": {"activities": ["funding", "culture"]}, "notes": {"money": "Zürich, 東京, 🚲"}, '
+    '"partnership": {"name": "Städtepartnerschaft", "date": "2026-11-22"}}}',
+    '{"op": "assess"}',
+    '{"op": "evaluate", "request": {"answers": {}}}',
+    '{"op": ["assess"]}',
+    '{"request": {"answers": {}}}',
+    "[]",
+    "{",
+]
+
+
+def _items() -> list[dict]:
+    items = []
+    for path in vector_files():
+        request = vector_request(load_vector(path))
+        items.append({"mode": "assess", "text": json.dumps(request, ensure_ascii=False)})
+        profile = request.pop("profile", None)
+        items.append({"mode": "handle", "text": json.dumps({"op": "assess", "request": request}), "profile": profile})
+    items += [{"mode": "assess", "text": text} for text in INVALID_TEXTS]
+    items += [{"mode": "handle", "text": text} for text in INVALID_TEXTS[:8]]
+    items += [{"mode": "handle", "text": text, "profile": profile} for text in HANDLE_TEXTS for profile in (None, "de")]
+    return items
+
+
+def _require_node():
+    if not PYODIDE.joinpath("pyodide.mjs").exists():
+        pytest.fail(f"{PYODIDE.relative_to(ROOT)} is missing: run bash scripts/setup.sh")
+    node = shutil.which("node") or "/usr/bin/node"
+    if not shutil.which(node):
+        pytest.fail("node is missing: run bash scripts/setup.sh (Node 20 runs the Pyodide parity test)")
+    return node
+
+
+@pytest.mark.slow
+def test_pyodide_gives_the_same_bytes_as_cpython(method_json_path, tmp_path):
+    node = _require_node()
+    items = _items()
+    requests = tmp_path / "requests.json"
+    requests.write_text(json.dumps(items), encoding="utf-8")
+    completed = subprocess.run([node, str(RUNNER), str(method_json_path), str(requests)],
+                               cwd=ROOT, capture_output=True, timeout=300)
+    assert completed.returncode == 0, completed.stderr.decode("utf-8", "replace")[-3000:]
+    pyodide_out = [json.loads(line) for line in completed.stdout.decode("utf-8").splitlines()]
+
+    parity_driver.load(method_json_path.read_text(encoding="utf-8"))
+    cpython_out = [parity_driver.run(item["mode"], item["text"], item.get("profile")) for item in items]
+
+    assert len(pyodide_out) == len(items)
+    for item, ours, theirs in zip(items, cpython_out, pyodide_out):
+        if ours != theirs:
+            diff = "\n".join(difflib.unified_diff(ours.splitlines(), theirs.splitlines(), "cpython", "pyodide", lineterm=""))
+            pytest.fail(f"{item['mode']} {item['text'][:120]!r} differs:\n{diff[:4000]}")
+        assert ours.encode("utf-8", "surrogatepass") == theirs.encode("utf-8", "surrogatepass")
+    # The requests cover results and errors of both kinds.
+    kinds = set()
+    for out in map(json.loads, cpython_out):
+        if "ok" in out:
+            kinds.add("handle-ok" if out["ok"] else f"handle-{out['error']['type']}")
+        else:
+            kinds.add(out.get("type", "result"))
+    assert {"result", "request", "answer", "handle-ok", "handle-request", "handle-answer"} <= kinds, kinds
+
+
+def test_the_browser_modules_never_import_yaml(method_json_path):
+    """Every engine module but source.py imports and scores with PyYAML blocked."""
+    code = (
+        "import sys, importlib, json, pathlib\n"
+        "sys.modules['yaml'] = None  # any 'import yaml' now raises ImportError\n"
+        "names = sorted(p.stem for p in pathlib.Path('engine').glob('*.py') if p.stem not in ('source', '__main__'))\n"
+        "for name in names:\n"
+        "    importlib.import_module('engine' if name == '__init__' else 'engine.' + name)\n"
+        "from engine import api\n"
+        "engine = api.Engine(open(sys.argv[1], encoding='utf-8').read())\n"
+        "print(json.loads(engine.handle(json.dumps({'op': 'assess', 'request': {'answers': {}}})))['ok'])\n"
+    )
+    completed = subprocess.run([PYTHON, "-c", code, str(method_json_path)], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout == "True\n"

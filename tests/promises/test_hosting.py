@@ -1,0 +1,165 @@
+"""Promise: a host can serve the built site with Debian nginx and the example
+configuration in deploy/nginx.conf, and everything works: WebAssembly type,
+compression, security headers, the 404 page and the evaluator itself."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pytest
+
+from conftest import EVALUATOR
+from evaluator_steps import answer_questions, wait_for_result
+from promises_support import fetch, wait_for_engine
+
+TEXT_TYPES = {".html": "text/html", ".css": "text/css", ".js": "javascript", ".mjs": "javascript", ".json": "application/json"}
+SECURITY_HEADERS = ("content-security-policy", "referrer-policy", "x-content-type-options")
+GZIP_MIN_LENGTH = 1024  # deploy/nginx.conf: gzip_min_length
+
+# Collects CSP violations and uncaught errors from the first script on.
+WATCH_ERRORS = """
+window.__problems = [];
+document.addEventListener('securitypolicyviolation', e =>
+  window.__problems.push(`CSP blocked ${e.blockedURI || 'inline code'} (${e.violatedDirective}) in ${e.sourceFile || document.URL}:${e.lineNumber}`));
+"""
+
+
+def _url_path(site: Path, file: Path) -> str:
+    return "/" + file.relative_to(site).as_posix()
+
+
+def _samples(site: Path, suffix: str, limit: int = 4) -> list[Path]:
+    """Files of one type that nginx should compress: the largest few, above gzip_min_length."""
+    files = [f for f in site.rglob(f"*{suffix}") if f.is_file() and f.stat().st_size >= GZIP_MIN_LENGTH]
+    return sorted(files, key=lambda f: f.stat().st_size, reverse=True)[:limit]
+
+
+def test_wasm_is_served_as_application_wasm(nginx, built_site):
+    wasm = sorted(built_site.rglob("*.wasm"))
+    assert wasm, "the build holds no .wasm file: is the evaluator's runtime missing?"
+    for file in wasm:
+        status, headers, body = fetch(nginx.url + _url_path(built_site, file))
+        assert status == 200, f"{file.name}: HTTP {status}"
+        assert headers["content-type"].split(";")[0].strip() == "application/wasm", f"{file.name}: {headers['content-type']}"
+        assert len(body) == file.stat().st_size
+
+
+@pytest.mark.parametrize("suffix", sorted(TEXT_TYPES))
+def test_text_assets_come_back_compressed(nginx, built_site, suffix):
+    samples = _samples(built_site, suffix)
+    assert samples, f"the build holds no {suffix} file of at least {GZIP_MIN_LENGTH} bytes"
+    for file in samples:
+        url = nginx.url + _url_path(built_site, file).replace("/index.html", "/")
+        status, headers, body = fetch(url, {"Accept-Encoding": "gzip"})
+        assert status == 200, f"{url}: HTTP {status}"
+        assert TEXT_TYPES[suffix] in headers.get("content-type", ""), f"{url}: type {headers.get('content-type')}"
+        assert headers.get("content-encoding") == "gzip", f"{url} was sent uncompressed ({len(body)} bytes)"
+        assert gzip.decompress(body) == file.read_bytes(), f"{url}: the decompressed body differs from the file"
+        assert "accept-encoding" in headers.get("vary", "").lower(), f"{url}: no 'Vary: Accept-Encoding', so a shared cache could send gzip to a client that cannot read it"
+        status, headers, body = fetch(url)
+        assert "content-encoding" not in headers and body == file.read_bytes(), f"{url}: compressed for a client that did not ask"
+
+
+def test_precompressed_copies_are_written_and_used(nginx, built_site, repo_root):
+    """docs/hosting.md tells hosts the build writes .gz copies; nginx's gzip_static must then send them as they are."""
+    promised = "precompressed `.gz` copies" in (repo_root / "docs" / "hosting.md").read_text(encoding="utf-8")
+    # MkDocs itself always writes sitemap.xml.gz; it says nothing about the rest.
+    copies = sorted(c for c in built_site.rglob("*.gz") if c.name != "sitemap.xml.gz")
+    if not copies:
+        if promised:
+            pytest.fail("docs/hosting.md says the build writes precompressed .gz copies, but the build wrote none")
+        pytest.skip("the build writes no .gz copies; nginx compresses on the fly")
+    pages = [p for p in built_site.rglob("index.html") if p.stat().st_size >= GZIP_MIN_LENGTH]
+    without = [p.relative_to(built_site).as_posix() for p in pages if not p.with_name("index.html.gz").exists()]
+    assert not without, f"pages without a .gz copy: {without}"
+    for copy in copies[:3] + copies[-3:] + sorted(built_site.rglob("*.wasm.gz")):
+        original = copy.with_suffix("")
+        assert original.exists(), f"{copy} has no original next to it"
+        assert gzip.decompress(copy.read_bytes()) == original.read_bytes(), f"{copy} is stale: it does not match {original.name}"
+        status, headers, body = fetch(nginx.url + _url_path(built_site, original), {"Accept-Encoding": "gzip"})
+        assert status == 200 and headers.get("content-encoding") == "gzip"
+        assert body == copy.read_bytes(), f"nginx compressed {original.name} itself instead of sending {copy.name}"
+
+
+@pytest.mark.parametrize("path", ["/", EVALUATOR, "/404.html", "/no/such/page/", "wasm", "mjs", "asset"])
+def test_security_headers_on_every_kind_of_response(nginx, built_site, path):
+    if path in ("wasm", "mjs", "asset"):
+        pattern = {"wasm": "*.wasm", "mjs": "*.mjs", "asset": "assets/**/*.css"}[path]
+        path = _url_path(built_site, sorted(built_site.glob(pattern) if path == "asset" else built_site.rglob(pattern))[0])
+    status, headers, _ = fetch(nginx.url + path)
+    missing = [h for h in SECURITY_HEADERS if h not in headers]
+    assert not missing, f"{path} (HTTP {status}) lacks {missing}"
+    csp = headers["content-security-policy"]
+    assert "default-src 'self'" in csp and "object-src 'none'" in csp
+    assert headers["x-content-type-options"] == "nosniff"
+
+
+def test_missing_pages_get_the_site_404_page(nginx, built_site):
+    status, headers, body = fetch(nginx.url + "/no/such/page/")
+    assert status == 404
+    assert body == (built_site / "404.html").read_bytes()
+    assert headers["content-type"].startswith("text/html")
+
+
+@pytest.mark.browser
+def test_the_404_page_renders_with_its_styles_from_any_depth(browser, nginx):
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        bad = []
+        page.on("response", lambda r: bad.append(f"{r.status} {r.url}") if r.status >= 400 and "/no/such/" not in r.url else None)
+        response = page.goto(nginx.url + "/no/such/page/", wait_until="load")
+        assert response.status == 404
+        assert not bad, f"the 404 page's own files failed to load: {bad}"
+        stylesheets = page.evaluate("() => [...document.styleSheets].filter(s => s.href).length")
+        assert stylesheets > 0, "the 404 page loaded without its style sheets"
+        assert "404" in page.inner_text("article, main, body")
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+def test_every_page_runs_under_the_security_policy(browser, nginx, site_pages):
+    """No page breaks under deploy/nginx.conf's Content-Security-Policy (inline scripts, workers, WebAssembly)."""
+    context = browser.new_context()
+    context.add_init_script(WATCH_ERRORS)
+    try:
+        page = context.new_page()
+        errors = []
+        page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
+        problems = []
+        for path in site_pages:
+            page.goto(nginx.url + path, wait_until="load")
+            if path == EVALUATOR:
+                wait_for_engine(page)
+            page.wait_for_timeout(100)
+            problems += page.evaluate("() => window.__problems")
+        assert not problems, "the security policy blocks parts of the site:\n  " + "\n  ".join(dict.fromkeys(problems))
+        assert not errors, "scripts failed:\n  " + "\n  ".join(errors)
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+def test_the_evaluator_works_end_to_end_behind_nginx(browser, nginx):
+    context = browser.new_context()
+    context.add_init_script(WATCH_ERRORS)
+    try:
+        page = context.new_page()
+        errors = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        wasm = []
+        page.on("response", lambda r: wasm.append(r.headers.get("content-type")) if r.url.split("?")[0].endswith(".wasm") else None)
+        page.goto(nginx.url + EVALUATOR, wait_until="load")
+        wait_for_engine(page)
+        assert wasm == ["application/wasm"], f"the runtime's .wasm came with types {wasm}"
+        page.click("label[for='q-political_system-3']")
+        first = wait_for_result(page)
+        answer_questions(page)
+        page.wait_for_function("before => document.querySelector('#cr-summary').textContent !== before", arg=first)
+        assert page.inner_text("#cr-summary") != first
+        assert page.evaluate("() => window.__problems") == []
+        assert not errors, f"scripts failed: {errors}"
+    finally:
+        context.close()
