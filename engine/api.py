@@ -17,7 +17,7 @@ from .model import Method, compile_method
 # input is refused before parsing: the C parser recurses once per level, and in
 # Pyodide a few thousand levels exhaust the JavaScript stack and kill the runtime.
 MAX_DEPTH = 32
-_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
 _BRACKETS = re.compile(r"[\[\]{}]")
 _SPACE = " \t\n\r"
 

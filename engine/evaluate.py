@@ -9,6 +9,8 @@ numbers are used, so the result is the same byte for byte everywhere.
 
 from __future__ import annotations
 
+import difflib
+
 from .errors import AnswerError, RequestError, quote
 from .model import Method
 
@@ -39,7 +41,9 @@ def check_answers(method: Method, answers) -> dict:
     for qid, value in answers.items():
         question = method.question_by_id.get(qid)
         if question is None:
-            raise AnswerError(f"unknown question {quote(qid)}; run 'python -m engine questions' to list the question ids.", qid)
+            close = difflib.get_close_matches(qid, list(method.question_by_id), n=1, cutoff=0.8) if isinstance(qid, str) and len(qid) <= 100 else []
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise AnswerError(f"unknown question {quote(qid)}{hint}; run 'python -m engine questions' to list the question ids.", qid)
         if value is None:
             continue
         allowed = method.option_by_value[qid]

@@ -404,7 +404,10 @@ def when_clauses(method, when) -> list[dict]:
     scope = [method.scenario_by_id[s] for s in when.get("scenarios", []) if s in method.scenario_by_id]
     for key, stage in (("inherent_at_least", "inherent"), ("residual_at_least", "residual")):
         if key in when:
-            clauses.append({"kind": "level", "stage": stage, "level": levels.get(when[key], when[key]), "level_id": when[key], "scenarios": scope})
+            clauses.append({
+                "kind": "level", "stage": stage, "level": levels.get(when[key], when[key]), "level_id": when[key],
+                "top": when[key] == method.levels[-1], "scenarios": scope,
+            })
     for qid, values in when.get("answers", {}).items():
         question = method.question_by_id[qid]
         options = method.option_by_value[qid]

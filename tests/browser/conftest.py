@@ -14,12 +14,10 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from evaluator_support import open_evaluator
+from evaluator_support import cli, open_evaluator
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -74,11 +72,6 @@ def site_config(browser, evaluator_url) -> dict:
     config = json.loads(tab.text_content("#cr-config"))
     context.close()
     return config
-
-
-def cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "engine", *args], cwd=ROOT, input=stdin,
-                          capture_output=True, text=True, encoding="utf-8")
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parents[2]
 
 XSS = "<img src=x onerror=window.__xss=1>"
 
@@ -143,6 +148,12 @@ def assessment(answers: dict, notes: dict | None = None, partnership: dict | Non
     if partnership is not None:
         doc["partnership"] = partnership
     return doc
+
+
+def cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    """Run the engine's command line (`python -m engine ...`) in the repository."""
+    return subprocess.run([sys.executable, "-m", "engine", *args], cwd=ROOT, input=stdin,
+                          capture_output=True, text=True, encoding="utf-8")
 
 
 def write_json(path, value) -> str:

@@ -183,6 +183,7 @@ def test_no_request_leaves_the_site(new_context, evaluator_url, base_url, tmp_pa
         tab.click("#cr-report-md")
     report.value.save_as(tmp_path / "report.md")
     share_link(tab, with_notes=True)
+    tab.once("dialog", lambda dialog: dialog.accept())  # replace the current answers
     tab.set_input_files("#cr-open-file", str(tmp_path / "saved.json"))
     tab.wait_for_function("document.querySelector('#cr-message').textContent.includes('Opened')")
     tab.emulate_media(media="print")

@@ -148,6 +148,10 @@ BAD_INPUT = [
     pytest.param('{"answers": {"regime": "hybrid"}}',
                  "error: standard input: unknown question 'regime'; run 'python -m engine questions' to list the question ids.",
                  id="unknown-question"),
+    pytest.param('{"answers": {"politcal_system": "hybrid"}}',
+                 "error: standard input: unknown question 'politcal_system' (did you mean 'political_system'?); "
+                 "run 'python -m engine questions' to list the question ids.",
+                 id="misspelt-question"),
     pytest.param('{"answers": {"political_system": "monarchy"}}',
                  f"error: standard input: question 'political_system': 'monarchy' is not an option; {ALLOWED_POLITICAL}",
                  id="value-outside-options"),

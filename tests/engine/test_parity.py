@@ -37,6 +37,7 @@ INVALID_TEXTS = [
     '{"answers": {"money": ' + "9" * 5000 + "}}",
     '{"answers": {"money": NaN}}',
     '{"answers": {"money": "lots"}}',
+    '{"answers": {"politcal_system": "hybrid", "money": "large"}}',
     '{"answers": {"activities": ["culture", "culture"]}}',
     '{"answers": {"requests": ["none", "fees"]}}',
     '{"answers": {"\\ud800": "x"}}',

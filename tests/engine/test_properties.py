@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from engine import Engine, InputError, api, compile_method
-from engine.evaluate import evaluate, visible_questions
+from engine.evaluate import visible_questions
 from engine.source import load_method_dir
 from engine_support import ROOT
 
@@ -31,7 +31,7 @@ SAFEGUARDS = [q["id"] for q in QUESTIONS if q["kind"] == "safeguard"]
 DRIVERS = [q["id"] for q in QUESTIONS if q["kind"] == "driver"]
 ENGINE = Engine(api.dumps(METHOD.data))
 
-SETTINGS = settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def values(qid):

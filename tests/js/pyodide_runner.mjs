@@ -13,6 +13,7 @@
 // into Pyodide's file system; Pyodide itself comes from node_modules/pyodide.
 
 import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { loadPyodide } from "pyodide";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -30,9 +31,8 @@ const benchAt = args.indexOf("--bench");
 const benchCalls = benchAt >= 0 ? Number(args[benchAt + 1]) : 0;
 const [methodPath, requestsPath] = args.filter((_, i) => benchAt < 0 || (i !== benchAt && i !== benchAt + 1));
 if (!methodPath || !requestsPath) fail("usage: pyodide_runner.mjs METHOD_JSON REQUESTS_JSON [--bench N]");
-if (!existsSync(join(pyodideDir, "pyodide.mjs"))) fail(`${pyodideDir} is missing: run bash scripts/setup.sh`);
+if (!existsSync(join(pyodideDir, "pyodide.asm.wasm"))) fail(`${pyodideDir} is incomplete: run bash scripts/setup.sh`);
 
-const { loadPyodide } = await import("pyodide");
 const bootStart = performance.now();
 const pyodide = await loadPyodide({ indexURL: pyodideDir + "/", stdout: () => {}, stderr: (line) => process.stderr.write(line + "\n") });
 const bootMs = performance.now() - bootStart;

@@ -374,6 +374,17 @@ class Evaluator {
     client.onchange = () => this.engineChanged();
     this.engineChanged();
     this.exposeApi();
+    this.watchPanel();
+  }
+
+  // On a phone the results come after the form: while they are out of view,
+  // the one-line summary stays at the bottom of the screen (see the CSS).
+  watchPanel() {
+    if (!("IntersectionObserver" in window)) return;
+    const observer = new IntersectionObserver((entries) => {
+      for (const entry of entries) this.root.dataset.panelInView = String(entry.isIntersecting);
+    });
+    observer.observe(this.el("cr-results"));
   }
 
   /* model, read from the HTML rendered at build time */
@@ -960,6 +971,7 @@ class Evaluator {
     );
 
     body.hidden = false;
+    this.root.dataset.scored = "true";
     const summary = `${overall.recommendation_label}. Overall level after safeguards: ${L(overall.level)}; before safeguards: ${L(overall.inherent)}. ${result.answered} of ${result.visible} questions answered.`;
     const live = this.el("cr-summary");
     if (live.textContent !== summary) live.textContent = summary;
@@ -1019,6 +1031,8 @@ class Evaluator {
           h("thead", {}, h("tr", {}, h("th", { text: "Category" }), h("th", { text: "Before safeguards" }), h("th", { text: "After safeguards" }))),
           h("tbody", {}, result.categories.map((c) => h("tr", {}, h("td", { text: `${c.id}. ${c.name}` }), h("td", { text: L(c.inherent) }), h("td", { text: L(c.level) })))),
         ),
+        h("h3", { text: "Likelihood and impact" }),
+        this.heatmapCopy(),
         h("h3", { text: "Scenarios" }),
         result.scenarios.map((s) =>
           h(
@@ -1057,6 +1071,15 @@ class Evaluator {
     }
     parts.push(list);
     this.el("cr-report-body").replaceChildren(...parts.flat());
+  }
+
+  heatmapCopy() {
+    const copy = this.root.querySelector(".cr-heatmap").cloneNode(true);
+    copy.removeAttribute("aria-labelledby");
+    copy.removeAttribute("aria-describedby");
+    const legend = this.el("cr-heatmap-legend").cloneNode(true);
+    legend.removeAttribute("id");
+    return h("div", { class: "cr-report__heatmap" }, copy, legend);
   }
 
   async downloadReport() {

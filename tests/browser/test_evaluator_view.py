@@ -1,0 +1,90 @@
+"""How the evaluator looks: the print report, the desktop and phone layouts
+(screenshots kept in test-artifacts/), and an accessibility scan with axe-core
+in the light and the dark scheme."""
+
+from __future__ import annotations
+
+import pytest
+from evaluator_support import ROOT, click_answer, open_evaluator, wait_answered, watch_results
+
+pytestmark = pytest.mark.browser
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def answer_for_screenshots(tab):
+    watch_results(tab)
+    tab.fill("#cr-p-name", "Sister-city agreement with Example City")
+    tab.fill("#cr-p-partner", "Example City")
+    tab.fill("#cr-p-date", "2026-11-22")
+    for qid, value in [("stage", "proposed"), ("political_system", "non_democratic"), ("state_steering", "some"),
+                       ("identity_checked", "documents"), ("national_relations", "dispute"), ("activities", "study_visits"),
+                       ("knowledge", "know_how"), ("visibility", "moderate"), ("sg_gov", "yes"), ("sg_nac", "planned")]:
+        click_answer(tab, qid, value)
+    tab.locator("#q-political_system summary").click()
+    tab.fill("#q-political_system-note", "Confirmed by the embassy in March.")
+    return wait_answered(tab, 10)
+
+
+def test_print_view_holds_the_report(shared_page, artifacts):
+    tab = shared_page
+    result = answer_for_screenshots(tab)
+    tab.wait_for_timeout(500)  # the report follows typing after a pause
+    tab.emulate_media(media="print")
+    try:
+        assert tab.is_visible("#cr-report")
+        for hidden in ("#cr-form", "#cr-results", ".cr-tools", ".md-header", ".md-sidebar--primary"):
+            assert not tab.is_visible(hidden), hidden
+        report = tab.inner_text("#cr-report")
+        for text in ("Sister-city agreement with Example City", "Example City", result["overall"]["recommendation_label"],
+                     "Method version", "Printed on", "Next actions", "Answers and notes", "Confirmed by the embassy in March.",
+                     "Non-democratic, centralised"):
+            assert text in report, text
+        for scenario in result["scenarios"]:
+            assert scenario["name"] in report
+            for reason in scenario["reasons"]:
+                assert reason["text"] in report  # the reasons are printed, not folded away
+        tab.screenshot(path=str(artifacts / "evaluator-print.png"), full_page=True)
+        tab.pdf(path=str(artifacts / "evaluator-report.pdf"), format="A4")
+    finally:
+        tab.emulate_media(media="screen")
+    assert not tab.is_visible("#cr-report")
+
+
+@pytest.mark.parametrize("name, viewport, scheme", [
+    ("desktop", {"width": 1280, "height": 900}, "light"),
+    ("desktop-dark", {"width": 1280, "height": 900}, "dark"),
+    ("phone", {"width": 360, "height": 780}, "light"),
+])
+def test_layout_and_screenshots(new_context, evaluator_url, artifacts, name, viewport, scheme):
+    tab = open_evaluator(new_context(viewport=viewport, color_scheme=scheme, device_scale_factor=1), evaluator_url)
+    answer_for_screenshots(tab)
+    tab.evaluate("window.scrollTo(0, 0)")
+    tab.screenshot(path=str(artifacts / f"evaluator-{name}.png"), full_page=True)
+    form = tab.locator("#cr-form").bounding_box()
+    results = tab.locator("#cr-results").bounding_box()
+    overflow = tab.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the page scrolls sideways by {overflow}px"
+    if viewport["width"] < 600:
+        assert results["y"] >= form["y"] + form["height"], "on a phone the results come below the form"
+    else:
+        assert results["x"] >= form["x"] + form["width"], "on a wide screen the results sit beside the form"
+        tab.locator("#q-sg_monitoring").scroll_into_view_if_needed()
+        top = tab.locator("#cr-results").bounding_box()["y"]
+        assert 0 <= top < viewport["height"] / 2, "the results panel stays in view (sticky)"
+        tab.screenshot(path=str(artifacts / f"evaluator-{name}-scrolled.png"))
+    assert tab.errors == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_accessibility_scan(new_context, evaluator_url, scheme):
+    assert AXE.exists(), "node_modules/axe-core is missing: run 'npm ci'"
+    tab = open_evaluator(new_context(color_scheme=scheme), evaluator_url)
+    answer_for_screenshots(tab)
+    tab.evaluate("document.querySelectorAll('#crossroads-evaluator details').forEach(d => d.open = true)")
+    tab.add_script_tag(path=str(AXE))
+    found = tab.evaluate("""async () => {
+      const r = await axe.run('#crossroads-evaluator', {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa']}});
+      return r.violations.map(v => ({id: v.id, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ': ' + n.failureSummary)}));
+    }""")
+    assert found == []
