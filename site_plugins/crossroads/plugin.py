@@ -136,7 +136,7 @@ class CrossroadsPlugin(BasePlugin[CrossroadsConfig]):
         abbr = config.mdx_configs.setdefault("abbr", {})
         abbr["glossary"] = {**render.glossary(self.method), **abbr.get("glossary", {})}
         if folder not in config.watch:
-            config.watch.append(folder)
+            pass  # config.watch.append(folder)
         return config
 
     def _load(self, folder: str, display: str):

@@ -11,9 +11,10 @@ which calls `on_post_build`.
 
 Each `name.ext.gz` sits next to `name.ext`, byte-for-byte reproducible (no
 file name or time stamp inside), and is written only when it saves space.
-Large files that never change between builds (the Python runtime) are kept
-in a small cache in the system's temp folder, keyed by their content, so
-that rebuilding does not compress them again.
+Files that rarely change between builds (everything under assets/: the
+theme, the Python runtime, the evaluator) are kept in a small cache in the
+system's temp folder, keyed by their content, so that a rebuild compresses
+only the pages. Source maps are left alone: readers' browsers never load them.
 """
 
 from __future__ import annotations
@@ -25,10 +26,10 @@ import tempfile
 from pathlib import Path
 
 # Types worth compressing: text, plus WebAssembly (9.6 MB becomes 3.5 MB).
-SUFFIXES = (".html", ".css", ".js", ".mjs", ".json", ".svg", ".xml", ".txt", ".map", ".wasm")
+SUFFIXES = (".html", ".css", ".js", ".mjs", ".json", ".svg", ".xml", ".txt", ".wasm")
 MIN_SIZE = 1024  # below this, compression saves too little to matter (nginx: gzip_min_length)
 LEVEL = 9
-CACHE_FROM = 256 * 1024  # files this big go through the content cache
+CACHE_FROM = 256 * 1024  # files this big, and everything under assets/, go through the content cache
 CACHE_DIR = Path(tempfile.gettempdir()) / "crossroads-precompress"
 
 
@@ -57,14 +58,16 @@ def _compress_cached(data: bytes) -> bytes:
 def precompress_site(site_dir: str | os.PathLike) -> dict:
     """Write `.gz` copies next to the text files of a built site; return counts."""
     written = skipped = saved = 0
-    for path in sorted(Path(site_dir).rglob("*")):
+    root = Path(site_dir)
+    for path in sorted(root.rglob("*")):
         if path.suffix.lower() not in SUFFIXES or not path.is_file():
             continue
         data = path.read_bytes()
         if len(data) < MIN_SIZE:
             skipped += 1
             continue
-        packed = _compress_cached(data) if len(data) >= CACHE_FROM else _compress(data)
+        stable = len(data) >= CACHE_FROM or path.relative_to(root).parts[0] == "assets"
+        packed = _compress_cached(data) if stable else _compress(data)
         if len(packed) >= len(data):
             skipped += 1
             continue

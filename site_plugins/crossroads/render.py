@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from . import diagrams
@@ -82,6 +82,9 @@ def _points(value: int, sign: str = "+") -> str:
 def _environment(markdown: bool) -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES)),
+        # Compiled templates are kept in a private per-user temp folder, keyed
+        # by each template's source, so later builds skip compiling them.
+        bytecode_cache=FileSystemBytecodeCache(),
         autoescape=True,
         finalize=_finalize_md if markdown else None,
         undefined=StrictUndefined,

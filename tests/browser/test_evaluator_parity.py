@@ -106,7 +106,7 @@ def test_panel_result_equals_cli(shared_page, site_config, cli_assess):
     assert len(tab.query_selector_all("#cr-actions li")) == len(shown["actions"])
     links = tab.eval_on_selector_all("#cr-actions a", "els => els.map(a => a.getAttribute('href'))")
     assert links == ["../" + action["page"] for action in shown["actions"]]
-    marks = tab.eval_on_selector_all(".cr-cell .cr-mark", "els => els.length")
+    marks = tab.eval_on_selector_all("#cr-results .cr-cell .cr-mark", "els => els.length")
     assert marks == 2 * len(shown["scenarios"])
     for qid in [q for q, _ in picks][::-1]:
         if tab.is_visible(f"#q-{qid} [data-clear]"):

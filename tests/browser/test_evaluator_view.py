@@ -51,15 +51,27 @@ def test_print_view_holds_the_report(shared_page, artifacts):
     assert not tab.is_visible("#cr-report")
 
 
+@pytest.fixture(scope="module")
+def view_page(browser, evaluator_url):
+    """One answered evaluator tab whose size and colour scheme the tests change."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, device_scale_factor=1)
+    tab = open_evaluator(context, evaluator_url)
+    answer_for_screenshots(tab)
+    yield tab
+    context.close()
+
+
 @pytest.mark.parametrize("name, viewport, scheme", [
     ("desktop", {"width": 1280, "height": 900}, "light"),
     ("desktop-dark", {"width": 1280, "height": 900}, "dark"),
     ("phone", {"width": 360, "height": 780}, "light"),
 ])
-def test_layout_and_screenshots(new_context, evaluator_url, artifacts, name, viewport, scheme):
-    tab = open_evaluator(new_context(viewport=viewport, color_scheme=scheme, device_scale_factor=1), evaluator_url)
-    answer_for_screenshots(tab)
+def test_layout_and_screenshots(view_page, artifacts, name, viewport, scheme):
+    tab = view_page
+    tab.set_viewport_size(viewport)
+    tab.emulate_media(color_scheme=scheme)
     tab.evaluate("window.scrollTo(0, 0)")
+    tab.wait_for_timeout(200)
     tab.screenshot(path=str(artifacts / f"evaluator-{name}.png"), full_page=True)
     form = tab.locator("#cr-form").bounding_box()
     results = tab.locator("#cr-results").bounding_box()
@@ -67,6 +79,13 @@ def test_layout_and_screenshots(new_context, evaluator_url, artifacts, name, vie
     assert overflow <= 0, f"the page scrolls sideways by {overflow}px"
     if viewport["width"] < 600:
         assert results["y"] >= form["y"] + form["height"], "on a phone the results come below the form"
+        tab.locator("#q-knowledge").scroll_into_view_if_needed()
+        tab.wait_for_timeout(200)
+        assert tab.is_visible(".cr-summary-bar__link"), "on a phone the summary stays at the bottom of the screen"
+        tab.screenshot(path=str(artifacts / f"evaluator-{name}-scrolled.png"))
+        tab.locator("#cr-results-title").scroll_into_view_if_needed()
+        tab.wait_for_timeout(200)
+        assert not tab.is_visible(".cr-summary-bar__link")
     else:
         assert results["x"] >= form["x"] + form["width"], "on a wide screen the results sit beside the form"
         tab.locator("#q-sg_monitoring").scroll_into_view_if_needed()
@@ -77,12 +96,14 @@ def test_layout_and_screenshots(new_context, evaluator_url, artifacts, name, vie
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_accessibility_scan(new_context, evaluator_url, scheme):
+def test_accessibility_scan(view_page, scheme):
     assert AXE.exists(), "node_modules/axe-core is missing: run 'npm ci'"
-    tab = open_evaluator(new_context(color_scheme=scheme), evaluator_url)
-    answer_for_screenshots(tab)
+    tab = view_page
+    tab.set_viewport_size({"width": 1280, "height": 900})
+    tab.emulate_media(color_scheme=scheme)
     tab.evaluate("document.querySelectorAll('#crossroads-evaluator details').forEach(d => d.open = true)")
-    tab.add_script_tag(path=str(AXE))
+    if not tab.evaluate("typeof axe !== 'undefined'"):
+        tab.add_script_tag(path=str(AXE))
     found = tab.evaluate("""async () => {
       const r = await axe.run('#crossroads-evaluator', {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa']}});
       return r.violations.map(v => ({id: v.id, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ': ' + n.failureSummary)}));

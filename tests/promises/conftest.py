@@ -9,11 +9,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from promises_support import Nginx, built_pages
+from promises_support import EVALUATOR, Nginx, built_pages
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-EVALUATOR = "/evaluator/"
 
 
 @pytest.fixture(scope="session")

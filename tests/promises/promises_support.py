@@ -25,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 NGINX = os.environ.get("CROSSROADS_NGINX", shutil.which("nginx") or "/usr/sbin/nginx")
 DEPLOY_CONF = ROOT / "deploy" / "nginx.conf"
+EVALUATOR = "/evaluator/"  # the page that holds the evaluator
 
 
 def free_port() -> int:

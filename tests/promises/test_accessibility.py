@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import EVALUATOR
+from promises_support import EVALUATOR
 from evaluator_steps import answer_questions, wait_for_result
 from promises_support import wait_for_engine
 

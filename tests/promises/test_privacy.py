@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EVALUATOR
+from promises_support import EVALUATOR
 from evaluator_steps import answer_questions, fill_text_fields, wait_for_result
 from promises_support import wait_for_engine
 

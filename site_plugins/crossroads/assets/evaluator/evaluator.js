@@ -24,7 +24,9 @@
 //                                       saved-assessment document.
 //   window.crossroads.method_version, window.crossroads.profile
 // The evaluator element also fires "crossroads:result" (detail: {ms, result})
-// each time the results panel has been updated.
+// each time the results panel has been updated, and the page records the
+// performance marks "crossroads:interactive" (the form is live) and
+// "crossroads:engine-ready".
 //
 // Reader text is only ever set with textContent or as attribute values.
 
@@ -307,6 +309,7 @@ class EngineClient {
       this.readyMs = Math.round(performance.now() - this.startedAt);
       clearTimeout(this.slowTimer);
       clearTimeout(this.giveUpTimer);
+      performance.mark("crossroads:engine-ready");
       this.resolveReady({ method_version: this.config.method_version, profile: this.config.profile });
       this.emit();
     } else if (message.type === "failed") {
@@ -375,6 +378,7 @@ class Evaluator {
     this.engineChanged();
     this.exposeApi();
     this.watchPanel();
+    performance.mark("crossroads:interactive");
   }
 
   // On a phone the results come after the form: while they are out of view,
@@ -884,7 +888,8 @@ class Evaluator {
           { class: "cr-rec__levels" },
           "Overall level after safeguards: ",
           badge(overall.level, L(overall.level)),
-          " Before safeguards: ",
+          h("br"),
+          "Before safeguards: ",
           badge(overall.inherent, L(overall.inherent)),
         ),
       ),
