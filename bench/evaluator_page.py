@@ -133,7 +133,7 @@ def one_run(browser, base: str, pyodide_version: str) -> dict:
         page = context.new_page()
         page.goto(base + EVALUATOR, wait_until="commit")
         page.wait_for_function("performance.getEntriesByName('crossroads:interactive').length > 0", timeout=60_000)
-        page.evaluate("window.crossroads.ready")
+        ready = page.evaluate("window.crossroads.ready")
         page.wait_for_selector("#cr-results-body:not([hidden])", state="attached")
         marks = page.evaluate("""() => ({
           dom: performance.getEntriesByType('navigation')[0].domInteractive,
@@ -155,6 +155,8 @@ def one_run(browser, base: str, pyodide_version: str) -> dict:
         "questionnaire_usable_ms": round(marks["interactive"], 1),
         "engine_ready_ms": round(marks["ready"], 1),
         "bare_pyodide_boot_ms": round(bare_ms, 1),
+        "worker_runtime_ms": ready["timings"]["runtime_ms"],
+        "worker_engine_ms": ready["timings"]["engine_ms"],
         "rescore_dom_median_ms": round(statistics.median(rescore["dom"]), 2),
         "rescore_frame_median_ms": round(statistics.median(rescore["frame"]), 2),
         "rescore_dom_max_ms": round(max(rescore["dom"]), 2),
@@ -166,6 +168,8 @@ ROWS = [
     ("questionnaire_usable_ms", "questionnaire usable (page script live)"),
     ("engine_ready_ms", "engine ready (window.crossroads.ready)"),
     ("bare_pyodide_boot_ms", "bare Pyodide boot (same server, module worker)"),
+    ("worker_runtime_ms", "  in the worker: Pyodide loaded"),
+    ("worker_engine_ms", "  in the worker: engine unpacked and created"),
     ("rescore_dom_median_ms", f"re-score, click to panel updated (median of {RESCORES})"),
     ("rescore_frame_median_ms", f"re-score, click to next frame (median of {RESCORES})"),
     ("rescore_dom_max_ms", f"re-score, slowest of {RESCORES}"),

@@ -94,7 +94,7 @@ def summarise(reports: list[dict]) -> dict:
         "benchmark_index": last["environment"].get("benchmarkIndex"),
         "warnings": last.get("runWarnings", []),
         "requests": len(requests),
-        "foreign_requests": [u for u in requests if not u.startswith("http://127.0.0.1:")],
+        "foreign_requests": [u for u in requests if not u.startswith(("http://127.0.0.1:", "data:", "blob:"))],
     }
 
 

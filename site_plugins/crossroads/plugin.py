@@ -126,8 +126,10 @@ class CrossroadsPlugin(BasePlugin[CrossroadsConfig]):
             known = ", ".join(sorted(self.method.countries)) or "(none)"
             raise PluginError(f"Plugin 'crossroads' option 'country': Expected one of: {known} but received: {country!r}")
         logo = self.config.host_logo
-        if logo and not os.path.isfile(os.path.join(config.docs_dir, logo)):
-            raise PluginError(f"Plugin 'crossroads' option 'host_logo': expected a file inside the docs folder, but '{logo}' is not one.")
+        if logo is not None:
+            inside = not os.path.isabs(logo) and not os.path.normpath(logo).startswith("..")
+            if not inside or not os.path.isfile(os.path.join(config.docs_dir, logo)):
+                raise PluginError(f"Plugin 'crossroads' option 'host_logo': expected a file inside the docs folder, but '{logo}' is not one.")
         self._docs_display = _display(config.docs_dir, config.config_file_path)
         if config.nav:
             config.nav = _expand_nav(config.nav, render.nav_entries(self.method))
@@ -136,7 +138,7 @@ class CrossroadsPlugin(BasePlugin[CrossroadsConfig]):
         abbr = config.mdx_configs.setdefault("abbr", {})
         abbr["glossary"] = {**render.glossary(self.method), **abbr.get("glossary", {})}
         if folder not in config.watch:
-            pass  # config.watch.append(folder)
+            config.watch.append(folder)
         return config
 
     def _load(self, folder: str, display: str):

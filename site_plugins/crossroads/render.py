@@ -75,8 +75,9 @@ def _capitalize_first(value) -> Markup:
     return Markup(text[:1].upper() + text[1:] if text[:1].isalpha() else text)
 
 
-def _points(value: int, sign: str = "+") -> str:
-    return f"{sign}{value}" if value else "0"
+def _count(number: int, word: str) -> str:
+    """`1 point`, `2 points`."""
+    return f"{number} {word}" if number == 1 else f"{number} {word}s"
 
 
 def _environment(markdown: bool) -> Environment:
@@ -96,8 +97,7 @@ def _environment(markdown: bool) -> Environment:
     env.filters["attr"] = _attr
     env.filters["raw"] = Markup
     env.filters["capitalize_first"] = _capitalize_first
-    env.filters["pl"] = lambda count, word: f"{count} {word}" + ("" if count == 1 else "s")
-    env.filters["oneline"] = lambda value: Markup(" ".join(str(value).split()))
+    env.filters["pl"] = _count
     env.globals["HTML_OPEN"] = Markup(HTML_OPEN)
     env.globals["HTML_CLOSE"] = Markup(HTML_CLOSE)
     return env
@@ -478,7 +478,6 @@ def _common(method, links: Links) -> dict:
         "scenario_by_id": method.scenario_by_id,
         "stakeholders": method.stakeholders,
         "sources_by_id": _source_index(method),
-        "points": _points,
         "when_clauses": lambda when: when_clauses(method, when),
         "step_link_md": lambda step_id: links.md(links.step_home(method, step_id), step_id),
         "step_link_url": lambda step_id: links.url(links.step_home(method, step_id), step_id),

@@ -9,7 +9,8 @@
 //
 // Embedding and testing API, on the evaluator page:
 //   window.crossroads.ready             Promise of the current engine start:
-//                                       resolves with {method_version, profile}
+//                                       resolves with {method_version, profile,
+//                                       python, timings}
 //                                       when the engine is ready, rejects if it
 //                                       fails (after Retry, read it again).
 //   window.crossroads.evaluate(answers, {profile}?)
@@ -310,7 +311,12 @@ class EngineClient {
       clearTimeout(this.slowTimer);
       clearTimeout(this.giveUpTimer);
       performance.mark("crossroads:engine-ready");
-      this.resolveReady({ method_version: this.config.method_version, profile: this.config.profile });
+      this.resolveReady({
+        method_version: this.config.method_version,
+        profile: this.config.profile,
+        python: message.python,
+        timings: { worker_ms: message.ms, ...message.timings },
+      });
       this.emit();
     } else if (message.type === "failed") {
       this.fail(message.reason);

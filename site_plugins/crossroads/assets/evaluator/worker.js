@@ -10,7 +10,8 @@
 //   page -> worker: {"id": 7, "op": "assess" | "check" | "questions" | "report", "request": {...}}
 //   worker -> page: {"id": 7, "reply": {"ok": true, "result": ...} | {"ok": false, "error": {...}}}
 //                   {"type": "status", "step": 1, "steps": 3, "text": "..."}
-//                   {"type": "ready", "ms": 2712, "python": "3.14.2"}
+//                   {"type": "ready", "ms": 2712, "python": "3.14.2",
+//                    "timings": {"runtime_ms": 2600, "engine_ms": 110}}
 //                   {"type": "failed", "reason": "..."}
 // Messages that arrive before the engine is ready wait in a queue.
 
@@ -123,6 +124,7 @@ async function boot() {
     loadPyodide({ indexURL: INDEX_URL, packages: [], stdout: () => {}, stderr: () => {} }),
     bootFailed,
   ]);
+  const runtimeAt = performance.now();
   status(2, "loading the method");
   const buffer = await Promise.race([archive, bootFailed]);
   pyodide.unpackArchive(new Uint8Array(buffer), "zip", { extractDir: EXTRACT_DIR });
@@ -132,7 +134,12 @@ async function boot() {
   const engine = web.create();
   handle = engine.handle;
   const python = pyodide.runPython("import sys; sys.version.split()[0]");
-  return { ms: Math.round(performance.now() - started), python };
+  const done = performance.now();
+  return {
+    ms: Math.round(done - started),
+    python,
+    timings: { runtime_ms: Math.round(runtimeAt - started), engine_ms: Math.round(done - runtimeAt) },
+  };
 }
 
 self.onmessage = (event) => {
