@@ -20,7 +20,7 @@ reported next to the default runs, never instead of them.
 Targets: performance >= 95 (handbook) / >= 90 (evaluator), accessibility 100,
 best practices >= 95, SEO >= 90.
 
-Run: .venv/bin/python bench/lighthouse.py [--site DIR] [--runs 3] [--calibrated] [--json]
+Run: .venv/bin/python bench/lighthouse.py [--site DIR] [--runs 3] [--calibrated] [--nginx-conf FILE] [--json]
 """
 
 from __future__ import annotations
@@ -98,12 +98,13 @@ def summarise(reports: list[dict]) -> dict:
     }
 
 
-def measure(site: Path, runs: int = 3, calibrated: bool = False) -> dict:
+def measure(site: Path, runs: int = 3, calibrated: bool = False, nginx_conf: Path | None = None) -> dict:
     results: dict = {"server": None, "pages": {}}
     with tempfile.TemporaryDirectory(prefix="crossroads-lh-") as tmp:
         tmp = Path(tmp)
-        server = Nginx(site, tmp / "nginx") if Path(NGINX).exists() else StaticServer(site)
-        results["server"] = "nginx (deploy/nginx.conf)" if isinstance(server, Nginx) else "python http.server"
+        conf = nginx_conf or ROOT / "deploy" / "nginx.conf"
+        server = Nginx(site, tmp / "nginx", conf) if Path(NGINX).exists() else StaticServer(site)
+        results["server"] = f"nginx ({conf.relative_to(ROOT) if conf.is_relative_to(ROOT) else conf})" if isinstance(server, Nginx) else "python http.server"
         with server:
             for name, path in PAGES.items():
                 reports = [lighthouse(server.url + path, tmp / f"{name}-{i}.json") for i in range(runs)]
@@ -144,16 +145,17 @@ def main(argv=None) -> int:
     parser.add_argument("--site", type=Path, help="a built site (default: build one in a temp folder)")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--calibrated", action="store_true", help="also run with the CPU slowdown scaled to this machine")
+    parser.add_argument("--nginx-conf", type=Path, help="a server block to use instead of deploy/nginx.conf")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     if not LIGHTHOUSE.exists() or not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
         print("lighthouse or chromium missing: run 'bash scripts/setup.sh'", file=sys.stderr)
         return 2
     if args.site:
-        results = measure(args.site, args.runs, args.calibrated)
+        results = measure(args.site, args.runs, args.calibrated, args.nginx_conf)
     else:
         with tempfile.TemporaryDirectory(prefix="crossroads-lh-site-") as tmp:
-            results = measure(build(Path(tmp) / "site"), args.runs, args.calibrated)
+            results = measure(build(Path(tmp) / "site"), args.runs, args.calibrated, args.nginx_conf)
     print(json.dumps(results, indent=2) if args.json else report(results))
     return 0
 

@@ -29,23 +29,32 @@ PYTHON = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv" / "bin" / "py
 RESULTS = BENCH / "results" / "latest.json"
 
 
-def external(script: str, extra: list[str]) -> dict:
-    """Run another engineer's benchmark script; keep its JSON if it prints JSON, else its text."""
+def external(script: str, attempts: list[list[str]]) -> dict:
+    """Run another benchmark script; keep its JSON if it prints JSON, else its text.
+
+    `attempts` are argument lists tried in order: the first one the script's
+    argument parser accepts is used.
+    """
     path = BENCH / script
     if not path.exists():
         return {"status": "missing", "note": f"bench/{script} does not exist yet"}
     start = time.perf_counter()
-    for args in (["--json", *extra], ["--json"], extra, []):
-        result = subprocess.run([PYTHON, str(path), *args], cwd=ROOT, capture_output=True, text=True, timeout=1800)
+    for args in attempts + [[]]:
+        result = subprocess.run([PYTHON, str(path), *args], cwd=ROOT, capture_output=True, text=True, timeout=3600)
         if result.returncode == 2 and "usage:" in result.stderr:
-            continue  # that script does not take these arguments: try fewer
+            continue  # that script does not take these arguments: try the next set
         break
     entry = {"status": "ok" if result.returncode == 0 else f"exit {result.returncode}",
              "seconds": round(time.perf_counter() - start, 1), "args": args}
+    text = result.stdout.strip()
     try:
-        entry["results"] = json.loads(result.stdout)
+        entry["results"] = json.loads(text)
     except ValueError:
-        entry["text"] = result.stdout.strip()
+        try:  # a table, then the JSON on the last line(s)
+            entry["results"] = json.loads(text[text.index("\n{") + 1:]) if "\n{" in text else json.loads(text.splitlines()[-1])
+            entry["text"] = text[: text.index("\n{")] if "\n{" in text else ""
+        except (ValueError, IndexError):
+            entry["text"] = text
     if result.returncode != 0:
         entry["stderr"] = result.stderr.strip()[-3000:]
     return entry
@@ -144,13 +153,13 @@ def main(argv=None) -> int:
     }
     if "engine" not in skip:
         print("== engine speed (bench/engine.py)", flush=True)
-        results["engine"] = external("engine.py", [])
+        results["engine"] = external("engine.py", [["--json"]])
     if "site" not in skip:
         print("== build time (bench/site.py)", flush=True)
         results["site"] = ours("site", lambda: site_bench.run(args.runs))
     with tempfile.TemporaryDirectory(prefix="crossroads-bench-site-") as tmp:
         site_dir = Path(tmp) / "site"
-        needs_site = {"pages", "lighthouse"} - skip
+        needs_site = {"pages", "lighthouse", "evaluator_page"} - skip
         if needs_site:
             print("== building the site once for the page benchmarks", flush=True)
             pages_bench.build(site_dir)
@@ -159,7 +168,8 @@ def main(argv=None) -> int:
             results["pages"] = ours("pages", lambda: pages_bench.measure(site_dir))
         if "evaluator_page" not in skip:
             print("== evaluator cold load (bench/evaluator_page.py)", flush=True)
-            results["evaluator_page"] = external("evaluator_page.py", [])
+            attempts = [["--json-only", "--site", str(site_dir)], ["--json", "--site", str(site_dir)]] if site_dir.exists() else [["--json-only"], ["--json"]]
+            results["evaluator_page"] = external("evaluator_page.py", attempts)
         if "lighthouse" not in skip:
             print("== Lighthouse (bench/lighthouse.py)", flush=True)
             results["lighthouse"] = ours("lighthouse", lambda: lighthouse_bench.measure(site_dir, args.runs, calibrated=True))

@@ -69,8 +69,10 @@ def check_answers(method: Method, answers) -> dict:
             exclusive = [item for item in seen if allowed[item].get("exclusive")]
             if exclusive and len(seen) > 1:
                 raise AnswerError(f"question '{qid}': '{exclusive[0]}' means none of the others and cannot be combined with them.", qid)
-            # Keep the method's option order, so equal answers give equal results.
-            clean[qid] = [value for value in allowed if value in seen]
+            # An empty selection is no answer: "none of these" is an option of its own.
+            if seen:
+                # Keep the method's option order, so equal answers give equal results.
+                clean[qid] = [value for value in allowed if value in seen]
     return clean
 
 
@@ -222,7 +224,7 @@ def _condition_holds(when: dict, state: dict) -> bool:
     for qid in when.get("missing", []):
         value = state["answers"].get(qid) if qid in state["visible"] else None
         first = method.question_by_id[qid]["options"][0]["value"]
-        if value is not None and value != first and value != [first] and value != []:
+        if value is not None and value != first and value != [first]:
             return False
     if "recommendation_at_least" in when:
         if method.rec_rank[state["recommendation"]] < method.rec_rank[when["recommendation_at_least"]]:

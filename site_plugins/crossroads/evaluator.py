@@ -60,10 +60,10 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:12]
 
 
-def _pyodide_dir(config) -> Path:
+def _pyodide_dir(config=None) -> Path:
     """node_modules/pyodide next to mkdocs.yml, else in this checkout."""
     candidates = []
-    config_file = config.get("config_file_path") if hasattr(config, "get") else None
+    config_file = config.get("config_file_path") if config is not None else None
     if config_file:
         candidates.append(Path(config_file).resolve().parent / "node_modules" / "pyodide")
     candidates.append(REPO / "node_modules" / "pyodide")
@@ -176,7 +176,7 @@ def evaluator_context(method, profile: str | None, root: str) -> dict:
             sections.append({"section": section, "questions": questions})
     country = method.countries.get(profile) if profile else None
     try:
-        pyodide_version = _pyodide_version(str(_pyodide_dir({})))
+        pyodide_version = _pyodide_version(str(_pyodide_dir()))
     except PluginError:
         pyodide_version = "missing"
     versions = _asset_versions(method, profile)

@@ -26,9 +26,19 @@ def answer_for_screenshots(tab):
     return wait_answered(tab, 10)
 
 
-def test_print_view_holds_the_report(shared_page, artifacts):
-    tab = shared_page
-    result = answer_for_screenshots(tab)
+@pytest.fixture(scope="module")
+def view_page(browser, evaluator_url):
+    """One answered evaluator tab whose size and colour scheme the tests change."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, device_scale_factor=1)
+    tab = open_evaluator(context, evaluator_url)
+    answer_for_screenshots(tab)
+    yield tab
+    context.close()
+
+
+def test_print_view_holds_the_report(view_page, artifacts):
+    tab = view_page
+    result = tab.evaluate("window.__crResults[window.__crResults.length - 1]")
     tab.wait_for_timeout(500)  # the report follows typing after a pause
     tab.emulate_media(media="print")
     try:
@@ -51,14 +61,10 @@ def test_print_view_holds_the_report(shared_page, artifacts):
     assert not tab.is_visible("#cr-report")
 
 
-@pytest.fixture(scope="module")
-def view_page(browser, evaluator_url):
-    """One answered evaluator tab whose size and colour scheme the tests change."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, device_scale_factor=1)
-    tab = open_evaluator(context, evaluator_url)
-    answer_for_screenshots(tab)
-    yield tab
-    context.close()
+def use_scheme(tab, scheme: str) -> None:
+    """Material picks its palette when the page loads: switch it as its toggle would."""
+    tab.emulate_media(color_scheme=scheme)
+    tab.evaluate("s => document.body.setAttribute('data-md-color-scheme', s)", "slate" if scheme == "dark" else "default")
 
 
 @pytest.mark.parametrize("name, viewport, scheme", [
@@ -69,10 +75,13 @@ def view_page(browser, evaluator_url):
 def test_layout_and_screenshots(view_page, artifacts, name, viewport, scheme):
     tab = view_page
     tab.set_viewport_size(viewport)
-    tab.emulate_media(color_scheme=scheme)
+    use_scheme(tab, scheme)
     tab.evaluate("window.scrollTo(0, 0)")
-    tab.wait_for_timeout(200)
+    tab.wait_for_timeout(300)
     tab.screenshot(path=str(artifacts / f"evaluator-{name}.png"), full_page=True)
+    tab.evaluate("document.querySelector('.cr-engine').scrollIntoView()")
+    tab.wait_for_timeout(500)  # let the header finish its transition
+    tab.screenshot(path=str(artifacts / f"evaluator-{name}-top.png"))
     form = tab.locator("#cr-form").bounding_box()
     results = tab.locator("#cr-results").bounding_box()
     overflow = tab.evaluate("document.documentElement.scrollWidth - window.innerWidth")
@@ -80,7 +89,7 @@ def test_layout_and_screenshots(view_page, artifacts, name, viewport, scheme):
     if viewport["width"] < 600:
         assert results["y"] >= form["y"] + form["height"], "on a phone the results come below the form"
         tab.locator("#q-knowledge").scroll_into_view_if_needed()
-        tab.wait_for_timeout(200)
+        tab.wait_for_timeout(500)
         assert tab.is_visible(".cr-summary-bar__link"), "on a phone the summary stays at the bottom of the screen"
         tab.screenshot(path=str(artifacts / f"evaluator-{name}-scrolled.png"))
         tab.locator("#cr-results-title").scroll_into_view_if_needed()
@@ -89,6 +98,7 @@ def test_layout_and_screenshots(view_page, artifacts, name, viewport, scheme):
     else:
         assert results["x"] >= form["x"] + form["width"], "on a wide screen the results sit beside the form"
         tab.locator("#q-sg_monitoring").scroll_into_view_if_needed()
+        tab.wait_for_timeout(500)
         top = tab.locator("#cr-results").bounding_box()["y"]
         assert 0 <= top < viewport["height"] / 2, "the results panel stays in view (sticky)"
         tab.screenshot(path=str(artifacts / f"evaluator-{name}-scrolled.png"))
@@ -100,7 +110,8 @@ def test_accessibility_scan(view_page, scheme):
     assert AXE.exists(), "node_modules/axe-core is missing: run 'npm ci'"
     tab = view_page
     tab.set_viewport_size({"width": 1280, "height": 900})
-    tab.emulate_media(color_scheme=scheme)
+    use_scheme(tab, scheme)
+    assert tab.evaluate("getComputedStyle(document.body).backgroundColor") == ("rgb(30, 33, 41)" if scheme == "dark" else "rgb(255, 255, 255)")
     tab.evaluate("document.querySelectorAll('#crossroads-evaluator details').forEach(d => d.open = true)")
     if not tab.evaluate("typeof axe !== 'undefined'"):
         tab.add_script_tag(path=str(AXE))

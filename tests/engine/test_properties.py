@@ -5,7 +5,7 @@ Answers are generated from the real method's questions. The properties:
 (b) a safeguard never raises a level or the recommendation;
 (c) a riskier driver answer never lowers a level or the recommendation;
 (d) the same input gives the same bytes;
-(e) hidden and unanswered questions never count;
+(e) hidden and unanswered questions never count (null, or an empty multiple-choice list);
 plus: the reasons of each scenario add up to its points.
 """
 
@@ -246,6 +246,16 @@ def test_null_answers_are_the_same_as_no_answers(answers):
     without = {k: v for k, v in answers.items() if v is not None}
     nulls = {q["id"]: None for q in QUESTIONS if q["id"] not in without}
     assert api.dumps(assess({**answers, **nulls})) == api.dumps(assess(without))
+
+
+@SETTINGS
+@given(answers=VALID_ANSWERS)
+def test_empty_multiple_choice_answers_are_the_same_as_no_answers(answers):
+    """An empty list selects nothing: it is unanswered ('none of these' is an option of its own)."""
+    without = {k: v for k, v in answers.items() if v is not None and v != []}
+    empties = {q["id"]: [] for q in QUESTIONS if q["type"] == "multi" and q["id"] not in without}
+    assume(empties)
+    assert api.dumps(assess({**answers, **empties})) == api.dumps(assess(without))
 
 
 # -- the reasons explain the points -------------------------------------------------------

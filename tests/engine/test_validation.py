@@ -691,9 +691,10 @@ def _(d):
 
 @case("grid-falls-with-impact")
 def _(d):
-    d["scoring"]["grid"]["rare"]["severe"] = "low"
-    return d, [(("scoring", "grid", "rare", "severe"),
-                "'rare' x 'severe' is 'low', lower than 'medium' at impact 'major'; more impact may never lower the level.")]
+    # Left of it, 'possible' x 'moderate' is medium; one likelihood lower, 'rare' x 'major' is low: only the impact rule breaks.
+    d["scoring"]["grid"]["possible"]["major"] = "low"
+    return d, [(("scoring", "grid", "possible", "major"),
+                "'possible' x 'major' is 'low', lower than 'medium' at impact 'moderate'; more impact may never lower the level.")]
 
 
 @case("grid-falls-with-likelihood")

@@ -4,14 +4,19 @@ compression, security headers, the 404 page and the evaluator itself."""
 
 from __future__ import annotations
 
+import base64
 import gzip
+import hashlib
+import re
+from collections import defaultdict
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 from promises_support import EVALUATOR
 from evaluator_steps import answer_questions, wait_for_result
-from promises_support import fetch, wait_for_engine
+from promises_support import DEPLOY_CONF, fetch, wait_for_engine
 
 TEXT_TYPES = {".html": "text/html", ".css": "text/css", ".js": "javascript", ".mjs": "javascript", ".json": "application/json"}
 SECURITY_HEADERS = ("content-security-policy", "referrer-policy", "x-content-type-options")
@@ -117,6 +122,60 @@ def test_the_404_page_renders_with_its_styles_from_any_depth(browser, nginx):
         assert "404" in page.inner_text("article, main, body")
     finally:
         context.close()
+
+
+def _script_sources() -> set[str]:
+    """The script-src sources of deploy/nginx.conf's Content-Security-Policy."""
+    header = re.search(r'add_header\s+Content-Security-Policy\s+"([^"]+)"', DEPLOY_CONF.read_text(encoding="utf-8"))
+    assert header, "deploy/nginx.conf sets no Content-Security-Policy"
+    directives = {part.split()[0]: part.split()[1:] for part in header.group(1).split(";") if part.strip()}
+    return set(directives.get("script-src", directives.get("default-src", [])))
+
+
+class _InlineCode(HTMLParser):
+    EXECUTED = ("", "text/javascript", "module", "application/javascript")
+
+    def __init__(self):
+        super().__init__(convert_charrefs=False)
+        self.scripts: list[str] = []
+        self.handlers: list[str] = []
+        self._open = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.handlers += [f"<{tag} {name}=...>" for name in attrs if name.startswith("on")]
+        if tag == "script" and "src" not in attrs and (attrs.get("type") or "").lower() in self.EXECUTED:
+            self._open = []
+
+    def handle_data(self, data):
+        if self._open is not None:
+            self._open.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "script" and self._open is not None:
+            self.scripts.append("".join(self._open))
+            self._open = None
+
+
+def test_every_inline_script_is_allowed_by_the_security_policy(built_site):
+    """Each inline script of every page has its hash in deploy/nginx.conf's script-src (or the browser refuses to run it)."""
+    sources = _script_sources()
+    if "'unsafe-inline'" in sources and not any(s.startswith(("'sha256-", "'nonce-")) for s in sources):
+        return
+    refused: dict[str, list[str]] = defaultdict(list)
+    handlers = []
+    for page in sorted(built_site.rglob("*.html")):
+        parser = _InlineCode()
+        parser.feed(page.read_text(encoding="utf-8"))
+        rel = page.relative_to(built_site).as_posix()
+        handlers += [f"{rel}: {h}" for h in parser.handlers]
+        for code in parser.scripts:
+            digest = base64.b64encode(hashlib.sha256(code.encode("utf-8")).digest()).decode()
+            if f"'sha256-{digest}'" not in sources:
+                refused[f"'sha256-{digest}' ({code.strip()[:70]}...)"].append(rel)
+    assert not refused, "inline scripts the security policy refuses (add the hash to script-src, or move the script to a file):\n  " + "\n  ".join(
+        f"{key} on {len(pages)} page(s), e.g. {pages[0]}" for key, pages in refused.items())
+    assert not handlers, f"inline event handlers never run under the policy: {handlers[:10]}"
 
 
 @pytest.mark.browser

@@ -1,0 +1,124 @@
+"""The evaluator's build-time side, without a browser: the engine archive the
+worker unpacks, and the HTML rendered from the method."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import sys
+import zipfile
+from html.parser import HTMLParser
+
+import pytest
+
+from site_plugins.crossroads import evaluator
+
+
+@pytest.fixture(scope="module")
+def archive(method) -> bytes:
+    return evaluator.engine_archive(method, "us")
+
+
+def test_archive_holds_only_what_the_browser_needs(archive):
+    names = sorted(zipfile.ZipFile(io.BytesIO(archive)).namelist())
+    assert names == sorted(
+        [f"engine/{name}" for name in evaluator.ENGINE_MODULES]
+        + ["crossroads_web.py", "crossroads_method.json", "crossroads_site.json"]
+    )
+    assert "engine/source.py" not in names and "engine/cli.py" not in names
+
+
+def test_archive_is_reproducible(method, archive):
+    assert evaluator.engine_archive(method, "us") == archive
+
+
+def test_archive_runs_and_agrees_with_the_cli(archive, tmp_path, monkeypatch):
+    """Unpack it as the worker does and answer through the adapter, in CPython."""
+    from evaluator_support import cli
+
+    zipfile.ZipFile(io.BytesIO(archive)).extractall(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    for name in [m for m in sys.modules if m == "engine" or m.startswith("engine.") or m == "crossroads_web"]:
+        monkeypatch.delitem(sys.modules, name)
+    import crossroads_web
+
+    assert crossroads_web.__file__.startswith(str(tmp_path))
+    web = crossroads_web.create()
+    doc = {"answers": {"political_system": "non_democratic", "activities": ["funding", "study_visits"]},
+           "partnership": {"name": "Test"}, "notes": {"stage": "A note"}}
+    reply = json.loads(web.handle(json.dumps({"id": 1, "op": "assess", "request": doc})))
+    assert reply["ok"] and reply["result"] == json.loads(cli("assess", "-", "--profile", "us", stdin=json.dumps(doc)).stdout)
+    report = json.loads(web.handle(json.dumps({"op": "report", "request": doc})))
+    assert report["result"]["markdown"] == cli("assess", "-", "--profile", "us", "--format", "markdown", stdin=json.dumps(doc)).stdout
+    refused = json.loads(web.handle(json.dumps({"op": "report", "request": {"answers": {"nope": "x"}}})))
+    assert refused["ok"] is False and refused["error"]["question"] == "nope"
+
+
+class Collect(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def parsed(html: str) -> list[tuple[str, dict]]:
+    collector = Collect()
+    collector.feed(html)
+    return collector.tags
+
+
+def test_rendered_form_follows_the_method(method):
+    html = evaluator.render_evaluator(method, "us", "../")
+    tags = parsed(html)
+    questions = [attrs for tag, attrs in tags if tag == "fieldset" and "data-question" in attrs]
+    assert [q["data-question"] for q in questions] == [q["id"] for q in method.questions]
+    for attrs, question in zip(questions, method.questions):
+        assert ("hidden" in attrs) == ("show_if" in question)
+        if "show_if" in question:
+            assert json.loads(attrs["data-show-in"]) == question["show_if"]["in"]
+            assert attrs["data-show-if"] == question["show_if"]["question"]
+    inputs = [attrs for tag, attrs in tags if tag == "input" and attrs.get("name") in method.question_by_id]
+    assert len(inputs) == sum(len(q["options"]) for q in method.questions)
+    for attrs in inputs:
+        question = method.question_by_id[attrs["name"]]
+        assert attrs["type"] == ("checkbox" if question["type"] == "multi" else "radio")
+        label = [a for t, a in tags if t == "label" and a.get("for") == attrs["id"]]
+        assert len(label) == 1, attrs["id"]
+    exclusive = {(a["name"], a["value"]) for a in inputs if "data-exclusive" in a}
+    assert exclusive == {(q["id"], o["value"]) for q in method.questions for o in q["options"] if o.get("exclusive")}
+    ids = [attrs["id"] for _, attrs in tags if "id" in attrs]
+    assert len(ids) == len(set(ids)), "ids must be unique"
+
+
+def test_assets_are_root_relative_and_versioned(method):
+    html = evaluator.render_evaluator(method, "us", "../")
+    tags = parsed(html)
+    links = [a["href"] for t, a in tags if t == "link"]
+    scripts = [a for t, a in tags if t == "script"]
+    assert len(links) == 1 and re.fullmatch(r"\.\./assets/evaluator/evaluator\.css\?v=[0-9a-f]{12}", links[0])
+    assert [s.get("type") for s in scripts] == ["application/json", "module"]
+    assert re.fullmatch(r"\.\./assets/evaluator/evaluator\.js\?v=[0-9a-f]{12}", scripts[1]["src"])
+    config = json.loads(re.search(r'<script type="application/json" id="cr-config">(.*?)</script>', html, re.S).group(1))
+    assert config["root"] == "../" and config["profile"] == "us" and config["method_version"] == method.version
+    assert set(config["steps"]) >= {a["step"] for a in method.data["scoring"]["actions"]}
+
+
+def test_method_text_is_escaped(method):
+    data = json.loads(json.dumps(method.data))
+    data["questionnaire"]["questions"][0]["help"] = "<script>alert(1)</script> & more"
+    data["stakeholders"][0]["name"] = "Gov </script><script>alert(2)</script>"  # goes into the JSON island
+    from engine.model import compile_method
+
+    html = evaluator.render_evaluator(compile_method(data), "us", "./")
+    assert "<script>alert(1)</script>" not in html and "<script>alert(2)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in html
+
+
+def test_unknown_profile_is_refused(method):
+    from mkdocs.exceptions import PluginError
+
+    with pytest.raises(PluginError, match="Expected the evaluator's country profile to be one of: .* but received: 'xx'"):
+        evaluator.render_evaluator(method, "xx", "./")
