@@ -36,7 +36,10 @@ _LOOKS_LIKE_MARKER = re.compile(r"^\s*<!--\s*crossroads:")
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _HTML_BLOCK = re.compile(re.escape(render.HTML_OPEN) + r"\n(.*?)\n" + re.escape(render.HTML_CLOSE) + r"\n?", re.S)
 _ID = re.compile(r"""\sid=["']([^"']+)["']""")
-_NAV_PLACEHOLDERS = ("crossroads:risks", "crossroads:countries")
+# The checklists' boxes cannot be ticked (disabled) and carry no name of their
+# own: hide them from assistive technology, which then reads a plain list.
+_TASK_BOX = '<label class="task-list-control"><input type="checkbox" disabled'
+_TASK_BOX_HIDDEN = '<label class="task-list-control" aria-hidden="true"><input type="checkbox" disabled tabindex="-1"'
 
 
 def _posix(path: str) -> str:
@@ -238,7 +241,7 @@ class CrossroadsPlugin(BasePlugin[CrossroadsConfig]):
             html = html.replace(placeholder, block, 1)
             if page.present_anchor_ids is not None:
                 page.present_anchor_ids.update(_ID.findall(block))
-        return html
+        return html.replace(_TASK_BOX, _TASK_BOX_HIDDEN)
 
     def on_post_build(self, config):
         # Hosts serve these .gz copies as they are; a live preview does not need them.

@@ -236,7 +236,7 @@ def nav_entries(method) -> dict[str, list]:
         for scenario in method.scenarios:
             if scenario["category"] == category["id"]:
                 items.append({f"{scenario['id']} {scenario['name']}": scenario_src(scenario["id"])})
-        risks.append({f"{category['id']}. {category['name']}": items})
+        risks.append({f"Category {category['id']}: {category['name']}": items})
     countries = [{c["name"]: country_src(c["id"])} for c in sorted(method.countries.values(), key=lambda c: c["name"])]
     return {"crossroads:risks": risks, "crossroads:countries": countries}
 

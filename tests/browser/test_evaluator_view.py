@@ -65,6 +65,9 @@ def use_scheme(tab, scheme: str) -> None:
     """Material picks its palette when the page loads: switch it as its toggle would."""
     tab.emulate_media(color_scheme=scheme)
     tab.evaluate("s => document.body.setAttribute('data-md-color-scheme', s)", "slate" if scheme == "dark" else "default")
+    dark = "rgb(30, 33, 41)"
+    tab.wait_for_function("([dark, want]) => (getComputedStyle(document.body).backgroundColor === dark) === want",
+                          arg=[dark, scheme == "dark"])
 
 
 @pytest.mark.parametrize("name, viewport, scheme", [
@@ -111,7 +114,6 @@ def test_accessibility_scan(view_page, scheme):
     tab = view_page
     tab.set_viewport_size({"width": 1280, "height": 900})
     use_scheme(tab, scheme)
-    assert tab.evaluate("getComputedStyle(document.body).backgroundColor") == ("rgb(30, 33, 41)" if scheme == "dark" else "rgb(255, 255, 255)")
     tab.evaluate("document.querySelectorAll('#crossroads-evaluator details').forEach(d => d.open = true)")
     if not tab.evaluate("typeof axe !== 'undefined'"):
         tab.add_script_tag(path=str(AXE))

@@ -225,7 +225,8 @@ function checkDocument(doc, model) {
       }
       const exclusive = seen.filter((item) => question.options.find((o) => o.value === item).exclusive);
       if (exclusive.length && seen.length > 1) throw new CheckError(`question '${qid}': '${exclusive[0]}' means none of the others and cannot be combined with them.`);
-      clean[qid] = allowed.filter((v) => seen.includes(v));
+      // An empty selection is no answer, as in the engine.
+      if (seen.length) clean[qid] = allowed.filter((v) => seen.includes(v));
     }
   }
   return { answers: clean, partnership: { ...partnership }, notes: { ...notes } };
