@@ -1,10 +1,11 @@
 """Fixtures for the evaluator's browser tests.
 
 The shared fixtures (built_site, site_url, browser, page, artifacts) come from
-tests/conftest.py. Here: the evaluator's URL, a recorder of every request a
-browser context makes, one booted evaluator page shared by the tests of a
-module that do not change its state, and the command-line engine to compare
-with.
+tests/conftest.py. Here: the evaluator's URL, fresh browser contexts, one
+booted evaluator tab shared by the tests of a module (each test leaves it as
+it found it: a Pyodide start costs seconds), the page's build-time settings,
+and the engine's command line to compare with. Helpers live in
+evaluator_support.py.
 
 Set CROSSROADS_SITE_URL to test a site you already serve (for example
 `mkdocs serve`) instead of the strict build made for the session.
@@ -14,18 +15,17 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
+import re
+import urllib.request
 
 import pytest
 from evaluator_support import cli, open_evaluator
 
-ROOT = Path(__file__).resolve().parents[2]
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
 EVALUATOR_PATH = "/evaluator/"
 
 
 @pytest.fixture(scope="session")
-def base_url(request) -> str:
+def site_root_url(request) -> str:
     """Root URL of the site under test, without a trailing slash."""
     url = os.environ.get("CROSSROADS_SITE_URL")
     if url:
@@ -34,8 +34,8 @@ def base_url(request) -> str:
 
 
 @pytest.fixture(scope="session")
-def evaluator_url(base_url) -> str:
-    return base_url + EVALUATOR_PATH
+def evaluator_url(site_root_url) -> str:
+    return site_root_url + EVALUATOR_PATH
 
 
 @pytest.fixture()
@@ -64,14 +64,13 @@ def shared_page(browser, evaluator_url):
 
 
 @pytest.fixture(scope="session")
-def site_config(browser, evaluator_url) -> dict:
+def site_config(evaluator_url) -> dict:
     """The evaluator's build-time settings, read from the page (method version, profile…)."""
-    context = browser.new_context()
-    tab = context.new_page()
-    tab.goto(evaluator_url)
-    config = json.loads(tab.text_content("#cr-config"))
-    context.close()
-    return config
+    with urllib.request.urlopen(evaluator_url, timeout=30) as response:
+        html = response.read().decode("utf-8")
+    found = re.search(r'<script type="application/json" id="cr-config">(.*?)</script>', html, re.S)
+    assert found, f"{evaluator_url} has no evaluator settings (#cr-config)"
+    return json.loads(found.group(1))
 
 
 @pytest.fixture(scope="session")

@@ -163,13 +163,13 @@ def test_broken_share_links_are_refused(shared_page, evaluator_url):
     tab.click("#q-stage [data-clear]")
 
 
-def test_no_request_leaves_the_site(new_context, evaluator_url, base_url, tmp_path):
+def test_no_request_leaves_the_site(new_context, evaluator_url, site_root_url, tmp_path):
     context = new_context(permissions=["clipboard-read", "clipboard-write"])
     log = RequestLog(context)
     tab = context.new_page()
     tab.errors = []
     tab.on("pageerror", lambda error: tab.errors.append(str(error)))
-    tab.goto(base_url + "/")
+    tab.goto(site_root_url + "/")
     tab.wait_for_load_state("networkidle")
     assert log.matching("/assets/pyodide/") == [] and log.matching("/assets/evaluator/") == [], \
         "a handbook page must not load the evaluator"
@@ -190,8 +190,8 @@ def test_no_request_leaves_the_site(new_context, evaluator_url, base_url, tmp_pa
     tab.emulate_media(media="screen")
     tab.once("dialog", lambda dialog: dialog.accept())
     tab.click("#cr-erase")
-    tab.goto(base_url + "/foresight/")
+    tab.goto(site_root_url + "/foresight/")
     assert log.matching("pyodide.asm.wasm"), "worker requests must be recorded for this check to mean anything"
     assert log.matching("engine.zip")
-    assert log.foreign(base_url) == []
+    assert log.foreign(site_root_url) == []
     assert tab.errors == []
