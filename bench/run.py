@@ -182,7 +182,7 @@ def main(argv=None) -> int:
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print()
-    print(json.dumps({k: v.get("status") if isinstance(v, dict) else v for k, v in results.items()}, indent=2))
+    print(json.dumps({k: v["status"] for k, v in results.items() if isinstance(v, dict) and "status" in v}, indent=2))
     print(f"full results: {RESULTS.relative_to(ROOT)}")
     return 0 if all(isinstance(v, dict) and v.get("status") in (None, "ok", "missing") for v in results.values() if isinstance(v, dict) and "status" in v) else 1
 

@@ -64,10 +64,18 @@ def test_print_view_holds_the_report(view_page, artifacts):
 def use_scheme(tab, scheme: str) -> None:
     """Material picks its palette when the page loads: switch it as its toggle would."""
     tab.emulate_media(color_scheme=scheme)
-    tab.evaluate("s => document.body.setAttribute('data-md-color-scheme', s)", "slate" if scheme == "dark" else "default")
+    want = "slate" if scheme == "dark" else "default"
     dark = "rgb(30, 33, 41)"
-    tab.wait_for_function("([dark, want]) => (getComputedStyle(document.body).backgroundColor === dark) === want",
-                          arg=[dark, scheme == "dark"])
+    for _ in range(5):
+        tab.evaluate("s => document.body.setAttribute('data-md-color-scheme', s)", want)
+        try:
+            tab.wait_for_function("([dark, want]) => (getComputedStyle(document.body).backgroundColor === dark) === want",
+                                  arg=[dark, scheme == "dark"], timeout=3000)
+            return
+        except Exception:  # noqa: BLE001 - try again, then say what the page shows
+            pass
+    state = tab.evaluate("[document.body.getAttribute('data-md-color-scheme'), getComputedStyle(document.body).backgroundColor]")
+    raise AssertionError(f"could not switch to the {scheme} scheme: body is {state}")
 
 
 @pytest.mark.parametrize("name, viewport, scheme", [

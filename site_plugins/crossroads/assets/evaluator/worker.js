@@ -121,7 +121,9 @@ async function boot() {
     throw new Error(`could not load the Python runtime (${describe(error)})`);
   }
   const pyodide = await Promise.race([
-    loadPyodide({ indexURL: INDEX_URL, packages: [], stdout: () => {}, stderr: () => {} }),
+    // packageBaseUrl also replaces Pyodide's default package CDN: nothing is
+    // ever fetched from another origin (and no package is loaded at all).
+    loadPyodide({ indexURL: INDEX_URL, packageBaseUrl: INDEX_URL, packages: [], stdout: () => {}, stderr: () => {} }),
     bootFailed,
   ]);
   const runtimeAt = performance.now();
