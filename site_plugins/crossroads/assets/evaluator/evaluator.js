@@ -788,8 +788,7 @@ class Evaluator {
       checked = await this.checkIncoming(decodeFragment(hash.slice(3)));
     } catch (error) {
       clearHash();
-      const reason = error instanceof CheckError ? error.message : error.message;
-      this.message(`The answers in this link could not be opened: ${reason} Your current answers are unchanged.`, "error");
+      this.message(`The answers in this link could not be opened: ${error.message} Your current answers are unchanged.`, "error");
       return;
     }
     clearHash();
