@@ -140,8 +140,11 @@ class CrossroadsPlugin(BasePlugin[CrossroadsConfig]):
             config.markdown_extensions.append("abbr")
         abbr = config.mdx_configs.setdefault("abbr", {})
         abbr["glossary"] = {**render.glossary(self.method), **abbr.get("glossary", {})}
-        if folder not in config.watch:
-            config.watch.append(folder)
+        # Under `mkdocs serve`, edits to the method or to the evaluator's own
+        # files rebuild the site.
+        for watched in (folder, str(evaluator.ASSETS), str(evaluator.TEMPLATES)):
+            if watched not in config.watch:
+                config.watch.append(watched)
         return config
 
     def _load(self, folder: str, display: str):
