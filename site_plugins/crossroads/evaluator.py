@@ -16,9 +16,9 @@ Everything the browser needs lives under two folders of the built site:
 
     assets/pyodide/<version>/   the Pyodide core files that loadPyodide fetches
     assets/evaluator/           evaluator.js (page), worker.js (module worker),
-                                evaluator.css (screen and print), engine.zip
+                                evaluator.css (screen and print), engine.tar.gz
 
-engine.zip holds the engine package (without its YAML reader and CLI), the
+engine.tar.gz holds the engine package (without its YAML reader and CLI), the
 browser adapter `crossroads_web.py`, the compiled method as JSON and the
 site's country profile. URLs carry a short content hash (`?v=...`) so that a
 new build is never mixed with a cached older one.
@@ -26,11 +26,13 @@ new build is never mixed with a cached older one.
 
 from __future__ import annotations
 
+import ast
 import functools
+import gzip
 import hashlib
 import io
 import json
-import zipfile
+import tarfile
 from pathlib import Path
 
 import jinja2
@@ -53,7 +55,7 @@ PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_s
 PAGE_ASSETS = ("evaluator.js", "worker.js", "evaluator.css")
 ASSET_DIR = "assets/evaluator"
 # A fixed timestamp keeps the archive byte-identical between builds.
-ZIP_DATE = (2020, 1, 1, 0, 0, 0)
+ARCHIVE_MTIME = 1577836800  # 2020-01-01: a fixed date keeps the archive reproducible
 
 
 def _digest(data: bytes) -> str:
@@ -94,34 +96,57 @@ def _lock_file(folder: Path) -> bytes:
     return (json.dumps({"info": lock["info"], "packages": {}}, indent=1, sort_keys=True) + "\n").encode("utf-8")
 
 
-def _zip_bytes(entries: list[tuple[str, bytes]]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+def _archive_bytes(entries: list[tuple[str, bytes]]) -> bytes:
+    """A gzipped tar of the entries, byte for byte the same on every build."""
+    raw = io.BytesIO()
+    with tarfile.open(fileobj=raw, mode="w", format=tarfile.USTAR_FORMAT) as archive:
         for name, data in entries:
-            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, data)
-    return buffer.getvalue()
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            info.mtime = ARCHIVE_MTIME
+            info.mode = 0o644
+            archive.addfile(info, io.BytesIO(data))
+    packed = io.BytesIO()
+    with gzip.GzipFile(fileobj=packed, mode="wb", compresslevel=9, mtime=ARCHIVE_MTIME) as stream:
+        stream.write(raw.getvalue())
+    return packed.getvalue()
+
+
+def compact_source(source: bytes) -> bytes:
+    """The same module without comments and docstrings, for a smaller download.
+
+    The result is checked to parse to the very same syntax tree as the source
+    less its docstrings; if it does not, the source ships unchanged."""
+    tree = ast.parse(source)
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if (isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and body
+                and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant)
+                and isinstance(body[0].value.value, str)):
+            node.body = body[1:] or [ast.Pass()]
+    compact = ast.unparse(tree) + "\n"
+    if ast.dump(ast.parse(compact)) != ast.dump(tree):
+        return source
+    return compact.encode("utf-8")
 
 
 def engine_archive(method, profile: str | None) -> bytes:
-    """The zip the worker unpacks: engine package, adapter, method JSON, site config."""
+    """The archive the worker unpacks: engine package, adapter, method JSON, site config."""
     entries = []
     for name in ENGINE_MODULES:
-        entries.append((f"engine/{name}", (ENGINE_DIR / name).read_bytes()))
+        entries.append((f"engine/{name}", compact_source((ENGINE_DIR / name).read_bytes())))
     entries.append(("crossroads_web.py", (ASSETS / "crossroads_web.py").read_bytes()))
     method_json = json.dumps(method.data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     entries.append(("crossroads_method.json", method_json.encode("utf-8")))
     site = {"profile": profile, "method_version": method.version}
     entries.append(("crossroads_site.json", json.dumps(site, sort_keys=True).encode("utf-8")))
-    return _zip_bytes(entries)
+    return _archive_bytes(entries)
 
 
 def _asset_versions(method, profile) -> dict:
     """Short content hashes, used as `?v=` on every evaluator URL."""
     versions = {name: _digest((ASSETS / name).read_bytes()) for name in PAGE_ASSETS}
-    versions["engine.zip"] = _digest(engine_archive(method, profile))
+    versions["engine.tar.gz"] = _digest(engine_archive(method, profile))
     return versions
 
 
@@ -144,7 +169,7 @@ def evaluator_files(config, method, profile):
     files.append(File.generated(config, f"assets/pyodide/{version}/pyodide-lock.json", content=_lock_file(folder)))
     for name in PAGE_ASSETS:
         files.append(File.generated(config, f"{ASSET_DIR}/{name}", abs_src_path=str(ASSETS / name)))
-    files.append(File.generated(config, f"{ASSET_DIR}/engine.zip", content=engine_archive(method, profile)))
+    files.append(File.generated(config, f"{ASSET_DIR}/engine.tar.gz", content=engine_archive(method, profile)))
     return files
 
 
@@ -195,7 +220,7 @@ def evaluator_context(method, profile: str | None, root: str) -> dict:
         "root": root,
         "max_text": MAX_TEXT,
         "pyodide": pyodide_version,
-        "engine": versions["engine.zip"],
+        "engine": versions["engine.tar.gz"],
         "worker": versions["worker.js"],
         "stakeholders": {s["id"]: s["name"] for s in data["stakeholders"]},
         "levels": {level["id"]: level["label"] for level in scoring["levels"]},

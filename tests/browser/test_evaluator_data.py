@@ -192,6 +192,6 @@ def test_no_request_leaves_the_site(new_context, evaluator_url, site_root_url, t
     tab.click("#cr-erase")
     tab.goto(site_root_url + "/foresight/")
     assert log.matching("pyodide.asm.wasm"), "worker requests must be recorded for this check to mean anything"
-    assert log.matching("engine.zip")
+    assert log.matching("engine.tar.gz")
     assert log.foreign(site_root_url) == []
     assert tab.errors == []

@@ -1,7 +1,7 @@
 """Browser adapter of the engine, run by the evaluator's web worker (Pyodide).
 
 It loads the method and the site's country profile shipped next to it in
-engine.zip and answers the worker's JSON messages. The engine's own
+engine.tar.gz and answers the worker's JSON messages. The engine's own
 operations ("assess", "check", "questions") go to `engine.api.Engine`; this
 file adds one: "report", which returns the Markdown report of an assessment
 document. Strings in, strings out: nothing but JSON text crosses into

@@ -3,7 +3,7 @@
 // Started by evaluator.js as
 //   new Worker("worker.js?v=…&pyodide=<version>&engine=<hash>", {type: "module"})
 // It loads Pyodide from this site (assets/pyodide/<version>/) and, at the
-// same time, fetches engine.zip (the engine, the method and the site's
+// same time, fetches engine.tar.gz (the engine, the method and the site's
 // country profile); then it unpacks the archive and creates the engine.
 //
 // Messages are JSON strings both ways.
@@ -19,7 +19,7 @@ const params = new URL(import.meta.url).searchParams;
 const PYODIDE_VERSION = params.get("pyodide") || "";
 const ENGINE_HASH = params.get("engine") || "";
 const INDEX_URL = new URL(`../pyodide/${PYODIDE_VERSION}/`, import.meta.url).href;
-const ARCHIVE_URL = new URL(`engine.zip?v=${encodeURIComponent(ENGINE_HASH)}`, import.meta.url).href;
+const ARCHIVE_URL = new URL(`engine.tar.gz?v=${encodeURIComponent(ENGINE_HASH)}`, import.meta.url).href;
 const EXTRACT_DIR = "/home/pyodide/crossroads";
 const STEPS = 3;
 
@@ -104,7 +104,7 @@ console.warn = (...args) => {
 
 async function fetchArchive() {
   const response = await siteFetch(ARCHIVE_URL);
-  if (!response.ok) throw new Error(`could not download the engine (engine.zip: HTTP ${response.status})`);
+  if (!response.ok) throw new Error(`could not download the engine (engine.tar.gz: HTTP ${response.status})`);
   return response.arrayBuffer();
 }
 
@@ -129,7 +129,7 @@ async function boot() {
   const runtimeAt = performance.now();
   status(2, "loading the method");
   const buffer = await Promise.race([archive, bootFailed]);
-  pyodide.unpackArchive(new Uint8Array(buffer), "zip", { extractDir: EXTRACT_DIR });
+  pyodide.unpackArchive(new Uint8Array(buffer), "gztar", { extractDir: EXTRACT_DIR });
   status(3, "checking the method");
   pyodide.runPython(`import sys\nif ${JSON.stringify(EXTRACT_DIR)} not in sys.path: sys.path.insert(0, ${JSON.stringify(EXTRACT_DIR)})`);
   const web = pyodide.pyimport("crossroads_web");

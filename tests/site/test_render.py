@@ -1,0 +1,194 @@
+"""The pure render functions, against golden files made from the mini method.
+
+Regenerate the golden files after an intended change with
+`CROSSROADS_REGEN_GOLDEN=1 .venv/bin/python -m pytest tests/site/test_render.py`
+and review the diff.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from site_plugins.crossroads import diagrams, render
+from site_support import check_golden
+
+# golden file, page it is rendered for, what renders it
+CASES = [
+    ("matrix.html", "risks/index.md", lambda m, l: render.render_matrix(m, l)),
+    ("foresight.html", "foresight.md", lambda m, l: render.render_foresight(m, l)),
+    ("management-a.html", "management.md", lambda m, l: render.render_management(m, l, "A")),
+    ("management-all.html", "management.md", lambda m, l: render.render_management(m, l)),
+    ("guidelines.html", "partners.md", lambda m, l: render.render_guidelines(m, l)),
+    ("stakeholders.md", "partners.md", lambda m, l: render.render_stakeholders(m, l)),
+    ("levels.md", "partners.md", lambda m, l: render.render_levels(m, l)),
+    ("questionnaire.md", "methodology.md", lambda m, l: render.render_questionnaire(m, l)),
+    ("scoring.md", "methodology.md", lambda m, l: render.render_scoring(m, l)),
+    ("countries.md", "countries/index.md", lambda m, l: render.render_countries(m, l, "us")),
+    ("contacts.md", "countries/index.md", lambda m, l: render.render_contacts(m, l, "us")),
+    ("version.md", "about.md", lambda m, l: render.render_version(m, l)),
+    ("no-evaluator.md", "evaluator.md", lambda m, l: render.render_evaluator_absent(m, l)),
+    ("page-risks-a.md", "risks/a.md", lambda m, l: render.render_category_page(m, l, "A")),
+    ("page-risks-a1.md", "risks/a1.md", lambda m, l: render.render_scenario_page(m, l, "A1")),
+    ("page-risks-b1.md", "risks/b1.md", lambda m, l: render.render_scenario_page(m, l, "B1")),
+    ("page-countries-us.md", "countries/us.md", lambda m, l: render.render_country_page(m, l, "us", "us")),
+    ("page-countries-fr.md", "countries/fr.md", lambda m, l: render.render_country_page(m, l, "fr", "us")),
+]
+
+
+@pytest.mark.parametrize("name, page, renderer", CASES, ids=[case[0] for case in CASES])
+def test_golden(name, page, renderer, mini_method, mini_pages, mini_homes):
+    links = render.Links(page, mini_pages, mini_homes)
+    check_golden(name, renderer(mini_method, links))
+
+
+def test_render_is_deterministic(mini_method, mini_pages, mini_homes):
+    links = render.Links("risks/a1.md", mini_pages, mini_homes)
+    assert render.render_scenario_page(mini_method, links, "A1") == render.render_scenario_page(mini_method, links, "A1")
+
+
+def test_generated_pages_and_nav(mini_method):
+    assert render.generated_pages(mini_method) == [
+        ("risks/a.md", "category", "A"), ("risks/b.md", "category", "B"),
+        ("risks/a1.md", "scenario", "A1"), ("risks/b1.md", "scenario", "B1"),
+        ("countries/fr.md", "country", "fr"), ("countries/us.md", "country", "us"),
+    ]
+    assert render.nav_entries(mini_method) == {
+        "crossroads:risks": [
+            {"Category A: Alpha Risk": [{"Overview": "risks/a.md"}, {"A1 Alpha Scenario": "risks/a1.md"}]},
+            {"Category B: Beta Risk": [{"Overview": "risks/b.md"}, {"B1 Beta Scenario": "risks/b1.md"}]},
+        ],
+        "crossroads:countries": [{"France": "countries/fr.md"}, {"United States": "countries/us.md"}],
+    }
+
+
+def test_glossary_names_every_stakeholder(mini_method):
+    assert render.glossary(mini_method) == {"Gov": "National government", "Nac": "National association of cities", "Med": "Media"}
+
+
+@pytest.mark.parametrize("src, directory_urls, url", [
+    ("index.md", True, "./"),
+    ("risks/index.md", True, "risks/"),
+    ("risks/a1.md", True, "risks/a1/"),
+    ("risks/a1.md", False, "risks/a1.html"),
+    ("countries/us.md", True, "countries/us/"),
+])
+def test_default_url(src, directory_urls, url):
+    assert render.default_url(src, directory_urls) == url
+
+
+@pytest.mark.parametrize("url, other, expected", [
+    ("risks/a1/", "risks/", "a1/"),
+    ("management/", "risks/a1/", "../../management/"),
+    ("./", "evaluator/", "../"),
+    ("./", "./", "./"),
+    ("risks/a1.html", "risks/index.html", "a1.html"),
+])
+def test_relative_url(url, other, expected):
+    assert render.relative_url(url, other) == expected
+
+
+def test_links(mini_pages, mini_homes):
+    links = render.Links("risks/a1.md", mini_pages, mini_homes)
+    assert links.md("management.md", "track-a") == "../management.md#track-a"
+    assert links.md("risks/a.md") == "a.md"
+    assert links.md("risks/a1.md", "impacts") == "#impacts"
+    assert links.url("management.md", "manage-a-act") == "../../management/#manage-a-act"
+    assert links.url("nowhere.md") is None
+    assert links.root() == "../../"
+    assert links.home("questionnaire") == "methodology.md"
+
+
+def test_markdown_escaping_keeps_text_literal():
+    assert render.md_text("a *b* [c](d) | e_f <g> & h") == r"a \*b\* \[c\](d) \| e\_f &lt;g&gt; &amp; h"
+
+
+def test_level_tones_spread_over_four_colours(mini_method):
+    assert render.level_tones(mini_method) == {"low": 0, "medium": 2, "high": 3}
+
+
+def test_when_clauses_cover_every_kind(mini_method):
+    actions = {a["id"]: a for a in mini_method.data["scoring"]["actions"]}
+    clauses = render.when_clauses(mini_method, actions["disengage-a"]["when"])
+    assert [c["kind"] for c in clauses] == ["recommendation", "any"]
+    assert [[c["kind"] for c in alt] for alt in clauses[1]["alternatives"]] == [["level"], ["answer"]]
+    assert render.when_clauses(mini_method, actions["keep-record"]["when"]) == [{"kind": "always"}]
+    missing = render.when_clauses(mini_method, actions["consult-gov"]["when"])[1]
+    assert missing["kind"] == "missing" and missing["safeguards"][0]["first"] == "No"
+
+
+def test_scenario_views(mini_method):
+    assert [d["question"]["id"] for d in render.scenario_drivers(mini_method, "A1")] == ["regime", "assets"]
+    assert [g["question"]["id"] for g in render.scenario_safeguards(mini_method, "B1")] == ["sg_gov"]
+    assert [a["id"] for a in render.scenario_actions(mini_method, "A1")] == ["consult-gov", "disengage-a"]
+    assert [a["id"] for a in render.general_actions(mini_method)] == ["keep-record"]
+    assert [t["question"]["id"] for t in render.impact_triggers(mini_method, "A1-security")] == ["assets"]
+
+
+def test_abbreviations_in_html_blocks(mini_method):
+    html = str(render.abbreviate(mini_method, "Ask Gov <now> and the Government"))
+    assert html == 'Ask <abbr title="National government">Gov</abbr> &lt;now&gt; and the Government'
+
+
+def test_diagram_layout_runs_top_to_bottom():
+    steps = [
+        {"id": "a", "kind": "task", "title": "A", "stakeholders": ["Gov"], "next": [{"to": "b"}]},
+        {"id": "b", "kind": "decision", "title": "B", "stakeholders": ["Gov"], "next": [{"to": "a", "label": "Yes"}, {"to": "c", "label": "No"}]},
+        {"id": "c", "kind": "disengage", "title": "C", "stakeholders": ["Gov"], "next": []},
+    ]
+    layout = diagrams.layout(steps)
+    tops = [node["y"] for node in layout["nodes"]]
+    assert tops == sorted(tops) and len(set(tops)) == 3
+    labels = [edge["label"] for edge in layout["edges"]]
+    assert labels == [None, "Yes", "No"]
+    loop = layout["edges"][1]
+    assert loop["anchor"] == "end" and loop["d"].startswith(f"M{diagrams.BOX_X},")  # the loop leaves on the left
+    assert layout["height"] > layout["nodes"][-1]["bottom"]
+
+
+def test_diagram_outcomes_fan_out_below_the_decision():
+    steps = [{"id": "d", "kind": "decision", "title": "Decide", "stakeholders": ["Nac"], "next": [], "outcomes": ["Yes", "No", "Later"]}]
+    layout = diagrams.layout(steps)
+    pills = layout["outcomes"][0]["pills"]
+    assert len(pills) == 3 and all(p["y"] > layout["nodes"][0]["bottom"] for p in pills)
+    assert pills[-1]["x"] + pills[-1]["w"] <= diagrams.WIDTH
+
+
+def _real_outputs(method) -> dict[str, str]:
+    """Everything the plugin renders from the real method, as the real site places it."""
+    from pathlib import Path
+
+    from site_plugins.crossroads.plugin import find_markers
+
+    docs = Path(__file__).resolve().parents[2] / "docs"
+    homes = {}
+    for path in sorted(docs.rglob("*.md")):
+        for _, name, arg in find_markers(path.read_text(encoding="utf-8")):
+            if name:
+                homes.setdefault(f"{name} {arg}" if arg else name, path.relative_to(docs).as_posix())
+    srcs = [p.relative_to(docs).as_posix() for p in docs.rglob("*.md")] + [src for src, _, _ in render.generated_pages(method)]
+    pages = render.site_pages(srcs)
+    out = {src: render.render_page(method, render.Links(src, pages, homes), kind, item, "us") for src, kind, item in render.generated_pages(method)}
+    for marker, home in homes.items():
+        name, _, arg = marker.partition(" ")
+        if name != "evaluator":
+            out[marker] = render.render_marker(method, render.Links(home, pages, homes), name, arg or None, "us")
+    return out
+
+
+def test_real_output_is_well_formed_markdown(method):
+    """Tables and lists start after a blank line, nothing is left unrendered, HTML blocks close."""
+    problems = []
+    for name, text in _real_outputs(method).items():
+        lines = text.split("\n")
+        for index, line in enumerate(lines):
+            before = lines[index - 1] if index else ""
+            if line.startswith("|") and before.strip() and not before.startswith("|"):
+                problems.append(f"{name}:{index + 1}: table glued to the text above")
+            if line.startswith("#") and before.strip():
+                problems.append(f"{name}:{index + 1}: heading glued to the text above")
+        for bad in ("{{", "{%", "%}", "}}"):
+            if bad in text:
+                problems.append(f"{name}: contains {bad!r}")
+        if text.count(render.HTML_OPEN) != text.count(render.HTML_CLOSE):
+            problems.append(f"{name}: unbalanced HTML block")
+    assert problems == []
