@@ -7,7 +7,7 @@ import io
 import json
 import re
 import sys
-import zipfile
+import tarfile
 from html.parser import HTMLParser
 
 import pytest
@@ -21,7 +21,8 @@ def archive(method) -> bytes:
 
 
 def test_archive_holds_only_what_the_browser_needs(archive):
-    names = sorted(zipfile.ZipFile(io.BytesIO(archive)).namelist())
+    with tarfile.open(fileobj=io.BytesIO(archive), mode="r:gz") as unpacked:
+        names = sorted(unpacked.getnames())
     assert names == sorted(
         [f"engine/{name}" for name in evaluator.ENGINE_MODULES]
         + ["crossroads_web.py", "crossroads_method.json", "crossroads_site.json"]
@@ -37,7 +38,8 @@ def test_archive_runs_and_agrees_with_the_cli(archive, tmp_path, monkeypatch):
     """Unpack it as the worker does and answer through the adapter, in CPython."""
     from evaluator_support import cli
 
-    zipfile.ZipFile(io.BytesIO(archive)).extractall(tmp_path)
+    with tarfile.open(fileobj=io.BytesIO(archive), mode="r:gz") as unpacked:
+        unpacked.extractall(tmp_path, filter="data")
     monkeypatch.syspath_prepend(str(tmp_path))
     for name in [m for m in sys.modules if m == "engine" or m.startswith("engine.") or m == "crossroads_web"]:
         monkeypatch.delitem(sys.modules, name)
