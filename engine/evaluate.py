@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 
 from .errors import AnswerError, RequestError, quote
-from .model import Method
+from .model import Method, level_for
 
 MAX_TEXT = 5000
 REQUEST_KEYS = ("format", "method_version", "profile", "partnership", "answers", "notes", "saved_at")
@@ -162,14 +162,6 @@ def visible_questions(method: Method, answers: dict) -> list[dict]:
     return out
 
 
-def _level_for(levels: list[dict], points: int) -> str:
-    chosen = levels[0]["id"]
-    for level in levels:
-        if points >= level["min_points"]:
-            chosen = level["id"]
-    return chosen
-
-
 def _selected(method: Method, question: dict, value) -> list[dict]:
     by_value = method.option_by_value[question["id"]]
     values = value if isinstance(value, list) else [value]
@@ -286,10 +278,10 @@ def evaluate(method: Method, answers: dict, profile: str | None = None) -> dict:
                 reasons[sid].append({"question": None, "answer": None, "axis": axis, "points": reductions[sid][axis] - applied, "stage": "residual",
                                 "text": f"Safeguards lower {axis} by at most {caps[axis]} points (+{reductions[sid][axis] - applied} {axis} given back)"})
             residual[axis] = max(0, points[sid][axis] - applied)
-        likelihood = _level_for(method.likelihood_levels, points[sid]["likelihood"])
-        impact = _level_for(method.impact_levels, points[sid]["impact"])
-        r_likelihood = _level_for(method.likelihood_levels, residual["likelihood"])
-        r_impact = _level_for(method.impact_levels, residual["impact"])
+        likelihood = level_for(method.likelihood_levels, points[sid]["likelihood"])
+        impact = level_for(method.impact_levels, points[sid]["impact"])
+        r_likelihood = level_for(method.likelihood_levels, residual["likelihood"])
+        r_impact = level_for(method.impact_levels, residual["impact"])
         inherent_level = method.grid[likelihood][impact]
         residual_level = method.grid[r_likelihood][r_impact]
         impacts = []

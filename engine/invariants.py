@@ -17,6 +17,7 @@ runs them all so a broken method reports every problem at once:
 from __future__ import annotations
 
 from .errors import Problem
+from .model import level_for
 
 
 def _dupes(items, key, path, what, out):
@@ -396,19 +397,11 @@ class _Checker:
                         points[axis] += sum(values)
                     else:
                         points[axis] += max(values)
-            likelihood = _level_for(s["likelihood"]["levels"], points["likelihood"])
-            impact = _level_for(s["impact"]["levels"], points["impact"])
+            likelihood = level_for(s["likelihood"]["levels"], points["likelihood"])
+            impact = level_for(s["impact"]["levels"], points["impact"])
             reached = s["grid"].get(likelihood, {}).get(impact)
             if reached is not None and reached != top:
                 self.out.append(Problem(("scenarios", si), f"scenario '{sid}' cannot reach level '{top}' with any answers (at most '{reached}': likelihood {points['likelihood']}, impact {points['impact']} points); raise its driver points or its base."))
-
-
-def _level_for(levels, points):
-    chosen = levels[0]["id"]
-    for level in levels:
-        if points >= level["min_points"]:
-            chosen = level["id"]
-    return chosen
 
 
 def check_invariants(data: dict) -> list[Problem]:

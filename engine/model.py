@@ -197,6 +197,15 @@ METHOD_SCHEMA = Record(
 )
 
 
+def level_for(levels: list[dict], points: int) -> str:
+    """The highest level of a scale whose `min_points` the points reach."""
+    chosen = levels[0]["id"]
+    for level in levels:
+        if points >= level["min_points"]:
+            chosen = level["id"]
+    return chosen
+
+
 @dataclass
 class Method:
     """The validated method with the indexes the evaluator needs."""
