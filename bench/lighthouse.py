@@ -35,6 +35,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from pages import build  # the bench scripts share one strict-build helper
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "promises"))
 from promises_support import NGINX, Nginx, StaticServer  # noqa: E402
@@ -51,14 +53,6 @@ TARGETS = {
     "evaluator": {"performance": 90, "accessibility": 100, "best-practices": 95, "seo": 90},
 }
 LOW_TIER_INDEX = 264
-
-
-def build(out: Path) -> Path:
-    result = subprocess.run([PYTHON, "-m", "mkdocs", "build", "--strict", "--quiet", "-d", str(out)],
-                            cwd=ROOT, capture_output=True, text=True)
-    if result.returncode != 0:
-        raise RuntimeError(f"mkdocs build --strict failed:\n{result.stdout}\n{result.stderr}")
-    return out
 
 
 def lighthouse(url: str, out: Path, cpu_multiplier: float | None = None) -> dict:

@@ -325,38 +325,31 @@ def question_effects(method, question) -> list[dict]:
     return rows
 
 
-def scenario_drivers(method, scenario_id: str) -> list[dict]:
-    """Driver questions with an option that adds points to this scenario, and those options."""
+def _scenario_questions(method, scenario_id: str, kind: str, keys: tuple[str, str]) -> list[dict]:
+    """Questions of one kind with an option that moves this scenario on either key, and those options."""
     found = []
     for question in method.questions:
-        if question["kind"] != "driver":
+        if question["kind"] != kind:
             continue
         options = []
         for option in question["options"]:
-            likelihood = _option_points(option, "likelihood", scenario_id)
-            impact = _option_points(option, "impact", scenario_id)
+            likelihood = _option_points(option, keys[0], scenario_id)
+            impact = _option_points(option, keys[1], scenario_id)
             if likelihood or impact:
                 options.append({"option": option, "likelihood": likelihood, "impact": impact})
         if options:
             found.append({"question": question, "options": options})
     return found
+
+
+def scenario_drivers(method, scenario_id: str) -> list[dict]:
+    """Driver questions with an option that adds points to this scenario, and those options."""
+    return _scenario_questions(method, scenario_id, "driver", ("likelihood", "impact"))
 
 
 def scenario_safeguards(method, scenario_id: str) -> list[dict]:
     """Safeguard questions with an option that lowers this scenario, and those options."""
-    found = []
-    for question in method.questions:
-        if question["kind"] != "safeguard":
-            continue
-        options = []
-        for option in question["options"]:
-            likelihood = _option_points(option, "reduce_likelihood", scenario_id)
-            impact = _option_points(option, "reduce_impact", scenario_id)
-            if likelihood or impact:
-                options.append({"option": option, "likelihood": likelihood, "impact": impact})
-        if options:
-            found.append({"question": question, "options": options})
-    return found
+    return _scenario_questions(method, scenario_id, "safeguard", ("reduce_likelihood", "reduce_impact"))
 
 
 def impact_triggers(method, impact_id: str) -> list[dict]:
