@@ -1,9 +1,11 @@
 """Score a partnership: answers in, a fully explained result out.
 
-The pipeline is fixed: check the answers -> work out which questions are
-shown -> add driver points per scenario -> subtract safeguard points (within
-the caps) -> turn points into levels through the thresholds and the grid ->
-roll up categories -> pick the recommendation -> list the actions. Only whole
+The pipeline is fixed: check the answers (carrying older method versions
+over) -> work out which questions are shown -> combine the driver signals per
+scenario -> turn points into levels through the thresholds and the grid ->
+let the safeguards buy steps down each axis -> roll up categories -> pick the
+recommendation (none until the short screen is answered) -> find the fewest
+safeguards that would lower it -> list and rank the actions. Only whole
 numbers are used, so the result is the same byte for byte everywhere.
 """
 
@@ -12,7 +14,8 @@ from __future__ import annotations
 import difflib
 
 from .errors import AnswerError, RequestError, quote
-from .model import Method, level_for
+from .model import Method
+from .scale import combine, level_for, steps_for
 
 MAX_TEXT = 5000
 REQUEST_KEYS = ("format", "method_version", "profile", "partnership", "answers", "notes", "saved_at")
@@ -104,11 +107,11 @@ def check_request(method: Method, request) -> dict:
     version = request.get("method_version")
     if version is not None and not isinstance(version, str):
         raise RequestError(f"'method_version' must be a string such as {method.version!r}, got {_describe(version)}.")
+    answers = request["answers"]
+    notes = request.get("notes", {})
+    migrated = []
     if version is not None and version != method.version:
-        raise RequestError(
-            f"this assessment was made with method version {quote(version)}, but this copy uses {method.version!r}; "
-            "answers from another version are not carried over silently: open it with that version or answer again."
-        )
+        answers, notes, migrated = migrate(method, version, answers, notes)
     profile = request.get("profile")
     if profile is not None and not isinstance(profile, str):
         raise RequestError(f"'profile' must be a country id or null, got {_describe(profile)}; "
@@ -122,7 +125,6 @@ def check_request(method: Method, request) -> dict:
         if key not in PARTNERSHIP_KEYS:
             raise RequestError(f"unknown key {quote(key)} in 'partnership'; expected only: {', '.join(PARTNERSHIP_KEYS)}.")
         _check_text(value, f"partnership.{key}")
-    notes = request.get("notes", {})
     if not isinstance(notes, dict):
         raise RequestError(f"'notes' must be an object mapping question ids to text, got {_describe(notes)}.")
     for qid, text in notes.items():
@@ -131,12 +133,62 @@ def check_request(method: Method, request) -> dict:
         _check_text(text, f"the note on question '{qid}'")
     if "saved_at" in request:
         _check_text(request["saved_at"], "'saved_at'")
-    return {
-        "answers": check_answers(method, request["answers"]),
+    checked = {
+        "answers": check_answers(method, answers),
         "profile": profile,
         "partnership": dict(partnership),
         "notes": dict(notes),
     }
+    if migrated:
+        checked["migrated_from"] = version
+        checked["migration"] = migrated
+    return checked
+
+
+def migrate(method: Method, version: str, answers, notes):
+    """Carry answers and notes of an earlier method version over to this one.
+
+    Follows the chain of `migrations` from `version`; returns the new answers,
+    the new notes and the list of migration summaries applied. An unknown
+    version is refused: answers are never carried over silently.
+    """
+    applied = []
+    seen = set()
+    current = version
+    while current != method.version:
+        step = method.migrations.get(current)
+        if step is None or current in seen:
+            known = ", ".join(sorted(set(method.migrations) | {method.version}))
+            raise RequestError(
+                f"this assessment was made with method version {quote(current)}, which this copy cannot carry over to "
+                f"{method.version!r}; versions it opens: {known}."
+            )
+        seen.add(current)
+        if isinstance(answers, dict):
+            answers = _migrate_map(answers, step, values=True)
+        if isinstance(notes, dict):
+            notes = _migrate_map(notes, step, values=False)
+        applied.append(f"{step['from']} to {step['to']}: {step['summary']}")
+        current = step["to"]
+    return answers, notes, applied
+
+
+def _migrate_map(mapping: dict, step: dict, values: bool) -> dict:
+    renamed = step.get("rename_questions", {})
+    dropped = set(step.get("drop_questions", []))
+    out = {}
+    for qid, value in mapping.items():
+        if qid in dropped:
+            continue
+        new_id = renamed.get(qid, qid)
+        if values:
+            options = step.get("rename_options", {}).get(new_id, {})
+            if isinstance(value, str):
+                value = options.get(value, value)
+            elif isinstance(value, list):
+                value = [options.get(item, item) if isinstance(item, str) else item for item in value]
+        out[new_id] = value
+    return out
 
 
 def visible_questions(method: Method, answers: dict) -> list[dict]:
@@ -160,6 +212,7 @@ def visible_questions(method: Method, answers: dict) -> list[dict]:
         if visible:
             out.append(question)
     return out
+
 
 
 def _selected(method: Method, question: dict, value) -> list[dict]:
@@ -197,6 +250,10 @@ def _reason(question, option, axis, points, stage):
     }
 
 
+def _answer_is(state: dict, qid: str):
+    return state["answers"].get(qid) if qid in state["visible"] else None
+
+
 def _condition_holds(when: dict, state: dict) -> bool:
     method: Method = state["method"]
     scope = when.get("scenarios") or [s["id"] for s in method.scenarios]
@@ -207,44 +264,54 @@ def _condition_holds(when: dict, state: dict) -> bool:
             if not any(rank[state["scenarios"][sid][field]] >= floor for sid in scope):
                 return False
     for qid, values in when.get("answers", {}).items():
-        value = state["answers"].get(qid) if qid in state["visible"] else None
+        value = _answer_is(state, qid)
         if value is None:
             return False
         chosen = value if isinstance(value, list) else [value]
         if not any(item in values for item in chosen):
             return False
     for qid in when.get("missing", []):
-        value = state["answers"].get(qid) if qid in state["visible"] else None
-        first = method.question_by_id[qid]["options"][0]["value"]
-        if value is not None and value != first and value != [first]:
+        value = _answer_is(state, qid)
+        top = method.question_by_id[qid]["options"][-1]["value"]
+        if value == top or value == [top]:
             return False
     if "recommendation_at_least" in when:
-        if method.rec_rank[state["recommendation"]] < method.rec_rank[when["recommendation_at_least"]]:
+        current = state["recommendation"]
+        if current is None or method.rec_rank[current] < method.rec_rank[when["recommendation_at_least"]]:
             return False
     if "any" in when and not any(_condition_holds(nested, state) for nested in when["any"]):
         return False
     return True
 
 
-def evaluate(method: Method, answers: dict, profile: str | None = None) -> dict:
-    """Score checked answers (see `check_answers`) and return the result dict."""
-    scoring = method.data["scoring"]
-    visible = visible_questions(method, answers)
-    visible_ids = {q["id"] for q in visible}
-    caps = scoring["safeguard_caps"]
-    rank = method.level_rank
+def _residual(method: Method, sid: str, likelihood: str, impact: str, lowering: dict) -> tuple[str, str, dict]:
+    """Residual likelihood and impact levels after the safeguards' steps."""
+    steps_def = method.data["scoring"]["safeguard_steps"]
+    ids = {"likelihood": [lv["id"] for lv in method.likelihood_levels], "impact": [lv["id"] for lv in method.impact_levels]}
+    out = {}
+    steps = {}
+    for axis, level in (("likelihood", likelihood), ("impact", impact)):
+        steps[axis] = steps_for(steps_def[axis], lowering[axis])
+        index = ids[axis].index(level)
+        out[axis] = ids[axis][max(0, index - steps[axis])]
+    return out["likelihood"], out["impact"], steps
 
-    # One pass over the shown questions collects every scenario's points.
-    points = {sid: dict(scoring["base"][sid]) for sid in method.scenario_by_id}
-    reductions = {sid: {"likelihood": 0, "impact": 0} for sid in method.scenario_by_id}
+
+def _levels(method: Method, answers: dict, visible: list[dict]):
+    """Inherent points and levels, safeguard points, and the reasons, per scenario."""
+    scoring = method.data["scoring"]
+    mode = scoring["combine"]
+    signals = {sid: {"likelihood": [], "impact": []} for sid in method.scenario_by_id}
+    lowering = {sid: {"likelihood": 0, "impact": 0} for sid in method.scenario_by_id}
     reasons = {sid: [] for sid in method.scenario_by_id}
     safeguard_reasons = {sid: [] for sid in method.scenario_by_id}
-    for sid, base in points.items():
+    activated = set()
+    for sid in method.scenario_by_id:
+        base = scoring["base"][sid]
         for axis in ("likelihood", "impact"):
             if base[axis]:
                 reasons[sid].append({"question": None, "answer": None, "axis": axis, "points": base[axis], "stage": "inherent",
                                      "text": f"Starting point of this scenario (+{base[axis]} {axis})"})
-    activated = set()
     for question in visible:
         value = answers.get(question["id"])
         if value is None or question["kind"] == "context":
@@ -258,30 +325,163 @@ def evaluate(method: Method, answers: dict, profile: str | None = None) -> dict:
             key = axis if driver else "reduce_" + axis
             for sid, total, parts in _contributions(question, options, key):
                 if driver:
-                    points[sid][axis] += total
+                    signals[sid][axis].append(total)
                     reasons[sid].extend(_reason(question, o, axis, p, "inherent") for o, p in parts)
                 else:
-                    reductions[sid][axis] += total
+                    lowering[sid][axis] += total
                     safeguard_reasons[sid].extend(_reason(question, o, axis, -p, "residual") for o, p in parts)
+    points = {}
+    for sid in method.scenario_by_id:
+        points[sid] = {}
+        for axis in ("likelihood", "impact"):
+            found = signals[sid][axis]
+            combined = combine(found, mode)
+            points[sid][axis] = scoring["base"][sid][axis] + combined
+            if combined < sum(found):
+                reasons[sid].append({"question": None, "answer": None, "axis": axis, "points": combined - sum(found), "stage": "inherent",
+                                     "text": f"The strongest signal counts in full, the other {len(found) - 1} together count half "
+                                             f"({combined - sum(found)} {axis})"})
+    return points, lowering, reasons, safeguard_reasons, activated
+
+
+def _recommend(method: Method, scenarios: dict, state: dict):
+    """The recommendation from the levels, then the floor rules; returns (id, why, floors fired)."""
+    rank = method.level_rank
+    overall = max((s["residual"] for s in scenarios.values()), key=lambda level: rank[level])
+    recommendation = method.recommendations[0]["id"]
+    for rec in method.recommendations:
+        if "from_level" in rec and rank[overall] >= rank[rec["from_level"]]:
+            recommendation = rec["id"]
+    by_level = recommendation
+    fired = []
+    state = dict(state, scenarios=scenarios, recommendation=recommendation)
+    for rule in method.data["scoring"]["recommendation_rules"]:
+        if _condition_holds(rule["when"], state):
+            fired.append(rule)
+            if method.rec_rank[rule["at_least"]] > method.rec_rank[recommendation]:
+                recommendation = rule["at_least"]
+    return recommendation, by_level, fired
+
+
+def _who(method: Method, codes) -> str:
+    return ", ".join(f"{method.stakeholders[c]['name']} ({c})" for c in codes if c in method.stakeholders)
+
+
+def _what_if(method: Method, answers: dict, visible: list[dict], scenarios: dict, inherent_levels: dict,
+             lowering: dict, state: dict, recommendation: str, fired: list[dict]) -> dict:
+    """The fewest missing safeguards that lower the recommendation by one step.
+
+    Exact: candidate sets are tried by size, smallest first, so the set found
+    is a smallest one; among sets of that size the one that lowers the levels
+    most wins, then the first in questionnaire order. The candidates are the
+    shown safeguards not yet at their top answer (at most a dozen), and each
+    try re-derives only the residual levels, so a call costs at most 2^n
+    cheap tries; `bench/run.py` reports the time per call.
+    """
+    from itertools import combinations
+
+    rec_rank = method.rec_rank
+    labels = {r["id"]: r["label"] for r in method.recommendations}
+    if rec_rank[recommendation] == 0:
+        return {"status": "none_needed", "text": f"'{labels[recommendation]}' is already the mildest recommendation.",
+                "safeguards": [], "moves": [], "floors": []}
+    target = method.recommendations[rec_rank[recommendation] - 1]["id"]
+    floors = [r for r in fired if rec_rank[r["at_least"]] >= rec_rank[recommendation]]
+    if floors:
+        return {"status": "floor", "target": target, "target_label": labels[target],
+                "text": "No safeguard can lower this recommendation: " + " ".join(r["reason"] for r in floors),
+                "safeguards": [], "moves": [], "floors": [{"rule": r["id"], "text": r["reason"]} for r in floors]}
+    candidates = []
+    for question in visible:
+        if question["kind"] != "safeguard":
+            continue
+        top = question["options"][-1]
+        current = answers.get(question["id"])
+        if current == top["value"]:
+            continue
+        before = method.option_by_value[question["id"]].get(current, {}) if isinstance(current, str) else {}
+        delta = {}
+        for axis in ("likelihood", "impact"):
+            key = "reduce_" + axis
+            for sid, points in top.get(key, {}).items():
+                gain = points - before.get(key, {}).get(sid, 0)
+                if gain > 0:
+                    delta.setdefault(sid, {"likelihood": 0, "impact": 0})[axis] += gain
+        if delta:
+            candidates.append((question, current, top, delta))
+    rank = method.level_rank
+
+    def trial(chosen):
+        trial_scenarios = {}
+        for sid, entry in scenarios.items():
+            lower = dict(lowering[sid])
+            for _, _, _, delta in chosen:
+                if sid in delta:
+                    lower["likelihood"] += delta[sid]["likelihood"]
+                    lower["impact"] += delta[sid]["impact"]
+            likelihood, impact = inherent_levels[sid]
+            r_l, r_i, _ = _residual(method, sid, likelihood, impact, lower)
+            trial_scenarios[sid] = dict(entry, residual=method.grid[r_l][r_i])
+        new_rec, _, _ = _recommend(method, trial_scenarios, state)
+        return new_rec, trial_scenarios
+
+    best = None
+    full_rec, _ = trial(candidates)
+    if rec_rank[full_rec] <= rec_rank[target]:
+        for size in range(1, len(candidates) + 1):
+            for chosen in combinations(candidates, size):
+                new_rec, trial_scenarios = trial(chosen)
+                if rec_rank[new_rec] > rec_rank[target]:
+                    continue
+                score = (rec_rank[new_rec], sum(rank[s["residual"]] for s in trial_scenarios.values()))
+                if best is None or score < best[0]:
+                    best = (score, chosen, new_rec, trial_scenarios)
+            if best is not None:
+                break
+    if best is None:
+        stuck = [f"{sid} {s['name']}" for sid, s in scenarios.items()
+                 if s["residual"] == max((x["residual"] for x in scenarios.values()), key=lambda lv: rank[lv])]
+        return {"status": "cannot", "target": target, "target_label": labels[target],
+                "text": f"Even with every safeguard in place the recommendation stays '{labels[recommendation]}': "
+                        f"{', '.join(stuck)} cannot be lowered far enough.",
+                "safeguards": [], "moves": [], "floors": []}
+    _, chosen, new_rec, trial_scenarios = best
+    level_label = {lv["id"]: lv["label"] for lv in method.data["scoring"]["levels"]}
+    safeguards = [{"question": q["id"], "short": q["short"], "from": current, "to": top["value"], "label": top["label"]}
+                  for q, current, top, _ in chosen]
+    moves = [{"scenario": sid, "name": s["name"], "from": s["residual"], "to": trial_scenarios[sid]["residual"]}
+             for sid, s in scenarios.items() if trial_scenarios[sid]["residual"] != s["residual"]]
+    names = "; ".join(f"{s['short']}" for s in safeguards)
+    moved = ", ".join(f"{m['scenario']} {level_label[m['from']]} to {level_label[m['to']]}" for m in moves)
+    return {"status": "lowers", "target": target, "target_label": labels[target], "recommendation": new_rec,
+            "text": f"With {len(safeguards)} more safeguard{'s' if len(safeguards) != 1 else ''} in place ({names}), "
+                    f"the recommendation would be '{labels[new_rec]}' ({moved}).",
+            "safeguards": safeguards, "moves": moves, "floors": []}
+
+
+def evaluate(method: Method, answers: dict, profile: str | None = None) -> dict:
+    """Score checked answers (see `check_answers`) and return the result dict."""
+    scoring = method.data["scoring"]
+    visible = visible_questions(method, answers)
+    visible_ids = {q["id"] for q in visible}
+    rank = method.level_rank
+    points, lowering, reasons, safeguard_reasons, activated = _levels(method, answers, visible)
 
     scenarios = {}
+    inherent_levels = {}
     for scenario in method.scenarios:
         sid = scenario["id"]
-        # A safeguard is a reason only where there was something to lower.
-        reasons[sid].extend(r for r in safeguard_reasons[sid] if points[sid][r["axis"]] > 0)
-        residual = {}
-        for axis in ("likelihood", "impact"):
-            applied = min(reductions[sid][axis], caps[axis])
-            # Like the safeguards themselves, the cap is a reason only where there
-            # was something to lower, so the reasons on each axis add up to its points.
-            if applied < reductions[sid][axis] and points[sid][axis] > 0:
-                reasons[sid].append({"question": None, "answer": None, "axis": axis, "points": reductions[sid][axis] - applied, "stage": "residual",
-                                "text": f"Safeguards lower {axis} by at most {caps[axis]} points (+{reductions[sid][axis] - applied} {axis} given back)"})
-            residual[axis] = max(0, points[sid][axis] - applied)
         likelihood = level_for(method.likelihood_levels, points[sid]["likelihood"])
         impact = level_for(method.impact_levels, points[sid]["impact"])
-        r_likelihood = level_for(method.likelihood_levels, residual["likelihood"])
-        r_impact = level_for(method.impact_levels, residual["impact"])
+        inherent_levels[sid] = (likelihood, impact)
+        r_likelihood, r_impact, steps = _residual(method, sid, likelihood, impact, lowering[sid])
+        # A safeguard is a reason only on an axis it lowers.
+        for axis, lowered in (("likelihood", r_likelihood != likelihood), ("impact", r_impact != impact)):
+            if lowered:
+                reasons[sid].extend(r for r in safeguard_reasons[sid] if r["axis"] == axis)
+                reasons[sid].append({"question": None, "answer": None, "axis": axis, "points": 0, "stage": "residual",
+                                     "text": f"Safeguards: {lowering[sid][axis]} points lower {axis} by {steps[axis]} "
+                                             f"step{'s' if steps[axis] != 1 else ''}"})
         inherent_level = method.grid[likelihood][impact]
         residual_level = method.grid[r_likelihood][r_impact]
         impacts = []
@@ -304,8 +504,10 @@ def evaluate(method: Method, answers: dict, profile: str | None = None) -> dict:
             "points": {
                 "likelihood": points[sid]["likelihood"],
                 "impact": points[sid]["impact"],
-                "residual_likelihood": residual["likelihood"],
-                "residual_impact": residual["impact"],
+                "safeguard_likelihood": lowering[sid]["likelihood"],
+                "safeguard_impact": lowering[sid]["impact"],
+                "steps_likelihood": steps["likelihood"],
+                "steps_impact": steps["impact"],
             },
             "impacts": impacts,
             "reasons": reasons[sid],
@@ -327,67 +529,148 @@ def evaluate(method: Method, answers: dict, profile: str | None = None) -> dict:
 
     overall_level = highest([s["residual"] for s in scenarios.values()])
     overall_inherent = highest([s["inherent"] for s in scenarios.values()])
-    recommendation = method.recommendations[0]["id"]
-    for rec in method.recommendations:
-        if rank[overall_level] >= rank[rec["from_level"]]:
-            recommendation = rec["id"]
-    drivers = [s["id"] for s in scenarios.values() if s["residual"] == overall_level]
-    rec_label = {r["id"]: r["label"] for r in method.recommendations}
+    state = {"method": method, "scenarios": scenarios, "answers": answers, "visible": visible_ids, "recommendation": None}
+    recommendation, by_level, fired = _recommend(method, scenarios, state)
+    rec_by_id = {r["id"]: r for r in method.recommendations}
     level_label = {level["id"]: level["label"] for level in scoring["levels"]}
-    why = [{"rule": "level", "recommendation": recommendation,
-            "text": f"Highest residual level: {level_label[overall_level]} ({', '.join(drivers)}), which calls for '{rec_label[recommendation]}'."}]
-    state = {"method": method, "scenarios": scenarios, "answers": answers, "visible": visible_ids, "recommendation": recommendation}
-    for rule in scoring["recommendation_rules"]:
-        if _condition_holds(rule["when"], state):
-            why.append({"rule": rule["id"], "recommendation": rule["at_least"], "text": rule["reason"]})
-            if method.rec_rank[rule["at_least"]] > method.rec_rank[recommendation]:
-                recommendation = rule["at_least"]
-    state["recommendation"] = recommendation
+    drivers = [s["id"] for s in scenarios.values() if s["residual"] == overall_level]
+    why = [{"rule": "level", "recommendation": by_level,
+            "text": f"Highest level after safeguards: {level_label[overall_level]} ({', '.join(drivers)}), which calls for '{rec_by_id[by_level]['label']}'."}]
+    for rule in fired:
+        why.append({"rule": rule["id"], "recommendation": rule["at_least"], "text": rule["reason"]})
+
+    # The short screen comes first: no verdict until it is answered.
+    screen_missing = [qid for qid in method.screen if qid in visible_ids and answers.get(qid) is None]
     unanswered = [q["id"] for q in visible if answers.get(q["id"]) is None]
-    if unanswered:
+    unknown = []
+    for question in visible:
+        value = answers.get(question["id"])
+        if value is None:
+            continue
+        for option in _selected(method, question, value):
+            if option.get("unknown"):
+                ask = question.get("ask", [])
+                unknown.append({"question": question["id"], "short": question["short"], "answer_label": option["label"],
+                                "ask": list(ask), "who": _who(method, ask),
+                                "text": f"{question['short']}: ask {_who(method, ask)}."})
+    screen_concerns = []
+    if not screen_missing:
+        for qid in method.screen:
+            question = method.question_by_id[qid]
+            value = answers.get(qid)
+            if value is None or question["kind"] != "driver":
+                continue
+            for option in _selected(method, question, value):
+                if option.get("unknown") or option.get("likelihood") or option.get("impact"):
+                    screen_concerns.append(f"{question['short']}: {option['label']}")
+    screen_clear = not screen_missing and not screen_concerns and recommendation == method.recommendations[0]["id"]
+    if screen_missing:
+        screen_text = (f"Answer the {len(screen_missing)} remaining question{'s' if len(screen_missing) != 1 else ''} "
+                       "of the short screen to see a recommendation.")
+    elif screen_clear:
+        screen_text = ("The short screen shows nothing of concern: you may record 'Proceed' now, "
+                       "or go on to the full questionnaire.")
+    else:
+        screen_text = "The short screen flags something: answer the full questionnaire before deciding."
+    status = "screen" if screen_missing else ("complete" if not unanswered else "provisional")
+    if unanswered and not screen_missing:
         why.append({"rule": "incomplete", "recommendation": None,
                     "text": f"{len(unanswered)} of {len(visible)} shown questions are unanswered; an unanswered question adds no risk, so the result may understate it."})
+    if unknown:
+        why.append({"rule": "unknown", "recommendation": None,
+                    "text": f"{len(unknown)} answer{'s are' if len(unknown) != 1 else ' is'} \"Don't know\", counted with precaution; see what to find out."})
 
-    country = method.countries.get(profile) if profile else None
     actions = []
-    for action in scoring["actions"]:
-        if not _condition_holds(action["when"], state):
+    what_if = None
+    if not screen_missing:
+        state["recommendation"] = recommendation
+        what_if = _what_if(method, answers, visible, scenarios, inherent_levels, lowering, state, recommendation, fired)
+        actions = _actions(method, state, profile)
+    else:
+        recommendation = None
+
+    rec = rec_by_id.get(recommendation)
+    return {
+        "method_version": method.version,
+        "profile": profile,
+        "levels": [{"id": level["id"], "label": level["label"]} for level in scoring["levels"]],
+        "recommendations": [{"id": r["id"], "label": r["label"], "headline": r["headline"], "description": r["description"]}
+                            for r in method.recommendations],
+        "likelihood_levels": [{"id": level["id"], "label": level["label"]} for level in method.likelihood_levels],
+        "impact_levels": [{"id": level["id"], "label": level["label"]} for level in method.impact_levels],
+        "overall": {
+            "level": overall_level,
+            "inherent": overall_inherent,
+            "status": status,
+            "recommendation": recommendation,
+            "recommendation_label": rec["label"] if rec else None,
+            "headline": rec["headline"] if rec else None,
+            "reasons": why if rec else [],
+        },
+        "screen": {
+            "questions": list(method.screen),
+            "missing": screen_missing,
+            "complete": not screen_missing,
+            "clear": screen_clear,
+            "concerns": screen_concerns,
+            "text": screen_text,
+        },
+        "categories": categories,
+        "scenarios": list(scenarios.values()),
+        "to_find_out": unknown,
+        "what_if": what_if,
+        "actions": actions,
+        "first_steps": [a["id"] for a in actions[:5]],
+        "answered": len(visible) - len(unanswered),
+        "visible": len(visible),
+        "unanswered": unanswered,
+        "complete": not unanswered,
+    }
+
+
+def _scope(when: dict) -> list[str] | None:
+    """The scenarios an action's level conditions look at (None: no level condition)."""
+    found = []
+    for part in [when] + list(when.get("any", [])):
+        if "inherent_at_least" in part or "residual_at_least" in part:
+            found.extend(part.get("scenarios") or ["*"])
+    return found or None
+
+
+def _actions(method: Method, state: dict, profile: str | None) -> list[dict]:
+    rank = method.level_rank
+    country = method.countries.get(profile) if profile else None
+    listed = []
+    for index, action in enumerate(method.data["scoring"]["actions"]):
+        when = action["when"]
+        if not _condition_holds(when, state):
             continue
+        scope = _scope(when)
+        if scope is None:
+            severity = -1
+        else:
+            sids = list(method.scenario_by_id) if "*" in scope else scope
+            severity = max(rank[state["scenarios"][sid]["residual"]] for sid in sids)
+        headline = method.rec_rank[when["recommendation_at_least"]] if "recommendation_at_least" in when else -1
         step = method.steps[action["step"]]
         entry = {
             "id": action["id"],
             "text": action["text"],
             "stakeholders": list(action["stakeholders"]),
+            "who": _who(method, action["stakeholders"]),
             "step": action["step"],
             "step_title": step["title"],
             "page": f"{step['page']}#{action['step']}",
+            "severity": method.levels[severity] if severity >= 0 else None,
         }
         if country is not None:
             entry["contacts"] = [
                 {"stakeholder": code, "name": country["roles"][code]["name"]}
                 for code in action["stakeholders"] if code in country["roles"]
             ]
-        actions.append(entry)
-
-    return {
-        "method_version": method.version,
-        "profile": profile,
-        "levels": [{"id": level["id"], "label": level["label"]} for level in scoring["levels"]],
-        "recommendations": [{"id": r["id"], "label": r["label"], "description": r["description"]} for r in method.recommendations],
-        "likelihood_levels": [{"id": level["id"], "label": level["label"]} for level in method.likelihood_levels],
-        "impact_levels": [{"id": level["id"], "label": level["label"]} for level in method.impact_levels],
-        "overall": {
-            "level": overall_level,
-            "inherent": overall_inherent,
-            "recommendation": recommendation,
-            "recommendation_label": rec_label[recommendation],
-            "reasons": why,
-        },
-        "categories": categories,
-        "scenarios": list(scenarios.values()),
-        "actions": actions,
-        "answered": len(visible) - len(unanswered),
-        "visible": len(visible),
-        "unanswered": unanswered,
-        "complete": not unanswered,
-    }
+        listed.append(((-headline, -severity, method.step_order[action["step"]], index), entry))
+    listed.sort(key=lambda pair: pair[0])
+    actions = [entry for _, entry in listed]
+    for position, entry in enumerate(actions):
+        entry["first"] = position < 5
+    return actions

@@ -17,7 +17,7 @@ runs them all so a broken method reports every problem at once:
 from __future__ import annotations
 
 from .errors import Problem
-from .model import level_for
+from .scale import combine, level_for, steps_for
 
 
 def _dupes(items, key, path, what, out):
@@ -194,6 +194,7 @@ class _Checker:
                 out.append(Problem(path + ("combine",), f"question '{q['id']}' is single-choice; 'combine' applies only to multiple-choice questions."))
             self._options(q, path)
             self._show_if(q, path, order)
+            self._screen_and_unknown(q, path)
         used = {q["section"] for q in self.d["questionnaire"]["questions"]}
         for i, section in enumerate(self.d["questionnaire"]["sections"]):
             if section["id"] not in used:
@@ -231,6 +232,24 @@ class _Checker:
                                 order = "risk" if q["kind"] == "driver" else "protection"
                                 out.append(Problem(opath + (key,), f"option '{option['value']}' gives {scenario} {key} {now}, less than the {before} of the option before it; options are listed from least to most {order}, so points may not fall."))
                 previous = option
+
+    def _screen_and_unknown(self, q, path):
+        out = self.out
+        if q.get("screen") and "show_if" in q:
+            out.append(Problem(path + ("screen",), f"screen question '{q['id']}' has 'show_if'; the short screen must always be shown."))
+        if q.get("screen") and q["kind"] == "safeguard":
+            out.append(Problem(path + ("screen",), f"safeguard '{q['id']}' cannot be a screen question; the screen asks what the partnership is, not what the city has done."))
+        unknown = [o for o in q["options"] if o.get("unknown")]
+        for j, code in enumerate(q.get("ask", [])):
+            _ref(code, self.stakeholders, path + ("ask", j), "stakeholder", out)
+        if unknown and not q.get("ask"):
+            out.append(Problem(path, f"question '{q['id']}' has a \"don't know\" option but no 'ask'; name who can tell (for example ask: [\"Gov\"])."))
+        if q["kind"] == "driver" and q["type"] == "single":
+            for oi, option in enumerate(q["options"]):
+                if option.get("unknown") and oi == 0:
+                    out.append(Problem(path + ("options", oi), f"\"don't know\" option '{option['value']}' of '{q['id']}' is the first, safest answer; \"don't know\" counts with precaution, so list it after the safest option."))
+                elif option.get("unknown") and not (option.get("likelihood") or option.get("impact")):
+                    out.append(Problem(path + ("options", oi), f"\"don't know\" option '{option['value']}' of '{q['id']}' carries no points; it must count with precaution, never as the safest answer."))
 
     def _show_if(self, q, path, order):
         out = self.out
@@ -299,15 +318,28 @@ class _Checker:
         self._grid()
         recs = s["recommendations"]
         for i, rec in enumerate(recs):
-            _ref(rec["from_level"], self.levels, ("scoring", "recommendations", i, "from_level"), "level", out)
+            if "from_level" in rec:
+                _ref(rec["from_level"], self.levels, ("scoring", "recommendations", i, "from_level"), "level", out)
             if "step" in rec:
                 _ref(rec["step"], self.steps, ("scoring", "recommendations", i, "step"), "flowchart step", out)
-        ranks = [self.rank.get(r["from_level"]) for r in recs]
+        if recs and "from_level" not in recs[0]:
+            out.append(Problem(("scoring", "recommendations", 0), f"the first recommendation '{recs[0]['id']}' needs 'from_level: {self.levels[0]}'."))
+        by_level = [(i, r) for i, r in enumerate(recs) if "from_level" in r]
+        ranks = [self.rank.get(r["from_level"]) for _, r in by_level]
         if ranks and ranks[0] is not None and ranks[0] != 0:
             out.append(Problem(("scoring", "recommendations", 0, "from_level"), f"the first recommendation must apply from the lowest level '{self.levels[0]}', got '{recs[0]['from_level']}'."))
-        for i in range(1, len(recs)):
-            if ranks[i] is not None and ranks[i - 1] is not None and ranks[i] <= ranks[i - 1]:
-                out.append(Problem(("scoring", "recommendations", i, "from_level"), f"recommendation '{recs[i]['id']}' applies from '{recs[i]['from_level']}', not above '{recs[i - 1]['from_level']}' of '{recs[i - 1]['id']}'; recommendations go mildest first."))
+        for k in range(1, len(by_level)):
+            i, rec = by_level[k]
+            prev = by_level[k - 1][1]
+            if ranks[k] is not None and ranks[k - 1] is not None and ranks[k] <= ranks[k - 1]:
+                out.append(Problem(("scoring", "recommendations", i, "from_level"), f"recommendation '{rec['id']}' applies from '{rec['from_level']}', not above '{prev['from_level']}' of '{prev['id']}'; recommendations go mildest first."))
+        last_by_level = by_level[-1][0] if by_level else -1
+        for i, rec in enumerate(recs):
+            if "from_level" not in rec and i < last_by_level:
+                out.append(Problem(("scoring", "recommendations", i), f"recommendation '{rec['id']}' has no 'from_level' but comes before '{recs[last_by_level]['id']}', which has one; list those reached only through rules last."))
+            if "from_level" not in rec and not any(rule["at_least"] == rec["id"] for rule in s["recommendation_rules"]):
+                out.append(Problem(("scoring", "recommendations", i), f"recommendation '{rec['id']}' has no 'from_level' and no rule reaches it; give it a 'from_level' or add a recommendation rule."))
+        self._safeguards()
         for i, rule in enumerate(s["recommendation_rules"]):
             path = ("scoring", "recommendation_rules", i)
             _ref(rule["at_least"], self.recs, path + ("at_least",), "recommendation", out)
@@ -379,6 +411,87 @@ class _Checker:
         for j, nested in enumerate(when.get("any", [])):
             self._condition(nested, path + ("any", j), for_rule)
 
+    def screen(self):
+        screen = [q["id"] for q in self.questions.values() if q.get("screen")]
+        if not screen:
+            self.out.append(Problem(("questionnaire", "questions"), "no question is marked 'screen: true'; the short screen needs at least one."))
+        if len(screen) > 8:
+            self.out.append(Problem(("questionnaire", "questions"), f"{len(screen)} questions are marked 'screen: true' ({', '.join(screen)}); the short screen has at most 8."))
+
+    def _safeguards(self):
+        """Planned counts for less than yes and more than no, and the safeguards
+        of each scenario, all in place, lower it by a step from high or critical."""
+        s, out = self.d["scoring"], self.out
+        full = {sid: {"likelihood": 0, "impact": 0} for sid in self.scenarios}
+        for qi, q in enumerate(self.d["questionnaire"]["questions"]):
+            if q["kind"] != "safeguard" or q["type"] != "single":
+                continue
+            options = q["options"]
+            top = options[-1]
+            for axis in ("likelihood", "impact"):
+                key = "reduce_" + axis
+                for sid, points in top.get(key, {}).items():
+                    if sid in full:
+                        full[sid][axis] += points
+                if len(options) < 2:
+                    continue
+                if options[0].get(key):
+                    out.append(Problem(("questionnaire", "questions", qi, "options", 0, key), f"the first option of safeguard '{q['id']}' means 'not in place' and must lower nothing."))
+                for oi in range(1, len(options) - 1):
+                    middle = options[oi].get(key, {})
+                    for sid, points in top.get(key, {}).items():
+                        here = middle.get(sid, 0)
+                        if not 0 < here < points:
+                            out.append(Problem(("questionnaire", "questions", qi, "options", oi, key), f"option '{options[oi]['value']}' of safeguard '{q['id']}' gives {sid} {key} {here}; a partial answer must count for more than '{options[0]['value']}' (0) and less than '{top['value']}' ({points})."))
+        ids_l, ids_i = self.likelihood, self.impact
+        grid = s["grid"]
+        for sid, pts in full.items():
+            step_l = steps_for(s["safeguard_steps"]["likelihood"], pts["likelihood"])
+            step_i = steps_for(s["safeguard_steps"]["impact"], pts["impact"])
+            for li, row in enumerate(ids_l):
+                for ii, col in enumerate(ids_i):
+                    here = self.rank.get(grid.get(row, {}).get(col))
+                    if here is None or here < self.rank.get("high", len(self.levels) - 2):
+                        continue
+                    lowered = grid.get(ids_l[max(0, li - step_l)], {}).get(ids_i[max(0, ii - step_i)])
+                    if lowered is not None and self.rank[lowered] >= here:
+                        index = list(self.scenarios).index(sid)
+                        out.append(Problem(("scenarios", index), f"with all its safeguards in place, scenario '{sid}' goes down {step_l} likelihood and {step_i} impact step(s), which leaves '{row}' x '{col}' at '{lowered}'; safeguards must lower a high or critical level by at least one step (add safeguard points or steps)."))
+                        break
+                else:
+                    continue
+                break
+
+    def migrations(self):
+        out = self.out
+        version = self.d["method"]["version"]
+        seen = set()
+        for i, step in enumerate(self.d.get("migrations", [])):
+            path = ("migrations", i)
+            if step["from"] in seen:
+                out.append(Problem(path + ("from",), f"version '{step['from']}' is migrated twice; keep one entry per version."))
+            seen.add(step["from"])
+            if step["from"] == version:
+                out.append(Problem(path + ("from",), f"a migration cannot start from the current version '{version}'."))
+            for old, new in step.get("rename_questions", {}).items():
+                if step["to"] == version:
+                    _ref(new, self.questions, path + ("rename_questions", old), "question", out)
+            if step["to"] == version:
+                for qid, renames in step.get("rename_options", {}).items():
+                    if _ref(qid, self.questions, path + ("rename_options", qid), "question", out):
+                        values = [o["value"] for o in self.questions[qid]["options"]]
+                        for old, new in renames.items():
+                            if new not in values:
+                                out.append(Problem(path + ("rename_options", qid, old), f"'{new}' is not an option of question '{qid}'; expected one of: {', '.join(values)}."))
+        targets = {step["from"]: step["to"] for step in self.d.get("migrations", [])}
+        for start in targets:
+            current, hops = start, 0
+            while current in targets and hops <= len(targets):
+                current, hops = targets[current], hops + 1
+            if current != version:
+                index = list(targets).index(start)
+                out.append(Problem(("migrations", index), f"the migrations from version '{start}' end at '{current}', not at the current version '{version}'."))
+
     # -- reachability ---------------------------------------------------------
     def reachability(self):
         """With every driver at its riskiest answer, each scenario must reach the top level."""
@@ -387,16 +500,16 @@ class _Checker:
         for si, scenario in enumerate(self.d["scenarios"]):
             sid = scenario["id"]
             base = s["base"].get(sid, {"likelihood": 0, "impact": 0})
-            points = {"likelihood": base["likelihood"], "impact": base["impact"]}
+            signals = {"likelihood": [], "impact": []}
             for q in self.questions.values():
                 if q["kind"] != "driver":
                     continue
-                for axis in points:
+                for axis in signals:
                     values = [o.get(axis, {}).get(sid, 0) for o in q["options"]]
-                    if q["type"] == "multi" and q.get("combine") == "sum":
-                        points[axis] += sum(values)
-                    else:
-                        points[axis] += max(values)
+                    signal = sum(values) if q["type"] == "multi" and q.get("combine") == "sum" else max(values)
+                    if signal:
+                        signals[axis].append(signal)
+            points = {axis: base[axis] + combine(signals[axis], s["combine"]) for axis in signals}
             likelihood = level_for(s["likelihood"]["levels"], points["likelihood"])
             impact = level_for(s["impact"]["levels"], points["impact"])
             reached = s["grid"].get(likelihood, {}).get(impact)
@@ -406,7 +519,7 @@ class _Checker:
 
 def check_invariants(data: dict) -> list[Problem]:
     checker = _Checker(data)
-    for step in (checker.ids, checker.references, checker.flowcharts, checker.questionnaire, checker.scoring):
+    for step in (checker.ids, checker.references, checker.flowcharts, checker.questionnaire, checker.screen, checker.scoring, checker.migrations):
         step()
     if not checker.out:
         checker.reachability()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .errors import MethodError, Problem
+from .invariants import check_invariants
 from .schema import Bool, Ident, Int, ListOf, MapOf, OneOf, Record, Text
 
 STAKEHOLDER_IDS = ("Gov", "Nac", "Aca", "Civ", "Com", "Med", "Pcc")
@@ -78,6 +79,7 @@ _option = Record(
         "reduce_impact": _points,
         "activates": ListOf(Ident(), min_items=1),
         "exclusive": Bool(),
+        "unknown": Bool(),
     },
 )
 
@@ -97,6 +99,21 @@ _question = Record(
         "combine": OneOf("sum", "max"),
         "step": Ident(),
         "stakeholders": ListOf(Ident(), min_items=1),
+        "screen": Bool(),
+        "ask": ListOf(Ident(), min_items=1),
+    },
+)
+
+_steps = ListOf(Record({"steps": Int(1, 5), "min_points": Int(1, 100)}), min_items=1)
+
+# How a saved assessment of an earlier method version is carried over: renamed
+# questions, renamed options, and questions that no longer exist.
+_migration = Record(
+    {"from": Text(20), "to": Text(20), "summary": Text()},
+    {
+        "rename_questions": MapOf(Ident(), Ident()),
+        "rename_options": MapOf(Ident(), MapOf(Text(60), Text(60))),
+        "drop_questions": ListOf(Ident(), min_items=1),
     },
 )
 
@@ -175,10 +192,11 @@ METHOD_SCHEMA = Record(
                 "likelihood": _scale,
                 "impact": _scale,
                 "base": MapOf(Ident(), Record({"likelihood": Int(0, 50), "impact": Int(0, 50)})),
-                "safeguard_caps": Record({"likelihood": Int(0, 50), "impact": Int(0, 50)}),
+                "combine": OneOf("strongest_plus_half", "sum"),
+                "safeguard_steps": Record({"likelihood": _steps, "impact": _steps}),
                 "grid": MapOf(Ident(), MapOf(Ident(), Ident())),
                 "recommendations": ListOf(
-                    Record({"id": Ident(), "label": Text(100), "description": Text(), "from_level": _level_ref}, {"step": Ident()}),
+                    Record({"id": Ident(), "label": Text(100), "headline": Text(200), "description": Text()}, {"from_level": _level_ref, "step": Ident()}),
                     min_items=2,
                 ),
                 "recommendation_rules": ListOf(
@@ -193,17 +211,11 @@ METHOD_SCHEMA = Record(
             }
         ),
     },
-    {"countries": ListOf(_country)},
+    {
+        "countries": ListOf(_country),
+        "migrations": ListOf(_migration),
+    },
 )
-
-
-def level_for(levels: list[dict], points: int) -> str:
-    """The highest level of a scale whose `min_points` the points reach."""
-    chosen = levels[0]["id"]
-    for level in levels:
-        if points >= level["min_points"]:
-            chosen = level["id"]
-    return chosen
 
 
 @dataclass
@@ -228,6 +240,9 @@ class Method:
     steps: dict[str, dict] = field(default_factory=dict)
     stakeholders: dict[str, dict] = field(default_factory=dict)
     countries: dict[str, dict] = field(default_factory=dict)
+    migrations: dict[str, dict] = field(default_factory=dict)
+    screen: list[str] = field(default_factory=list)
+    step_order: dict[str, int] = field(default_factory=dict)
 
 
 def _index(data: dict) -> Method:
@@ -235,10 +250,13 @@ def _index(data: dict) -> Method:
     levels = [level["id"] for level in scoring["levels"]]
     questions = data["questionnaire"]["questions"]
     steps = {}
+    step_order = {}
     for step in data["flowcharts"]["foresight"]["steps"]:
+        step_order[step["id"]] = len(step_order)
         steps[step["id"]] = dict(step, page=data["flowcharts"]["foresight"]["page"])
     for track in data["flowcharts"]["management"]["tracks"]:
         for step in track["steps"]:
+            step_order[step["id"]] = len(step_order)
             steps[step["id"]] = dict(step, page=data["flowcharts"]["management"]["page"], category=track["category"])
     return Method(
         data=data,
@@ -259,6 +277,9 @@ def _index(data: dict) -> Method:
         steps=steps,
         stakeholders={s["id"]: s for s in data["stakeholders"]},
         countries={c["id"]: c for c in data.get("countries", [])},
+        migrations={m["from"]: m for m in data.get("migrations", [])},
+        screen=[q["id"] for q in questions if q.get("screen")],
+        step_order=step_order,
     )
 
 
@@ -272,8 +293,6 @@ def compile_method(data, locate=None) -> Method:
     METHOD_SCHEMA.check(data, (), problems)
     if problems:
         raise MethodError(problems, locate)
-    from .invariants import check_invariants  # local import: invariants needs Method
-
     problems = check_invariants(data)
     if problems:
         raise MethodError(problems, locate)
