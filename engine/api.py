@@ -91,18 +91,40 @@ def questions_document(method: Method) -> dict:
             "type": question["type"],
             "text": question["text"],
             "help": question["help"],
-            "options": [{"value": o["value"], "label": o["label"]} for o in question["options"]],
+            "options": [
+                dict({"value": o["value"], "label": o["label"]},
+                     **{flag: True for flag in ("exclusive", "unknown") if o.get(flag)})
+                for o in question["options"]
+            ],
         }
+        if question.get("screen"):
+            item["screen"] = True
+        if question.get("ask"):
+            item["ask"] = list(question["ask"])
         if "show_if" in question:
             item["show_if"] = question["show_if"]
         items.append(item)
     return {"method_version": method.version, "questions": items}
 
 
-def assess(method: Method, request) -> dict:
-    """Check a parsed assessment document and return the result dict."""
-    checked = check_request(method, request)
-    return evaluate(method, checked["answers"], checked["profile"])
+def run(method: Method, checked: dict) -> dict:
+    """Evaluate a checked request; say in the result when it was carried over from an older method version."""
+    result = evaluate(method, checked["answers"], checked["profile"])
+    if "migrated_from" in checked:
+        result["migrated_from"] = checked["migrated_from"]
+        result["migration"] = list(checked["migration"])
+    return result
+
+
+def assess(method: Method, request, profile: str | None = None) -> dict:
+    """Check a parsed assessment document and return the result dict.
+
+    `profile`, when given, is the default country profile: it applies unless
+    the document names one itself (the CLI's --profile and the site's
+    country behave the same way)."""
+    if isinstance(request, dict) and profile and request.get("profile") is None:
+        request = dict(request, profile=profile)
+    return run(method, check_request(method, request))
 
 
 def assess_json(method: Method, request_text: str) -> str:
@@ -139,6 +161,6 @@ class Engine:
             checked = check_request(self.method, request)
             if op == "check":
                 return dumps({"ok": True, "result": checked})
-            return dumps({"ok": True, "result": evaluate(self.method, checked["answers"], checked["profile"])})
+            return dumps({"ok": True, "result": run(self.method, checked)})
         except InputError as error:
             return dumps({"ok": False, "error": error.to_dict()})

@@ -13,6 +13,12 @@ def _cell(text) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
+def _action_line(number: int, action: dict) -> str:
+    contacts = "; ".join(f"{c['stakeholder']}: {c['name']}" for c in action.get("contacts", []))
+    extra = f" Contacts: {contacts}." if contacts else ""
+    return f"{number}. {action['text']} (with {action['who']}; step: {action['step_title']}).{extra}"
+
+
 def markdown_report(method: Method, result: dict, partnership: dict | None = None, notes: dict | None = None) -> str:
     levels = result["levels"]
     lines = []
@@ -29,14 +35,37 @@ def markdown_report(method: Method, result: dict, partnership: dict | None = Non
     lines.append(f"- **Questions answered:** {result['answered']} of {result['visible']}")
     lines.append("")
     overall = result["overall"]
+    if result.get("migrated_from"):
+        lines.append(f"- **Carried over from method version:** {result['migrated_from']}")
+        lines.append("")
     lines.append("## Recommendation")
     lines.append("")
-    lines.append(f"**{overall['recommendation_label']}**. Overall residual level: **{_label(levels, overall['level'])}** "
-                 f"(before safeguards: {_label(levels, overall['inherent'])}).")
-    lines.append("")
-    for reason in overall["reasons"]:
-        lines.append(f"- {reason['text']}")
-    lines.append("")
+    if overall["recommendation"] is None:
+        lines.append(f"**No recommendation yet.** {result['screen']['text']}")
+        lines.append("")
+    else:
+        lines.append(f"**{overall['recommendation_label']}**: {overall['headline']}. Overall level after safeguards: "
+                     f"**{_label(levels, overall['level'])}** (before safeguards: {_label(levels, overall['inherent'])}).")
+        lines.append("")
+        for reason in overall["reasons"]:
+            lines.append(f"- {reason['text']}")
+        lines.append("")
+    what_if = result.get("what_if")
+    if what_if:
+        lines.append("## What would lower this result")
+        lines.append("")
+        lines.append(what_if["text"])
+        lines.append("")
+        for item in what_if["safeguards"]:
+            lines.append(f"- {item['short']}: {item['label']}")
+        if what_if["safeguards"]:
+            lines.append("")
+    if result.get("to_find_out"):
+        lines.append("## To find out")
+        lines.append("")
+        for item in result["to_find_out"]:
+            lines.append(f"- {item['short']} (answered \"{item['answer_label']}\"): ask {item['who']}.")
+        lines.append("")
     lines.append("## Categories")
     lines.append("")
     lines.append("| Category | Before safeguards | After safeguards |")
@@ -60,14 +89,20 @@ def markdown_report(method: Method, result: dict, partnership: dict | None = Non
             for reason in scenario["reasons"]:
                 lines.append(f"    - {_cell(reason['text'])}")
         lines.append("")
-    lines.append("## Next actions")
-    lines.append("")
-    for number, action in enumerate(result["actions"], 1):
-        who = ", ".join(action["stakeholders"])
-        contacts = "; ".join(f"{c['stakeholder']}: {c['name']}" for c in action.get("contacts", []))
-        extra = f" Contacts: {contacts}." if contacts else ""
-        lines.append(f"{number}. {action['text']} (with {who}; step: {action['step_title']}).{extra}")
-    lines.append("")
+    if result["actions"]:
+        lines.append("## First steps")
+        lines.append("")
+        first = [a for a in result["actions"] if a.get("first")]
+        rest = [a for a in result["actions"] if not a.get("first")]
+        for number, action in enumerate(first, 1):
+            lines.append(_action_line(number, action))
+        lines.append("")
+        if rest:
+            lines.append("## Further actions")
+            lines.append("")
+            for number, action in enumerate(rest, len(first) + 1):
+                lines.append(_action_line(number, action))
+            lines.append("")
     if result["unanswered"]:
         lines.append("## Unanswered questions")
         lines.append("")
@@ -82,4 +117,21 @@ def markdown_report(method: Method, result: dict, partnership: dict | None = Non
                 lines.append(f"- **{_cell(method.question_by_id[qid]['short'])}:** {_cell(text)}")
         lines.append("")
     lines.append("This assessment structures judgement; it is not a verdict or legal advice.")
+    return "\n".join(lines) + "\n"
+
+
+def what_if_text(method: Method, result: dict) -> str:
+    """What would lower the result, as a few plain lines for a terminal."""
+    overall = result["overall"]
+    what_if = result.get("what_if")
+    if overall["recommendation"] is None or what_if is None:
+        return f"No recommendation yet. {result['screen']['text']}\n"
+    levels = {item["id"]: item["label"] for item in result["levels"]}
+    lines = [f"Recommendation: {overall['recommendation_label']} (overall level {levels[overall['level']]}).", what_if["text"]]
+    for item in what_if["safeguards"]:
+        lines.append(f"  - {item['short']}: {item['label']} (now: {item['from'] or 'unanswered'})")
+    for move in what_if["moves"]:
+        lines.append(f"  {move['scenario']} {move['name']}: {levels[move['from']]} -> {levels[move['to']]}")
+    for floor in what_if["floors"]:
+        lines.append(f"  floor '{floor['rule']}': {floor['text']}")
     return "\n".join(lines) + "\n"

@@ -16,7 +16,7 @@ def test_questions_document():
     assert completed.returncode == 0 and completed.stderr == ""
     document = json.loads(completed.stdout)
     assert set(document) == {"method_version", "questions"}
-    assert document["method_version"] == "1.0.0"
+    assert document["method_version"] == "2.0.0"
     assert len(document["questions"]) == 38
     for item in document["questions"]:
         assert {"id", "text", "type", "options"} <= set(item)
@@ -24,15 +24,20 @@ def test_questions_document():
         assert item["text"].strip()
         assert len(item["options"]) >= 2
         for option in item["options"]:
-            assert set(option) == {"value", "label"}
+            assert {"value", "label"} <= set(option) <= {"value", "label", "exclusive", "unknown"}
             assert isinstance(option["value"], str) and option["label"].strip()
     by_id = {q["id"]: q for q in document["questions"]}
-    assert [o["value"] for o in by_id["political_system"]["options"]] == ["democracy", "hybrid", "non_democratic"]
+    assert [o["value"] for o in by_id["political_system"]["options"]] == ["democracy", "dont_know", "hybrid", "non_democratic"]
+    assert by_id["political_system"]["options"][1]["unknown"] is True and by_id["political_system"]["ask"] == ["Gov", "Aca"]
+    assert by_id["requests"]["options"][0] == {"value": "none", "label": "None of these", "exclusive": True}
+    assert [q["id"] for q in document["questions"] if q.get("screen")] == [
+        "stage", "political_system", "identity_checked", "national_relations", "activities", "investment_proposal", "visibility", "rights_record"]
     assert by_id["state_steering"]["show_if"] == {"question": "political_system", "in": ["hybrid", "non_democratic"]}
 
 
-PORT = {"answers": {"political_system": "non_democratic", "state_steering": "close", "investment_proposal": "proposed",
-                    "strategic_assets": ["port"], "sg_gov": "planned"},
+PORT = {"answers": {"stage": "proposed", "political_system": "non_democratic", "state_steering": "close", "identity_checked": "independent",
+                    "national_relations": "good", "activities": ["investment"], "investment_proposal": "proposed",
+                    "strategic_assets": ["port"], "visibility": "high", "rights_record": "no", "sg_gov": "planned"},
         "partnership": {"name": "Harbour twinning", "partner": "Port City"}, "notes": {"sg_gov": "Meeting booked for May."}}
 
 
@@ -48,9 +53,10 @@ def test_assess_file_json_shape(port_file):
     assert completed.returncode == 0 and completed.stderr == ""
     result = json.loads(completed.stdout)
     assert [level["id"] for level in result["levels"]] == ["low", "medium", "high", "critical"]
-    assert [r["id"] for r in result["recommendations"]] == ["proceed", "proceed_with_safeguards", "escalate", "disengage"]
-    assert {"level", "recommendation"} <= set(result["overall"])
-    assert result["overall"]["level"] == "critical" and result["overall"]["recommendation"] == "disengage"
+    assert [r["id"] for r in result["recommendations"]] == ["proceed", "proceed_with_safeguards", "pause_and_consult", "disengage"]
+    assert {"level", "recommendation", "headline", "status"} <= set(result["overall"])
+    assert result["overall"]["level"] == "critical" and result["overall"]["recommendation"] == "pause_and_consult"
+    assert result["what_if"]["status"] == "lowers" and result["first_steps"] == [a["id"] for a in result["actions"][:5]]
     assert [c["id"] for c in result["categories"]] == ["A", "B", "C"]
     for category in result["categories"]:
         assert {"id", "name", "level"} <= set(category)
@@ -85,8 +91,8 @@ def test_assess_with_profile(port_file):
     assert completed.returncode == 0, completed.stderr
     result = json.loads(completed.stdout)
     assert result["profile"] == "us"
-    disengage = next(a for a in result["actions"] if a["id"] == "disengage-a")
-    assert disengage["contacts"] == [
+    pause = next(a for a in result["actions"] if a["id"] == "pause-and-consult")
+    assert pause["contacts"] == [
         {"stakeholder": "Gov", "name": "U.S. Department of State, Subnational Diplomacy Unit (SDU)"},
         {"stakeholder": "Nac", "name": "National League of Cities (NLC)"},
     ]
@@ -99,14 +105,16 @@ def test_assess_markdown(port_file):
     assert text.startswith("# City diplomacy risk assessment: Harbour twinning\n")
     for expected in (
         "- **Partner:** Port City",
-        "- **Method version:** 1.0.0",
+        "- **Method version:** 2.0.0",
         "- **Country profile:** United States",
         "## Recommendation",
-        "**Disengage, or do not engage**. Overall residual level: **Critical** (before safeguards: Critical).",
+        "**Pause and consult**: Pause new commitments and consult the national government and the national association of cities (Gov, Nac). "
+        "Overall level after safeguards: **Critical** (before safeguards: Critical).",
+        "## What would lower this result",
         "| A. Geopolitical Risk | Critical | Critical |",
         "### A1 Adversarial Proxy Foreign Policy",
         "- Impacts that apply: Exposure to Foreign Political and Economic Influence, National Security Breaches",
-        "## Next actions",
+        "## First steps",
         "## Unanswered questions",
         "- **National government consulted:** Meeting booked for May.",
     ):
@@ -120,7 +128,7 @@ def test_check_and_compile():
     compiled = run_cli("compile")
     assert compiled.returncode == 0
     data = json.loads(compiled.stdout)
-    assert data["method"]["version"] == "1.0.0"
+    assert data["method"]["version"] == "2.0.0"
     assert [c["id"] for c in data["countries"]] == ["de", "fr", "jp", "kr", "us"]
 
 
@@ -133,7 +141,7 @@ def _one_line_error(completed) -> str:
     return lines[0]
 
 
-ALLOWED_POLITICAL = "allowed values: democracy, hybrid, non_democratic."
+ALLOWED_POLITICAL = "allowed values: democracy, dont_know, hybrid, non_democratic."
 
 BAD_INPUT = [
     pytest.param('{"answers": {"political_system": "hybrid",}}',
@@ -182,11 +190,11 @@ BAD_INPUT = [
     pytest.param('{"answer": {}}', "error: standard input: unknown key 'answer' in the assessment; expected only: "
                  "format, method_version, profile, partnership, answers, notes, saved_at.", id="unknown-key"),
     pytest.param('{"answers": {}, "method_version": "0.9.0"}',
-                 "error: standard input: this assessment was made with method version '0.9.0', but this copy uses '1.0.0'; "
-                 "answers from another version are not carried over silently: open it with that version or answer again.",
+                 "error: standard input: this assessment was made with method version '0.9.0', which this copy cannot carry over to "
+                 "'2.0.0'; versions it opens: 1.0.0, 2.0.0.",
                  id="other-method-version"),
     pytest.param('{"answers": {}, "method_version": 1}',
-                 "error: standard input: 'method_version' must be a string such as '1.0.0', got a number.", id="method-version-not-text"),
+                 "error: standard input: 'method_version' must be a string such as '2.0.0', got a number.", id="method-version-not-text"),
     pytest.param('{"answers": {}, "format": "excel"}',
                  "error: standard input: this file is not a Crossroads assessment: 'format' is 'excel', expected 'crossroads-assessment'.",
                  id="wrong-format"),
@@ -251,7 +259,7 @@ def test_broken_method_folder_lists_every_problem(tmp_path):
     folder = tmp_path / "method"
     shutil.copytree(ROOT / "scenarios", folder)
     scoring = folder / "scoring.yaml"
-    text = scoring.read_text(encoding="utf-8").replace("likelihood: 4\n    impact: 2", "likelihood: 4\n    impact: 2.5")
+    text = scoring.read_text(encoding="utf-8").replace("{steps: 2, min_points: 5}", "{steps: 2, min_points: 5.5}")
     text = text.replace('      from_level: "high"', "      from_level: no")
     scoring.write_text(text, encoding="utf-8")
     completed = run_cli("--method", str(folder), "check")
@@ -259,7 +267,49 @@ def test_broken_method_folder_lists_every_problem(tmp_path):
     lines = completed.stderr.splitlines()
     assert lines[-1] == "2 problem(s) in the method data."
     assert [line.split(": ", 1)[1] for line in lines[:-1]] == [
-        "scoring.safeguard_caps.impact: 2.5 is a decimal number; the method uses whole numbers only (quote it if it is text).",
+        "scoring.safeguard_steps.likelihood[1].min_points: 5.5 is a decimal number; the method uses whole numbers only (quote it if it is text).",
         'scoring.recommendations[2].from_level: bare no is read by YAML as a boolean (false); write "no" in quotes if you mean the word, or true/false for a boolean.',
     ]
     assert all(line.startswith("method/scoring.yaml:") for line in lines[:-1])
+
+
+def test_what_if_names_the_fewest_safeguards(port_file):
+    completed = run_cli("assess", str(port_file), "--what-if")
+    assert completed.returncode == 0 and completed.stderr == ""
+    lines = completed.stdout.splitlines()
+    assert lines[0] == "Recommendation: Pause and consult (overall level Critical)."
+    assert lines[1].startswith("With ") and "'Proceed with safeguards'" in lines[1]
+    assert any(line.startswith("  - Investment screened: Yes") for line in lines), lines
+    assert any(line.startswith("  A1 Adversarial Proxy Foreign Policy: Critical -> ") for line in lines), lines
+    # The same search is in the JSON result.
+    result = json.loads(run_cli("assess", str(port_file)).stdout)
+    assert [s["short"] for s in result["what_if"]["safeguards"]] == [l[4:].split(":")[0] for l in lines if l.startswith("  - ")]
+
+
+def test_what_if_names_the_floor(tmp_path):
+    path = tmp_path / "war.json"
+    path.write_text(json.dumps({"answers": {**PORT["answers"], "national_relations": "war", "sanctions_restrict": "no"}}), encoding="utf-8")
+    completed = run_cli("assess", str(path), "--what-if")
+    assert completed.returncode == 0
+    assert "No safeguard can lower this recommendation" in completed.stdout and "floor 'war'" in completed.stdout
+
+
+def test_what_if_before_the_screen_is_answered(tmp_path):
+    path = tmp_path / "empty.json"
+    path.write_text('{"answers": {}}', encoding="utf-8")
+    completed = run_cli("assess", str(path), "--what-if")
+    assert completed.returncode == 0 and completed.stdout.startswith("No recommendation yet.")
+
+
+def test_a_profile_in_the_file_wins_over_the_flag(tmp_path):
+    path = tmp_path / "de.json"
+    path.write_text(json.dumps({**PORT, "profile": "de"}), encoding="utf-8")
+    result = json.loads(run_cli("assess", str(path), "--profile", "us").stdout)
+    assert result["profile"] == "de"
+
+
+def test_cases_command_prints_the_calibration():
+    completed = run_cli("cases")
+    assert "cases," in completed.stderr and "in band" in completed.stderr
+    assert completed.stdout.startswith("case ")
+    assert completed.returncode == (0 if " 0 out of band" in completed.stderr else 1)

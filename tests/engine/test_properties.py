@@ -7,6 +7,14 @@ Answers are generated from the real method's questions. The properties:
 (d) the same input gives the same bytes;
 (e) hidden and unanswered questions never count (null, or an empty multiple-choice list);
 plus: the reasons of each scenario add up to its points.
+And the judgement properties of method 2 (issue: advice officers can trust):
+(f) "disengage" only through a floor: a category reported unmanageable,
+    sanctions or national rules that restrict dealings, or war;
+(g) the safeguards that address a scenario, all in place, lower a high or
+    critical level by at least one step;
+(h) "planned" counts for less than "yes" and more than "no";
+(i) no runaway sums: small answers alone never make a scenario critical;
+(j) what would lower the result really lowers it, and no smaller set does.
 """
 
 from __future__ import annotations
@@ -154,14 +162,17 @@ def _levels(result):
         "category-level": {c["id"]: RANK[c["level"]] for c in result["categories"]},
         "category-inherent": {c["id"]: RANK[c["inherent"]] for c in result["categories"]},
         "overall": {"level": RANK[result["overall"]["level"]], "inherent": RANK[result["overall"]["inherent"]],
-                    "recommendation": REC_RANK[result["overall"]["recommendation"]]},
+                    # No recommendation until the short screen is answered: compare only verdicts.
+                    **({"recommendation": REC_RANK[result["overall"]["recommendation"]]}
+                       if result["overall"]["recommendation"] is not None else {})},
     }
 
 
 def _never_above(before, after, groups):
     for group in groups:
         for key, rank in after[group].items():
-            assert rank <= before[group][key], (group, key, before[group][key], rank)
+            if key in before[group]:
+                assert rank <= before[group][key], (group, key, before[group][key], rank)
 
 
 @st.composite
@@ -269,4 +280,198 @@ def test_reasons_add_up_to_the_points(answers):
             reasons = [r for r in scenario["reasons"] if r["axis"] == axis]
             inherent = sum(r["points"] for r in reasons if r["stage"] == "inherent")
             assert inherent == scenario["points"][axis], (scenario["id"], axis)
-            assert max(0, sum(r["points"] for r in reasons)) == scenario["points"]["residual_" + axis], (scenario["id"], axis)
+            safeguards = [r for r in reasons if r["stage"] == "residual" and r["question"] is not None]
+            lowered = scenario["residual_" + axis] != scenario[axis]
+            if lowered:
+                assert -sum(r["points"] for r in safeguards) == scenario["points"]["safeguard_" + axis], (scenario["id"], axis)
+            else:
+                assert not safeguards, (scenario["id"], axis)
+
+
+# -- (f) disengage only through a floor ------------------------------------------------
+
+DISENGAGE = "disengage"
+FLOOR_RULES = {r["id"] for r in METHOD.data["scoring"]["recommendation_rules"] if r["at_least"] == DISENGAGE}
+
+
+def test_no_level_alone_calls_for_disengagement():
+    assert all(r.get("from_level") is None for r in METHOD.recommendations if r["id"] == DISENGAGE)
+    assert FLOOR_RULES == {"sanctions-restrict", "war", "unmanageable"}
+
+
+@SETTINGS
+@given(answers=VALID_ANSWERS)
+def test_disengage_only_when_a_floor_holds(answers):
+    result = assess(answers)
+    if result["overall"]["recommendation"] != DISENGAGE:
+        return
+    fired = {r["rule"] for r in result["overall"]["reasons"]}
+    assert fired & FLOOR_RULES, result["overall"]["reasons"]
+    shown = {q["id"] for q in visible_questions(METHOD, {k: v for k, v in answers.items() if v is not None})}
+    facts = [
+        "sanctions_restrict" in shown and answers.get("sanctions_restrict") == "yes",
+        answers.get("national_relations") == "war",
+        "unmanageable" in shown and any(v in ("A", "B", "C") for v in (answers.get("unmanageable") or [])),
+    ]
+    assert any(facts), answers
+
+
+# -- (g) safeguards work, (h) planned is in between ---------------------------------------
+
+def _addressing(sid):
+    """The safeguards that address a scenario: those whose top answer lowers it."""
+    out = []
+    for qid in SAFEGUARDS:
+        top = BY_ID[qid]["options"][-1]
+        if sid in top.get("reduce_likelihood", {}) or sid in top.get("reduce_impact", {}):
+            out.append(qid)
+    return out
+
+
+SCENARIO_IDS = [s["id"] for s in METHOD.scenarios]
+
+
+def risky_value(qid):
+    """A driver answer from the riskier half of its options (a non-empty pick for multiple choice)."""
+    if BY_ID[qid]["type"] == "single":
+        options = values(qid)
+        return st.sampled_from(options[len(options) // 2:])
+    return st.lists(st.sampled_from(plain(qid)), unique=True, min_size=1)
+
+
+RISKY_ANSWERS = st.fixed_dictionaries({}, optional={qid: risky_value(qid) for qid in DRIVERS})
+
+
+@SETTINGS
+@given(answers=RISKY_ANSWERS, sid=st.sampled_from(SCENARIO_IDS))
+def test_all_safeguards_of_a_scenario_lower_a_high_or_critical_level(answers, sid):
+    _check_safeguards_lower(answers, sid)
+
+
+def test_all_safeguards_lower_every_scenario_at_its_worst():
+    worst = {}
+    for qid in DRIVERS:
+        worst[qid] = values(qid)[-1] if BY_ID[qid]["type"] == "single" else plain(qid)
+    for sid in SCENARIO_IDS:
+        assert _check_safeguards_lower(worst, sid) == "critical", sid
+
+
+def _check_safeguards_lower(answers, sid):
+    bare = {k: v for k, v in answers.items() if k not in SAFEGUARDS}
+    before = next(s for s in assess(bare)["scenarios"] if s["id"] == sid)
+    if RANK[before["residual"]] < RANK["high"]:
+        return before["residual"]
+    protected = dict(bare, **{qid: BY_ID[qid]["options"][-1]["value"] for qid in _addressing(sid)})
+    after = next(s for s in assess(protected)["scenarios"] if s["id"] == sid)
+    assert RANK[after["residual"]] <= RANK[before["residual"]] - 1, (sid, before["residual"], after["residual"])
+    return before["residual"]
+
+
+def test_every_scenario_has_safeguards_on_both_axes():
+    for sid in SCENARIO_IDS:
+        qids = _addressing(sid)
+        axes = {axis for qid in qids for axis in ("likelihood", "impact") if sid in BY_ID[qid]["options"][-1].get("reduce_" + axis, {})}
+        assert axes == {"likelihood", "impact"}, (sid, axes)
+
+
+@SETTINGS
+@given(answers=VALID_ANSWERS, qid=st.sampled_from(SAFEGUARDS))
+def test_planned_counts_less_than_yes_and_more_than_no(answers, qid):
+    options = values(qid)
+    assert options[0] == "no" and options[-1] == "yes" and len(options) == 3
+    runs = {value: assess(dict(answers, **{qid: value})) for value in options}
+    top = BY_ID[qid]["options"][-1]
+    for sid in SCENARIO_IDS:
+        points = {value: next(s for s in runs[value]["scenarios"] if s["id"] == sid)["points"] for value in options}
+        levels = {value: RANK[next(s for s in runs[value]["scenarios"] if s["id"] == sid)["residual"]] for value in options}
+        assert levels["yes"] <= levels[options[1]] <= levels["no"], (qid, sid, levels)
+        for axis in ("likelihood", "impact"):
+            if sid in top.get("reduce_" + axis, {}):
+                key = "safeguard_" + axis
+                assert points["no"][key] < points[options[1]][key] < points["yes"][key], (qid, sid, axis, points)
+
+
+# -- (i) no runaway sums ----------------------------------------------------------------
+
+SMALL = 2  # an answer is "small" when it gives no scenario more than this many points on either axis
+
+
+def _small_options(qid):
+    return [o for o in BY_ID[qid]["options"]
+            if all(p <= SMALL for key in ("likelihood", "impact") for p in o.get(key, {}).values())]
+
+
+def test_small_answers_alone_never_make_a_scenario_critical():
+    """Every driver at its largest small answer (sums of small options for multiple choice): no scenario is critical.
+    This is the worst case, so it holds for every combination of small answers."""
+    answers = {}
+    for qid in DRIVERS:
+        question = BY_ID[qid]
+        small = [o for o in _small_options(qid) if not o.get("exclusive")]
+        if not small:
+            continue
+        if question["type"] == "single":
+            answers[qid] = max(small, key=lambda o: sum(p for key in ("likelihood", "impact") for p in o.get(key, {}).values()))["value"]
+        else:
+            answers[qid] = [o["value"] for o in small]
+    answers = {k: v for k, v in answers.items() if k not in ("unmanageable",)}
+    result = assess(answers)
+    worst = {s["id"]: s["inherent"] for s in result["scenarios"]}
+    assert all(level != "critical" for level in worst.values()), worst
+
+
+@SETTINGS
+@given(data=st.data())
+def test_small_answers_never_make_a_scenario_critical(data):
+    answers = {}
+    for qid in DRIVERS:
+        if qid == "unmanageable" or not data.draw(st.booleans()):
+            continue
+        small = [o["value"] for o in _small_options(qid) if not o.get("exclusive")]
+        if not small:
+            continue
+        if BY_ID[qid]["type"] == "single":
+            answers[qid] = data.draw(st.sampled_from(small))
+        else:
+            answers[qid] = data.draw(st.lists(st.sampled_from(small), unique=True, min_size=1))
+    result = assess(answers)
+    assert all(s["inherent"] != "critical" for s in result["scenarios"]), answers
+
+
+# -- (j) what would lower the result ------------------------------------------------------
+
+SCREEN_LOWEST = {qid: (values(qid)[0] if BY_ID[qid]["type"] == "single" else [plain(qid)[0]]) for qid in METHOD.screen}
+
+
+@SETTINGS
+@given(answers=VALID_ANSWERS)
+def test_what_if_lowers_the_recommendation_by_one_step_and_is_smallest(answers):
+    answers = {**SCREEN_LOWEST, **{k: v for k, v in answers.items() if v is not None}}
+    result = assess(answers)
+    what_if = result["what_if"]
+    rec = result["overall"]["recommendation"]
+    assert rec is not None and what_if is not None
+    if REC_RANK[rec] == 0:
+        assert what_if["status"] == "none_needed"
+        return
+    if what_if["status"] == "floor":
+        assert {f["rule"] for f in what_if["floors"]} <= {r["rule"] for r in result["overall"]["reasons"]}
+        return
+    shown = {q["id"] for q in visible_questions(METHOD, answers)}
+    open_safeguards = [qid for qid in SAFEGUARDS if qid in shown and answers.get(qid) != "yes"]
+    everything = assess(dict(answers, **{qid: "yes" for qid in open_safeguards}))
+    if what_if["status"] == "cannot":
+        assert REC_RANK[everything["overall"]["recommendation"]] >= REC_RANK[rec]
+        return
+    assert what_if["status"] == "lowers"
+    chosen = [item["question"] for item in what_if["safeguards"]]
+    lowered = assess(dict(answers, **{qid: "yes" for qid in chosen}))
+    assert REC_RANK[lowered["overall"]["recommendation"]] <= REC_RANK[rec] - 1
+    assert lowered["overall"]["recommendation"] == what_if["recommendation"]
+    moved = {m["scenario"]: m["to"] for m in what_if["moves"]}
+    for scenario in lowered["scenarios"]:
+        assert moved.get(scenario["id"], next(s for s in result["scenarios"] if s["id"] == scenario["id"])["residual"]) == scenario["residual"]
+    # No smaller set does it (exhaustive over one fewer safeguard, which is enough since safeguards never raise).
+    for drop in chosen:
+        fewer = assess(dict(answers, **{qid: "yes" for qid in chosen if qid != drop}))
+        assert REC_RANK[fewer["overall"]["recommendation"]] >= REC_RANK[rec], (drop, chosen)
