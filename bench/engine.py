@@ -1,7 +1,11 @@
 """Benchmark of the evaluator: time per `evaluate` call, in CPython and in Pyodide.
 
 The answer sets are the reference vectors (tests/engine/vectors/*.json, the
-valid ones): a realistic spread from empty to fully answered. For each, the
+valid ones) and the case library's assessments before safeguards
+(scenarios/cases/): a realistic spread from empty to fully answered. The
+what-if search (the fewest safeguards that would lower the result) is part
+of every evaluate call; its own cost is measured as evaluate with the search
+minus evaluate without it. For each, the
 request is checked once (`check_request`) and `evaluate` is timed CALLS times.
 Pyodide runs on Node through tests/js/pyodide_runner.mjs --bench, which times
 `evaluate` inside Python and, with performance.now() in JavaScript, the whole
@@ -48,6 +52,11 @@ def requests_from_vectors() -> list[str]:
         if vector.get("profile"):
             request["profile"] = vector["profile"]
         texts.append(json.dumps(request))
+    from engine.cases import default_cases_dir, load_cases
+
+    method = load_method_dir(str(ROOT / "scenarios"), "scenarios")
+    for case in load_cases(method, default_cases_dir(), "scenarios/cases"):
+        texts.append(json.dumps({"answers": case["assessment"]["answers"]}))
     return texts
 
 
@@ -68,7 +77,7 @@ def bench_cpython(texts: list[str], calls: int) -> dict:
         start = time.perf_counter()
         api.compile_method(data)
         compile_samples.append((time.perf_counter() - start) * 1000)
-    evaluate_ms, handle_ms = [], []
+    evaluate_ms, handle_ms, what_if_ms = [], [], []
     engine = api.Engine(api.dumps(method.data))
     for text in texts:
         checked = check_request(method, json.loads(text))
@@ -77,13 +86,19 @@ def bench_cpython(texts: list[str], calls: int) -> dict:
             start = time.perf_counter()
             evaluate(method, checked["answers"], checked["profile"])
             evaluate_ms.append((time.perf_counter() - start) * 1000)
+        without = []
+        for _ in range(calls):
+            start = time.perf_counter()
+            evaluate(method, checked["answers"], checked["profile"], what_if=False)
+            without.append((time.perf_counter() - start) * 1000)
+        what_if_ms.extend(a - b for a, b in zip(sorted(evaluate_ms[-calls:]), sorted(without)))
         message = json.dumps({"op": "assess", "request": json.loads(text)})
         for _ in range(calls):
             start = time.perf_counter()
             engine.handle(message)
             handle_ms.append((time.perf_counter() - start) * 1000)
     return {"python": platform.python_version(), "yaml_load_and_compile_ms": round(load_ms, 2),
-            "compile": summary(compile_samples), "evaluate": summary(evaluate_ms), "handle": summary(handle_ms)}
+            "compile": summary(compile_samples), "evaluate": summary(evaluate_ms), "what_if": summary(what_if_ms), "handle": summary(handle_ms)}
 
 
 def bench_pyodide(texts: list[str], calls: int) -> dict:
@@ -102,7 +117,7 @@ def bench_pyodide(texts: list[str], calls: int) -> dict:
         raise SystemExit(f"pyodide runner failed:\n{completed.stderr}")
     raw = json.loads(completed.stdout)
     return {"python": raw["python"], "pyodide": raw["pyodide"], "boot_ms": round(raw["boot_ms"], 1),
-            "first_compile_ms": round(raw["first_compile_ms"], 2), "compile": summary(raw["compile_ms"]), "evaluate": summary(raw["evaluate_ms"]), "handle": summary(raw["handle_ms"])}
+            "first_compile_ms": round(raw["first_compile_ms"], 2), "compile": summary(raw["compile_ms"]), "evaluate": summary(raw["evaluate_ms"]), "what_if": summary(raw["what_if_ms"]), "handle": summary(raw["handle_ms"])}
 
 
 def main() -> int:
@@ -120,7 +135,7 @@ def main() -> int:
     report["met"] = {runtime: report[runtime]["evaluate"]["p95_ms"] < TARGETS_MS[runtime] for runtime in TARGETS_MS if runtime in report}
 
     if not args.json:
-        print(f"Evaluator benchmark: {len(texts)} answer sets (the valid reference vectors) x {args.calls} calls each")
+        print(f"Evaluator benchmark: {len(texts)} answer sets (the valid reference vectors and the cases) x {args.calls} calls each")
         print(f"{'runtime':<34}{'what':<30}{'median ms':>10}{'p95 ms':>10}{'max ms':>10}{'target':>10}")
         for runtime in ("cpython", "pyodide"):
             if runtime not in report:
@@ -128,6 +143,7 @@ def main() -> int:
             data = report[runtime]
             name = f"{runtime} {data['python']}" + (f" (pyodide {data['pyodide']})" if runtime == "pyodide" else "")
             rows = [("evaluate", data["evaluate"], f"< {TARGETS_MS[runtime]:g}"),
+                    ("of which what-if search", data["what_if"], ""),
                     ("Engine.handle (JSON in/out)", data["handle"], "")]
             for what, stats, target in rows:
                 print(f"{name:<34}{what:<30}{stats['median_ms']:>10.3f}{stats['p95_ms']:>10.3f}{stats['max_ms']:>10.3f}{target:>10}")

@@ -459,8 +459,12 @@ def _what_if(method: Method, answers: dict, visible: list[dict], scenarios: dict
             "safeguards": safeguards, "moves": moves, "floors": []}
 
 
-def evaluate(method: Method, answers: dict, profile: str | None = None) -> dict:
-    """Score checked answers (see `check_answers`) and return the result dict."""
+def evaluate(method: Method, answers: dict, profile: str | None = None, what_if: bool = True) -> dict:
+    """Score checked answers (see `check_answers`) and return the result dict.
+
+    `what_if=False` leaves out the search for the fewest safeguards that would
+    lower the result (`what_if` is then null); the benchmark uses it to
+    measure what the search costs."""
     scoring = method.data["scoring"]
     visible = visible_questions(method, answers)
     visible_ids = {q["id"] for q in visible}
@@ -581,13 +585,16 @@ def evaluate(method: Method, answers: dict, profile: str | None = None) -> dict:
                     "text": f"{len(unknown)} answer{'s are' if len(unknown) != 1 else ' is'} \"Don't know\", counted with precaution; see what to find out."})
 
     actions = []
-    what_if = None
     if not screen_missing:
         state["recommendation"] = recommendation
-        what_if = _what_if(method, answers, visible, scenarios, inherent_levels, lowering, state, recommendation, fired)
+        if what_if:
+            what_if = _what_if(method, answers, visible, scenarios, inherent_levels, lowering, state, recommendation, fired)
+        else:
+            what_if = None
         actions = _actions(method, state, profile)
     else:
         recommendation = None
+        what_if = None
 
     rec = rec_by_id.get(recommendation)
     return {
@@ -646,8 +653,11 @@ def _actions(method: Method, state: dict, profile: str | None) -> list[dict]:
         if not _condition_holds(when, state):
             continue
         scope = _scope(when)
-        if scope is None:
-            severity = -1
+        if not when:
+            severity = -2  # an action for every result (keep the record) comes last
+        elif scope is None:
+            # An action triggered by answers alone ranks with the overall level.
+            severity = rank[max((s["residual"] for s in state["scenarios"].values()), key=lambda level: rank[level])]
         else:
             sids = list(method.scenario_by_id) if "*" in scope else scope
             severity = max(rank[state["scenarios"][sid]["residual"]] for sid in sids)

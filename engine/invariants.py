@@ -32,7 +32,8 @@ def _dupes(items, key, path, what, out):
 
 def _ref(value, known, path, what, out):
     if value not in known:
-        choices = ", ".join(sorted(known)) if len(known) <= 30 else f"{len(known)} known ids"
+        known_ids = sorted(set(known))
+        choices = ", ".join(known_ids) if len(known_ids) <= 30 else f"{len(known_ids)} known ids"
         out.append(Problem(path, f"unknown {what} '{value}'; expected one of: {choices}."))
         return False
     return True
@@ -326,7 +327,7 @@ class _Checker:
             out.append(Problem(("scoring", "recommendations", 0), f"the first recommendation '{recs[0]['id']}' needs 'from_level: {self.levels[0]}'."))
         by_level = [(i, r) for i, r in enumerate(recs) if "from_level" in r]
         ranks = [self.rank.get(r["from_level"]) for _, r in by_level]
-        if ranks and ranks[0] is not None and ranks[0] != 0:
+        if ranks and "from_level" in recs[0] and ranks[0] is not None and ranks[0] != 0:
             out.append(Problem(("scoring", "recommendations", 0, "from_level"), f"the first recommendation must apply from the lowest level '{self.levels[0]}', got '{recs[0]['from_level']}'."))
         for k in range(1, len(by_level)):
             i, rec = by_level[k]
@@ -454,7 +455,7 @@ class _Checker:
                     if here is None or here < self.rank.get("high", len(self.levels) - 2):
                         continue
                     lowered = grid.get(ids_l[max(0, li - step_l)], {}).get(ids_i[max(0, ii - step_i)])
-                    if lowered is not None and self.rank[lowered] >= here:
+                    if lowered in self.rank and self.rank[lowered] >= here:
                         index = list(self.scenarios).index(sid)
                         out.append(Problem(("scenarios", index), f"with all its safeguards in place, scenario '{sid}' goes down {step_l} likelihood and {step_i} impact step(s), which leaves '{row}' x '{col}' at '{lowered}'; safeguards must lower a high or critical level by at least one step (add safeguard points or steps)."))
                         break
@@ -484,13 +485,15 @@ class _Checker:
                             if new not in values:
                                 out.append(Problem(path + ("rename_options", qid, old), f"'{new}' is not an option of question '{qid}'; expected one of: {', '.join(values)}."))
         targets = {step["from"]: step["to"] for step in self.d.get("migrations", [])}
+        where = {step["from"]: i for i, step in enumerate(self.d.get("migrations", []))}
         for start in targets:
             current, hops = start, 0
             while current in targets and hops <= len(targets):
                 current, hops = targets[current], hops + 1
-            if current != version:
-                index = list(targets).index(start)
-                out.append(Problem(("migrations", index), f"the migrations from version '{start}' end at '{current}', not at the current version '{version}'."))
+            if current != version and current in targets:
+                out.append(Problem(("migrations", where[start]), f"the migrations from version '{start}' go round in a loop and never reach the current version '{version}'."))
+            elif current != version:
+                out.append(Problem(("migrations", where[start]), f"the migrations from version '{start}' end at '{current}', not at the current version '{version}'."))
 
     # -- reachability ---------------------------------------------------------
     def reachability(self):

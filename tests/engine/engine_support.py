@@ -14,11 +14,17 @@ VECTOR_DIR = Path(__file__).resolve().parent / "vectors"
 PYTHON = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv" / "bin" / "python").exists() else sys.executable
 
 EXPECT_KEYS = {
-    "overall", "scenarios", "categories", "actions_include", "actions_exclude", "contacts", "reasons_include",
-    "reasons_exclude", "rules_include", "rules_exclude", "unanswered", "unanswered_include", "unanswered_exclude",
-    "answered", "visible", "complete", "error",
+    "overall", "scenarios", "categories", "screen", "to_find_out", "what_if", "actions", "first_steps", "actions_include",
+    "actions_exclude", "contacts", "reasons_include", "reasons_exclude", "rules_include", "rules_exclude", "unanswered",
+    "unanswered_include", "unanswered_exclude", "answered", "visible", "complete", "migrated_from", "error",
 }
 SCENARIO_KEYS = {"likelihood", "impact", "inherent", "residual_likelihood", "residual_impact", "residual", "impacts", "points"}
+POINTS_KEYS = {"likelihood", "impact", "safeguard_likelihood", "safeguard_impact", "steps_likelihood", "steps_impact"}
+SCREEN_KEYS = {"questions", "missing", "complete", "clear", "text"}
+FIND_OUT_KEYS = {"question", "short", "answer_label", "ask", "who", "text"}
+WHAT_IF_KEYS = {"status", "target", "recommendation", "safeguards", "moves", "floors"}
+# A vector's request: its answers, and optionally the method version it was saved with (an older one is carried over).
+REQUEST_KEYS = {"answers", "method_version"}
 
 
 def vector_files() -> list[Path]:
@@ -31,7 +37,7 @@ def load_vector(path: Path) -> dict:
 
 
 def vector_request(vector: dict) -> dict:
-    """The request a vector describes: its `request`, with its `profile` when set."""
+    """The request a vector describes: its `request` (answers, and method_version when set), with its `profile` when set."""
     request = dict(vector["request"])
     if vector.get("profile"):
         request["profile"] = vector["profile"]
@@ -39,10 +45,31 @@ def vector_request(vector: dict) -> dict:
 
 
 def reason_token(reason: dict) -> str:
-    """A reason as a vector names it: its question id, or 'base' / 'cap'."""
+    """A reason as a vector names it: its question id; 'base' for a scenario's starting points; 'half' for the line
+    saying that the signals after the strongest count half; 'steps' for the line saying how many steps the
+    safeguards' points bought on an axis."""
     if reason["question"] is not None:
         return reason["question"]
-    return "base" if reason["stage"] == "inherent" else "cap"
+    if reason["stage"] != "inherent":
+        return "steps"
+    return "half" if reason["points"] < 0 else "base"
+
+
+def what_if_view(what_if: dict | None, keys) -> dict | None:
+    """The what-if fields a vector names: safeguards as question ids, moves as [scenario, from, to], floors as rule ids."""
+    if what_if is None:
+        return None
+    out = {}
+    for key in keys:
+        if key == "safeguards":
+            out[key] = [s["question"] for s in what_if.get("safeguards", [])]
+        elif key == "moves":
+            out[key] = [[m["scenario"], m["from"], m["to"]] for m in what_if.get("moves", [])]
+        elif key == "floors":
+            out[key] = [f["rule"] for f in what_if.get("floors", [])]
+        else:
+            out[key] = what_if.get(key)
+    return out
 
 
 def mismatches(result: dict, expect: dict) -> list[str]:
@@ -63,6 +90,23 @@ def mismatches(result: dict, expect: dict) -> list[str]:
     categories = {c["id"]: c["level"] for c in result["categories"]}
     for cid, level in expect.get("categories", {}).items():
         check(f"categories.{cid}", level, categories[cid])
+    for key, value in expect.get("screen", {}).items():
+        check(f"screen.{key}", value, result["screen"][key])
+    if "to_find_out" in expect:
+        wanted, got = expect["to_find_out"], result["to_find_out"]
+        if len(wanted) != len(got):
+            check("to_find_out (questions)", [e["question"] for e in wanted], [g["question"] for g in got])
+        else:
+            check("to_find_out", wanted, [{k: g.get(k) for k in e} for e, g in zip(wanted, got)])
+    if "what_if" in expect:
+        wanted = expect["what_if"]
+        check("what_if", wanted, what_if_view(result["what_if"], wanted) if wanted is not None else result["what_if"])
+    if "first_steps" in expect:
+        check("first_steps", expect["first_steps"], result["first_steps"])
+    if "actions" in expect:
+        check("actions (ranked)", expect["actions"], [a["id"] for a in result["actions"]])
+    if "migrated_from" in expect:
+        check("migrated_from", expect["migrated_from"], result.get("migrated_from"))
     actions = {a["id"]: a for a in result["actions"]}
     for aid in expect.get("actions_include", []):
         if aid not in actions:

@@ -46,7 +46,10 @@ def test_the_library_covers_every_scenario_and_every_recommendation(method, runs
     results = [run["result"] for entry in runs for run in entry["runs"]]
     for scenario in method.scenarios:
         reached = max(method.level_rank[next(s for s in r["scenarios"] if s["id"] == scenario["id"])["inherent"]] for r in results)
-        assert reached >= method.level_rank["high"], f"no case puts {scenario['id']} at high or above before safeguards"
+        assert reached >= method.level_rank["medium"], f"no case flags {scenario['id']} (medium or above) before safeguards"
+    for category in method.categories:
+        reached = max(method.level_rank[next(c for c in r["categories"] if c["id"] == category["id"])["inherent"]] for r in results)
+        assert reached >= method.level_rank["high"], f"no case puts category {category['id']} at high or above before safeguards"
     given = {r["overall"]["recommendation"] for r in results}
     expected = {r["id"] for r in method.recommendations}
     assert given == expected, f"no case gives: {sorted(expected - given)}"

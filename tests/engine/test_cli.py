@@ -17,7 +17,7 @@ def test_questions_document():
     document = json.loads(completed.stdout)
     assert set(document) == {"method_version", "questions"}
     assert document["method_version"] == "2.0.0"
-    assert len(document["questions"]) == 38
+    assert len(document["questions"]) == 39
     for item in document["questions"]:
         assert {"id", "text", "type", "options"} <= set(item)
         assert item["type"] in ("single", "multi")

@@ -446,7 +446,7 @@ SCREEN_LOWEST = {qid: (values(qid)[0] if BY_ID[qid]["type"] == "single" else [pl
 @SETTINGS
 @given(answers=VALID_ANSWERS)
 def test_what_if_lowers_the_recommendation_by_one_step_and_is_smallest(answers):
-    answers = {**SCREEN_LOWEST, **{k: v for k, v in answers.items() if v is not None}}
+    answers = {**SCREEN_LOWEST, **{k: v for k, v in answers.items() if v is not None and v != []}}
     result = assess(answers)
     what_if = result["what_if"]
     rec = result["overall"]["recommendation"]

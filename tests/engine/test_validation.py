@@ -23,7 +23,7 @@ SCENARIOS = "A1, A2, B1, C1, C2, C3, C4"
 LEVELS = "critical, high, low, medium"
 STAKEHOLDERS = "Aca, Civ, Com, Gov, Med, Nac, Pcc"
 SOURCES = "brief-000, brief-001, general"
-RECS = "disengage, escalate, proceed, proceed_with_safeguards"
+RECS = "disengage, pause_and_consult, proceed, proceed_with_safeguards"
 STEPS = ("foresight-assess, foresight-decide, foresight-scan, manage-a-act, manage-a-detect, manage-a-disengage, "
          "manage-a-monitor, manage-a-review, manage-b-act, manage-b-detect, manage-b-disengage, manage-b-monitor, "
          "manage-b-review, manage-c-act, manage-c-detect, manage-c-disengage, manage-c-monitor, manage-c-review")
@@ -48,8 +48,21 @@ def ai(data, aid) -> int:
     return [a["id"] for a in data["scoring"]["actions"]].index(aid)
 
 
+def ri(data, rid) -> int:
+    return [r["id"] for r in data["scoring"]["recommendation_rules"]].index(rid)
+
+
+def rule(data, rid) -> dict:
+    return data["scoring"]["recommendation_rules"][ri(data, rid)]
+
+
 def ci(data, cid) -> int:
     return [c["id"] for c in data["countries"]].index(cid)
+
+
+def known_questions(data) -> str:
+    """How an unknown-question message counts the known ids (the questionnaire keeps growing)."""
+    return f"{len({q['id'] for q in data['questionnaire']['questions']})} known ids"
 
 
 def Q(data, qid, *rest):
@@ -91,7 +104,7 @@ def _(d):
 @case("schema-unknown-key")
 def _(d):
     d["extras"] = {}
-    return d, [(("extras",), f"unknown key 'extras'; expected one of: {TOP_KEYS}, countries.")]
+    return d, [(("extras",), f"unknown key 'extras'; expected one of: {TOP_KEYS}, countries, migrations.")]
 
 
 @case("schema-record-not-a-mapping")
@@ -144,8 +157,8 @@ def _(d):
 
 @case("schema-int-wrong-type-decimal")
 def _(d):
-    d["scoring"]["safeguard_caps"]["impact"] = 1.5
-    return d, [(("scoring", "safeguard_caps", "impact"), "expected a whole number, got the decimal number 1.5.")]
+    d["scoring"]["safeguard_steps"]["impact"][0]["steps"] = 1.5
+    return d, [(("scoring", "safeguard_steps", "impact", 0, "steps"), "expected a whole number, got the decimal number 1.5.")]
 
 
 @case("schema-int-below-minimum")
@@ -223,7 +236,7 @@ def _(d):
 
 @case("schema-condition-any-does-not-nest")
 def _(d):
-    i = ai(d, "disengage-a")
+    i = ai(d, "disengage-a-running")
     d["scoring"]["actions"][i]["when"]["any"][0] = {"any": [{"scenarios": ["A1"]}]}
     return d, [(("scoring", "actions", i, "when", "any", 0, "any"),
                 "unknown key 'any'; expected one of: scenarios, inherent_at_least, residual_at_least, answers, missing, recommendation_at_least.")]
@@ -287,7 +300,16 @@ def _(d):
 @case("dup-question")
 def _(d):
     question(d, "third_country")["id"] = "competitor"
-    return d, [(("questionnaire", "questions", 13, "id"), "duplicate question id 'competitor' (first used at index 8); ids must be unique.")]
+    # The renamed question is gone under its old id, so everything naming 'third_country' fails too.
+    unknown = f"unknown question 'third_country'; expected one of: {known_questions(d)}."
+    first, second = [i for i, q in enumerate(d["questionnaire"]["questions"]) if q["id"] == "competitor"]
+    assert first < second
+    return d, [
+        (("questionnaire", "questions", second, "id"), f"duplicate question id 'competitor' (first used at index {first}); ids must be unique."),
+        (("scoring", "recommendation_rules", ri(d, "standing-dispute"), "when", "any", 1, "answers", "third_country"), unknown),
+        (("scoring", "actions", ai(d, "handle-dispute"), "when", "any", 1, "answers", "third_country"), unknown),
+        (("scoring", "actions", ai(d, "find-out"), "when", "any", 6, "answers", "third_country"), unknown),
+    ]
 
 
 @case("dup-option-value")
@@ -318,19 +340,27 @@ def _(d):
 @case("dup-recommendation")
 def _(d):
     d["scoring"]["recommendations"][1]["id"] = "proceed"
-    return d, [(("scoring", "recommendations", 1, "id"), "duplicate recommendation id 'proceed' (first used at index 0); ids must be unique.")]
+    # The floors that raise to 'proceed_with_safeguards' lose their target; each known id is listed once.
+    unknown = "unknown recommendation 'proceed_with_safeguards'; expected one of: disengage, pause_and_consult, proceed."
+    return d, [
+        (("scoring", "recommendations", 1, "id"), "duplicate recommendation id 'proceed' (first used at index 0); ids must be unique."),
+        (("scoring", "recommendation_rules", ri(d, "standing-dispute"), "at_least"), unknown),
+        (("scoring", "recommendation_rules", ri(d, "standing-system"), "at_least"), unknown),
+    ]
 
 
 @case("dup-rule")
 def _(d):
-    d["scoring"]["recommendation_rules"].append(copy.deepcopy(d["scoring"]["recommendation_rules"][2]))
-    return d, [(("scoring", "recommendation_rules", 3, "id"), "duplicate rule id 'unmanageable' (first used at index 2); ids must be unique.")]
+    rules = d["scoring"]["recommendation_rules"]
+    rules.append(copy.deepcopy(rule(d, "unmanageable")))
+    return d, [(("scoring", "recommendation_rules", len(rules) - 1, "id"),
+                f"duplicate rule id 'unmanageable' (first used at index {ri(d, 'unmanageable')}); ids must be unique.")]
 
 
 @case("dup-action")
 def _(d):
     d["scoring"]["actions"].append(copy.deepcopy(d["scoring"]["actions"][-1]))
-    return d, [(("scoring", "actions", 22, "id"), "duplicate action id 'keep-monitoring' (first used at index 21); ids must be unique.")]
+    return d, [(("scoring", "actions", 26, "id"), "duplicate action id 'keep-monitoring' (first used at index 25); ids must be unique.")]
 
 
 @case("dup-country")
@@ -545,8 +575,8 @@ def _(d):
 
 @case("q-driver-points-fall")
 def _(d):
-    question(d, "political_system")["options"][2]["likelihood"]["A1"] = 1
-    return d, [(Q(d, "political_system", "options", 2, "likelihood"),
+    question(d, "political_system")["options"][3]["likelihood"]["A1"] = 1
+    return d, [(Q(d, "political_system", "options", 3, "likelihood"),
                 "option 'non_democratic' gives A1 likelihood 1, less than the 2 of the option before it; "
                 "options are listed from least to most risk, so points may not fall.")]
 
@@ -576,7 +606,7 @@ def _(d):
 @case("q-show-if-unknown-question")
 def _(d):
     question(d, "state_steering")["show_if"]["question"] = "regime"
-    return d, [(Q(d, "state_steering", "show_if", "question"), "unknown question 'regime'; expected one of: 38 known ids.")]
+    return d, [(Q(d, "state_steering", "show_if", "question"), f"unknown question 'regime'; expected one of: {known_questions(d)}.")]
 
 
 @case("q-show-if-parent-later")
@@ -590,7 +620,7 @@ def _(d):
 def _(d):
     question(d, "state_steering")["show_if"]["in"].append("monarchy")
     return d, [(Q(d, "state_steering", "show_if", "in", 2),
-                "'monarchy' is not an option of question 'political_system'; expected one of: democracy, hybrid, non_democratic.")]
+                "'monarchy' is not an option of question 'political_system'; expected one of: democracy, dont_know, hybrid, non_democratic.")]
 
 
 @case("q-safeguard-under-driver")
@@ -618,7 +648,7 @@ def _(d):
 @case("q-context-under-safeguard")
 def _(d):
     d["questionnaire"]["questions"].append(extra_question(show_if={"question": "sg_gov", "in": ["yes"]}))
-    return d, [(("questionnaire", "questions", 38, "show_if"),
+    return d, [(Q(d, "extra", "show_if"),
                 "context question 'extra' cannot depend on safeguard 'sg_gov'; only safeguards may.")]
 
 
@@ -627,7 +657,7 @@ def _(d):
     d["questionnaire"]["questions"].append(extra_question(
         id="sg_informal_exit", kind="safeguard", show_if={"question": "sg_exit", "in": ["no"]},
         options=[{"value": "no", "label": "No"}, {"value": "yes", "label": "Yes", "reduce_impact": {"A2": 1}}]))
-    return d, [(("questionnaire", "questions", 38, "show_if", "in"),
+    return d, [(Q(d, "sg_informal_exit", "show_if", "in"),
                 "question 'sg_informal_exit' is shown for no of safeguard 'sg_exit' but not for planned, yes; "
                 "list every option from 'no' up, so a more protective answer never removes it.")]
 
@@ -740,55 +770,73 @@ def _(d):
     d["scoring"]["recommendations"][2]["from_level"] = "critical"
     d["scoring"]["recommendations"][3]["from_level"] = "high"
     return d, [(("scoring", "recommendations", 3, "from_level"),
-                "recommendation 'disengage' applies from 'high', not above 'critical' of 'escalate'; recommendations go mildest first.")]
+                "recommendation 'disengage' applies from 'high', not above 'critical' of 'pause_and_consult'; recommendations go mildest first.")]
 
 
 @case("rule-at-least-unknown")
 def _(d):
-    d["scoring"]["recommendation_rules"][0]["at_least"] = "panic"
-    return d, [(("scoring", "recommendation_rules", 0, "at_least"), f"unknown recommendation 'panic'; expected one of: {RECS}.")]
+    rule(d, "war")["at_least"] = "panic"
+    return d, [(("scoring", "recommendation_rules", ri(d, "war"), "at_least"), f"unknown recommendation 'panic'; expected one of: {RECS}.")]
 
 
 @case("rule-names-a-safeguard")
 def _(d):
-    d["scoring"]["recommendation_rules"][1]["when"] = {"answers": {"sg_gov": ["no"]}}
-    return d, [(("scoring", "recommendation_rules", 1, "when", "answers", "sg_gov"),
+    rule(d, "sanctions-restrict")["when"] = {"answers": {"sg_gov": ["no"]}}
+    return d, [(("scoring", "recommendation_rules", ri(d, "sanctions-restrict"), "when", "answers", "sg_gov"),
                 "a recommendation rule may only name driver questions, and 'sg_gov' is a safeguard; "
                 "otherwise an answer could raise the recommendation against the method's order.")]
 
 
 @case("rule-not-on-riskiest-options")
 def _(d):
-    d["scoring"]["recommendation_rules"][1]["when"]["answers"]["sanctions_restrict"] = ["unclear"]
-    return d, [(("scoring", "recommendation_rules", 1, "when", "answers", "sanctions_restrict"),
-                "the rule is triggered for unclear of driver 'sanctions_restrict' but not for yes; "
-                "list every option from 'unclear' up, so a riskier answer never removes it.")]
+    # 1.0.0's 'unclear' is 2.0.0's 'dont_know' (scenarios/migrations.yaml).
+    rule(d, "sanctions-restrict")["when"]["answers"]["sanctions_restrict"] = ["dont_know"]
+    return d, [(("scoring", "recommendation_rules", ri(d, "sanctions-restrict"), "when", "answers", "sanctions_restrict"),
+                "the rule is triggered for dont_know of driver 'sanctions_restrict' but not for yes; "
+                "list every option from 'dont_know' up, so a riskier answer never removes it.")]
+
+
+@case("rule-war-not-on-riskiest-options")
+def _(d):
+    rule(d, "war")["when"]["answers"]["national_relations"] = ["armed_conflict"]
+    return d, [(("scoring", "recommendation_rules", ri(d, "war"), "when", "answers", "national_relations"),
+                "the rule is triggered for armed_conflict of driver 'national_relations' but not for war; "
+                "list every option from 'armed_conflict' up, so a riskier answer never removes it.")]
+
+
+@case("rule-war-names-a-1.0.0-value")
+def _(d):
+    rule(d, "war")["when"]["answers"]["national_relations"] = ["conflict"]
+    return d, [(("scoring", "recommendation_rules", ri(d, "war"), "when", "answers", "national_relations", 0),
+                "'conflict' is not an option of question 'national_relations'; "
+                "expected one of: good, trade_friction, dont_know, dispute, sanctions, armed_conflict, war.")]
 
 
 @case("rule-triggered-by-none-of-these")
 def _(d):
-    d["scoring"]["recommendation_rules"][2]["when"]["answers"]["unmanageable"] = ["none", "A"]
-    return d, [(("scoring", "recommendation_rules", 2, "when", "answers", "unmanageable"),
+    rule(d, "unmanageable")["when"]["answers"]["unmanageable"] = ["none", "A"]
+    return d, [(("scoring", "recommendation_rules", ri(d, "unmanageable"), "when", "answers", "unmanageable"),
                 "the rule cannot be triggered by the 'none of these' option 'none' of 'unmanageable'.")]
 
 
 @case("rule-answer-not-an-option")
 def _(d):
-    d["scoring"]["recommendation_rules"][2]["when"]["answers"]["unmanageable"] = ["A", "B", "D"]
-    return d, [(("scoring", "recommendation_rules", 2, "when", "answers", "unmanageable", 2),
+    rule(d, "unmanageable")["when"]["answers"]["unmanageable"] = ["A", "B", "D"]
+    return d, [(("scoring", "recommendation_rules", ri(d, "unmanageable"), "when", "answers", "unmanageable", 2),
                 "'D' is not an option of question 'unmanageable'; expected one of: none, A, B, C.")]
 
 
 @case("rule-unknown-question")
 def _(d):
-    d["scoring"]["recommendation_rules"][1]["when"]["answers"] = {"embargo": ["yes"]}
-    return d, [(("scoring", "recommendation_rules", 1, "when", "answers", "embargo"), "unknown question 'embargo'; expected one of: 38 known ids.")]
+    rule(d, "sanctions-restrict")["when"]["answers"] = {"embargo": ["yes"]}
+    return d, [(("scoring", "recommendation_rules", ri(d, "sanctions-restrict"), "when", "answers", "embargo"),
+                f"unknown question 'embargo'; expected one of: {known_questions(d)}.")]
 
 
 @case("rule-on-the-recommendation")
 def _(d):
-    d["scoring"]["recommendation_rules"][0]["when"] = {"recommendation_at_least": "escalate"}
-    return d, [(("scoring", "recommendation_rules", 0, "when", "recommendation_at_least"),
+    rule(d, "war")["when"] = {"recommendation_at_least": "pause_and_consult"}
+    return d, [(("scoring", "recommendation_rules", ri(d, "war"), "when", "recommendation_at_least"),
                 "a recommendation rule cannot depend on the recommendation itself; use levels or answers.")]
 
 
@@ -803,20 +851,20 @@ def _(d):
     return d, [
         (path + ("inherent_at_least",), f"unknown level 'extreme'; expected one of: {LEVELS}."),
         (path + ("missing", 1), "'missing' names safeguards, and 'political_system' is a driver question."),
-        (path + ("missing", 2), "unknown question 'sg_embassy'; expected one of: 38 known ids."),
+        (path + ("missing", 2), f"unknown question 'sg_embassy'; expected one of: {known_questions(d)}."),
         (path + ("scenarios", 1), f"unknown scenario 'Z9'; expected one of: {SCENARIOS}."),
     ]
 
 
 @case("action-answers-and-recommendation")
 def _(d):
-    i = ai(d, "disengage-a")
+    i = ai(d, "disengage-a-running")
     when = d["scoring"]["actions"][i]["when"]
     when["recommendation_at_least"] = "panic"
-    when["any"][1]["answers"]["unmanageable"] = ["Z"]
+    when["any"][0]["answers"]["unmanageable"] = ["Z"]
     path = ("scoring", "actions", i, "when")
     return d, [
-        (path + ("any", 1, "answers", "unmanageable", 0), "'Z' is not an option of question 'unmanageable'; expected one of: none, A, B, C."),
+        (path + ("any", 0, "answers", "unmanageable", 0), "'Z' is not an option of question 'unmanageable'; expected one of: none, A, B, C."),
         (path + ("recommendation_at_least",), f"unknown recommendation 'panic'; expected one of: {RECS}."),
     ]
 
@@ -845,13 +893,488 @@ def _(d):
     d["scenarios"][0]["category"] = "Z"
     question(d, "money")["combine"] = "max"
     d["scoring"]["grid"]["rare"]["minor"] = "tiny"
-    d["scoring"]["recommendation_rules"][0]["at_least"] = "panic"
+    rule(d, "war")["at_least"] = "panic"
     return d, [
         (Q(d, "money", "combine"), "question 'money' is single-choice; 'combine' applies only to multiple-choice questions."),
         (("scenarios", 0, "category"), "unknown category 'Z'; expected one of: A, B, C."),
         (("scoring", "grid", "rare", "minor"), "unknown level 'tiny'; expected one of: low, medium, high, critical."),
-        (("scoring", "recommendation_rules", 0, "at_least"), f"unknown recommendation 'panic'; expected one of: {RECS}."),
+        (("scoring", "recommendation_rules", ri(d, "war"), "at_least"), f"unknown recommendation 'panic'; expected one of: {RECS}."),
     ]
+
+
+# -- method 2.0.0: structure of the new keys ----------------------------------------
+
+SCORING_KEYS = "levels, likelihood, impact, base, combine, safeguard_steps, grid, recommendations, recommendation_rules, actions"
+SCREEN = "stage, political_system, identity_checked, national_relations, activities, investment_proposal, visibility, rights_record"
+
+
+@case("schema-screen-not-a-boolean")
+def _(d):
+    question(d, "stage")["screen"] = "yes"
+    return d, [(Q(d, "stage", "screen"), "expected true or false, got the text 'yes'.")]
+
+
+@case("schema-ask-not-a-list")
+def _(d):
+    question(d, "political_system")["ask"] = "Gov"
+    return d, [(Q(d, "political_system", "ask"), "expected a list, got the text 'Gov'.")]
+
+
+@case("schema-ask-empty")
+def _(d):
+    question(d, "political_system")["ask"] = []
+    return d, [(Q(d, "political_system", "ask"), "expected at least 1 item(s), got 0.")]
+
+
+@case("schema-ask-item-not-an-id")
+def _(d):
+    question(d, "political_system")["ask"] = ["Gov", 3, "the ministry"]
+    return d, [
+        (Q(d, "political_system", "ask", 1), "expected an id (letters, digits, '-' or '_'), got the number 3."),
+        (Q(d, "political_system", "ask", 2), "expected an id of letters, digits, '-' or '_' starting with a letter, got 'the ministry'."),
+    ]
+
+
+@case("schema-unknown-not-a-boolean")
+def _(d):
+    question(d, "political_system")["options"][1]["unknown"] = "true"
+    return d, [(Q(d, "political_system", "options", 1, "unknown"), "expected true or false, got the text 'true'.")]
+
+
+@case("schema-headline-missing")
+def _(d):
+    del d["scoring"]["recommendations"][2]["headline"]
+    return d, [(("scoring", "recommendations", 2), "missing required key 'headline'; add it.")]
+
+
+@case("schema-headline-not-text")
+def _(d):
+    d["scoring"]["recommendations"][0]["headline"] = ["Proceed"]
+    return d, [(("scoring", "recommendations", 0, "headline"), "expected text, got a list.")]
+
+
+@case("schema-headline-too-long")
+def _(d):
+    d["scoring"]["recommendations"][3]["headline"] = "x" * 201
+    return d, [(("scoring", "recommendations", 3, "headline"), "expected at most 200 characters, got 201.")]
+
+
+@case("schema-from-level-not-an-id")
+def _(d):
+    d["scoring"]["recommendations"][1]["from_level"] = 2
+    return d, [(("scoring", "recommendations", 1, "from_level"), "expected an id (letters, digits, '-' or '_'), got the number 2.")]
+
+
+@case("schema-recommendation-unknown-key")
+def _(d):
+    d["scoring"]["recommendations"][3]["to_level"] = "critical"
+    return d, [(("scoring", "recommendations", 3, "to_level"),
+                "unknown key 'to_level'; expected one of: id, label, headline, description, from_level, step.")]
+
+
+@case("schema-combine-unknown-mode")
+def _(d):
+    d["scoring"]["combine"] = "average"
+    return d, [(("scoring", "combine"), "expected one of: strongest_plus_half, sum; got the text 'average'.")]
+
+
+@case("schema-combine-not-text")
+def _(d):
+    d["scoring"]["combine"] = 2
+    return d, [(("scoring", "combine"), "expected one of: strongest_plus_half, sum; got the number 2.")]
+
+
+@case("schema-combine-missing")
+def _(d):
+    del d["scoring"]["combine"]
+    return d, [(("scoring",), "missing required key 'combine'; add it.")]
+
+
+@case("schema-safeguard-caps-of-1.0.0-refused")
+def _(d):
+    del d["scoring"]["safeguard_steps"]
+    d["scoring"]["safeguard_caps"] = {"likelihood": 4, "impact": 2}
+    return d, [
+        (("scoring",), "missing required key 'safeguard_steps'; add it."),
+        (("scoring", "safeguard_caps"), f"unknown key 'safeguard_caps'; expected one of: {SCORING_KEYS}."),
+    ]
+
+
+@case("schema-safeguard-steps-not-a-mapping")
+def _(d):
+    d["scoring"]["safeguard_steps"] = [1, 2]
+    return d, [(("scoring", "safeguard_steps"), "expected a mapping with keys likelihood, impact, got a list.")]
+
+
+@case("schema-safeguard-steps-axis-missing")
+def _(d):
+    del d["scoring"]["safeguard_steps"]["impact"]
+    return d, [(("scoring", "safeguard_steps"), "missing required key 'impact'; add it.")]
+
+
+@case("schema-safeguard-steps-axis-not-a-list")
+def _(d):
+    d["scoring"]["safeguard_steps"]["likelihood"] = 2
+    return d, [(("scoring", "safeguard_steps", "likelihood"), "expected a list, got the number 2.")]
+
+
+@case("schema-safeguard-steps-axis-empty")
+def _(d):
+    d["scoring"]["safeguard_steps"]["impact"] = []
+    return d, [(("scoring", "safeguard_steps", "impact"), "expected at least 1 item(s), got 0.")]
+
+
+@case("schema-safeguard-steps-out-of-range")
+def _(d):
+    steps = d["scoring"]["safeguard_steps"]
+    steps["likelihood"][0]["steps"] = 0
+    steps["likelihood"][1]["steps"] = 6
+    steps["impact"][0]["min_points"] = 0
+    steps["likelihood"][1]["min_points"] = "5"
+    path = ("scoring", "safeguard_steps")
+    return d, [
+        (path + ("impact", 0, "min_points"), "expected a whole number of at least 1, got 0."),
+        (path + ("likelihood", 0, "steps"), "expected a whole number of at least 1, got 0."),
+        (path + ("likelihood", 1, "min_points"), "expected a whole number, got the text '5'."),
+        (path + ("likelihood", 1, "steps"), "expected a whole number of at most 5, got 6."),
+    ]
+
+
+@case("schema-safeguard-steps-entry-keys")
+def _(d):
+    steps = d["scoring"]["safeguard_steps"]
+    steps["impact"][0] = {"steps": 1}
+    steps["likelihood"][0]["cap"] = 3
+    steps["likelihood"][1] = "two steps from 5"
+    path = ("scoring", "safeguard_steps")
+    return d, [
+        (path + ("impact", 0), "missing required key 'min_points'; add it."),
+        (path + ("likelihood", 0, "cap"), "unknown key 'cap'; expected one of: steps, min_points."),
+        (path + ("likelihood", 1), "expected a mapping with keys steps, min_points, got the text 'two steps from 5'."),
+    ]
+
+
+@case("schema-migrations-not-a-list")
+def _(d):
+    d["migrations"] = dict(d["migrations"][0])
+    return d, [(("migrations",), "expected a list, got a mapping.")]
+
+
+@case("schema-migration-fields")
+def _(d):
+    step = d["migrations"][0]
+    del step["to"]
+    step["from"] = 1
+    step["summary"] = ""
+    step["rename_options"]["sanctions_restrict"] = "dont_know"
+    step["drop_questions"] = []
+    step["rename_answers"] = {}
+    path = ("migrations", 0)
+    return d, [
+        (path, "missing required key 'to'; add it."),
+        (path + ("drop_questions",), "expected at least 1 item(s), got 0."),
+        (path + ("from",), "expected text, got the number 1."),
+        (path + ("rename_answers",),
+         "unknown key 'rename_answers'; expected one of: from, to, summary, rename_questions, rename_options, drop_questions."),
+        (path + ("rename_options", "sanctions_restrict"), "expected a mapping, got the text 'dont_know'."),
+        (path + ("summary",), "expected text, got an empty string."),
+    ]
+
+
+@case("schema-migration-renamed-question-ids")
+def _(d):
+    d["migrations"][0]["rename_questions"] = {"old question": "new_question", "regime": 5}
+    path = ("migrations", 0, "rename_questions")
+    return d, [
+        (path + ("old question",), "expected an id of letters, digits, '-' or '_' starting with a letter, got 'old question'."),
+        (path + ("regime",), "expected an id (letters, digits, '-' or '_'), got the number 5."),
+    ]
+
+
+# -- method 2.0.0: the short screen and "don't know" answers ------------------------
+
+@case("screen-question-with-show-if")
+def _(d):
+    question(d, "state_steering")["screen"] = True
+    del question(d, "rights_record")["screen"]
+    return d, [(Q(d, "state_steering", "screen"),
+                "screen question 'state_steering' has 'show_if'; the short screen must always be shown.")]
+
+
+@case("screen-question-is-a-safeguard")
+def _(d):
+    question(d, "sg_gov")["screen"] = True
+    del question(d, "rights_record")["screen"]
+    return d, [(Q(d, "sg_gov", "screen"),
+                "safeguard 'sg_gov' cannot be a screen question; the screen asks what the partnership is, not what the city has done.")]
+
+
+@case("screen-more-than-eight")
+def _(d):
+    question(d, "money")["screen"] = True
+    listed = SCREEN.replace("visibility", "money, visibility")
+    return d, [(("questionnaire", "questions"), f"9 questions are marked 'screen: true' ({listed}); the short screen has at most 8.")]
+
+
+@case("screen-none")
+def _(d):
+    for q in d["questionnaire"]["questions"]:
+        q.pop("screen", None)
+    return d, [(("questionnaire", "questions"), "no question is marked 'screen: true'; the short screen needs at least one.")]
+
+
+@case("screen-marked-false-does-not-count")
+def _(d):
+    for q in d["questionnaire"]["questions"]:
+        if q.get("screen"):
+            q["screen"] = False
+    return d, [(("questionnaire", "questions"), "no question is marked 'screen: true'; the short screen needs at least one.")]
+
+
+@case("unknown-option-without-ask")
+def _(d):
+    del question(d, "political_system")["ask"]
+    return d, [(Q(d, "political_system"),
+                "question 'political_system' has a \"don't know\" option but no 'ask'; name who can tell (for example ask: [\"Gov\"]).")]
+
+
+@case("ask-unknown-stakeholder")
+def _(d):
+    question(d, "political_system")["ask"] = ["Gov", "Mayor"]
+    return d, [(Q(d, "political_system", "ask", 1), f"unknown stakeholder 'Mayor'; expected one of: {STAKEHOLDERS}.")]
+
+
+@case("unknown-option-first")
+def _(d):
+    d["questionnaire"]["questions"].append(extra_question(
+        kind="driver", section="relations", ask=["Gov"],
+        options=[{"value": "dont_know", "label": "Don't know", "unknown": True, "likelihood": {"A2": 1}},
+                 {"value": "yes", "label": "Yes", "likelihood": {"A2": 1}}]))
+    return d, [(Q(d, "extra", "options", 0),
+                "\"don't know\" option 'dont_know' of 'extra' is the first, safest answer; "
+                "\"don't know\" counts with precaution, so list it after the safest option.")]
+
+
+@case("unknown-option-without-points")
+def _(d):
+    del question(d, "third_country")["options"][1]["likelihood"]
+    return d, [(Q(d, "third_country", "options", 1),
+                "\"don't know\" option 'not_sure' of 'third_country' carries no points; it must count with precaution, never as the safest answer.")]
+
+
+@case("unknown-option-with-impact-only-counts")
+def _(d):
+    # Impact points are points too: the option still counts with precaution, so only the monotonic rule speaks.
+    option = question(d, "third_country")["options"][1]
+    option["impact"] = option.pop("likelihood")
+    return d, [(Q(d, "third_country", "options", 2, "impact"),
+                "option 'yes' gives A2 impact 0, less than the 1 of the option before it; "
+                "options are listed from least to most risk, so points may not fall.")]
+
+
+# -- method 2.0.0: safeguards buy steps ---------------------------------------------
+
+@case("sg-first-option-lowers")
+def _(d):
+    question(d, "sg_gov")["options"][0]["reduce_likelihood"] = {"A1": 1}
+    return d, [(Q(d, "sg_gov", "options", 0, "reduce_likelihood"),
+                "the first option of safeguard 'sg_gov' means 'not in place' and must lower nothing.")]
+
+
+@case("sg-planned-counts-as-much-as-yes")
+def _(d):
+    question(d, "sg_gov")["options"][1]["reduce_likelihood"]["A1"] = 2
+    return d, [(Q(d, "sg_gov", "options", 1, "reduce_likelihood"),
+                "option 'planned' of safeguard 'sg_gov' gives A1 reduce_likelihood 2; "
+                "a partial answer must count for more than 'no' (0) and less than 'yes' (2).")]
+
+
+@case("sg-planned-counts-nothing")
+def _(d):
+    del question(d, "sg_exit")["options"][1]["reduce_impact"]["C3"]
+    return d, [(Q(d, "sg_exit", "options", 1, "reduce_impact"),
+                "option 'planned' of safeguard 'sg_exit' gives C3 reduce_impact 0; "
+                "a partial answer must count for more than 'no' (0) and less than 'yes' (2).")]
+
+
+@case("sg-planned-counts-nothing-on-either-axis")
+def _(d):
+    options = question(d, "sg_ip")["options"]
+    del options[1]["reduce_likelihood"]
+    del options[1]["reduce_impact"]
+    return d, [
+        (Q(d, "sg_ip", "options", 1, "reduce_impact"),
+         "option 'planned' of safeguard 'sg_ip' gives B1 reduce_impact 0; a partial answer must count for more than 'no' (0) and less than 'yes' (2)."),
+        (Q(d, "sg_ip", "options", 1, "reduce_likelihood"),
+         "option 'planned' of safeguard 'sg_ip' gives B1 reduce_likelihood 0; a partial answer must count for more than 'no' (0) and less than 'yes' (2)."),
+    ]
+
+
+@case("sg-top-of-one-leaves-no-room-for-planned")
+def _(d):
+    question(d, "sg_ip")["options"][2]["reduce_impact"]["B1"] = 1
+    return d, [(Q(d, "sg_ip", "options", 1, "reduce_impact"),
+                "option 'planned' of safeguard 'sg_ip' gives B1 reduce_impact 1; "
+                "a partial answer must count for more than 'no' (0) and less than 'yes' (1).")]
+
+
+@case("sg-every-middle-option-is-checked")
+def _(d):
+    options = question(d, "sg_monitoring")["options"]
+    options.insert(2, {"value": "started", "label": "Started", "reduce_likelihood": {"A1": 2, "A2": 1, "B1": 1, "C1": 1}})
+    return d, [(Q(d, "sg_monitoring", "options", 2, "reduce_likelihood"),
+                "option 'started' of safeguard 'sg_monitoring' gives A1 reduce_likelihood 2; "
+                "a partial answer must count for more than 'no' (0) and less than 'yes' (2).")]
+
+
+@case("sg-scenario-without-safeguards")
+def _(d):
+    for q in d["questionnaire"]["questions"]:
+        if q["kind"] == "safeguard":
+            for option in q["options"]:
+                for key in ("reduce_likelihood", "reduce_impact"):
+                    option.get(key, {}).pop("C3", None)
+                    if key in option and not option[key]:
+                        del option[key]
+    return d, [(("scenarios", 5),
+                "with all its safeguards in place, scenario 'C3' goes down 0 likelihood and 0 impact step(s), which leaves "
+                "'possible' x 'severe' at 'high'; safeguards must lower a high or critical level by at least one step "
+                "(add safeguard points or steps).")]
+
+
+@case("sg-steps-too-few")
+def _(d):
+    # One likelihood step and no impact step leave 'almost_certain' x 'severe' critical for every scenario.
+    d["scoring"]["safeguard_steps"] = {"likelihood": [{"steps": 1, "min_points": 2}], "impact": [{"steps": 1, "min_points": 100}]}
+    return d, [(("scenarios", i),
+                f"with all its safeguards in place, scenario '{sid}' goes down 1 likelihood and 0 impact step(s), which leaves "
+                "'almost_certain' x 'severe' at 'critical'; safeguards must lower a high or critical level by at least one step "
+                "(add safeguard points or steps).")
+               for i, sid in enumerate(["A1", "A2", "B1", "C1", "C2", "C3", "C4"])]
+
+
+@case("sg-impact-steps-alone-too-few")
+def _(d):
+    d["scoring"]["safeguard_steps"]["likelihood"] = [{"steps": 1, "min_points": 100}]
+    return d, [(("scenarios", i),
+                f"with all its safeguards in place, scenario '{sid}' goes down 0 likelihood and 1 impact step(s), which leaves "
+                "'almost_certain' x 'severe' at 'critical'; safeguards must lower a high or critical level by at least one step "
+                "(add safeguard points or steps).")
+               for i, sid in enumerate(["A1", "A2", "B1", "C1", "C2", "C3", "C4"])]
+
+
+@case("sg-grid-lowered-onto-an-unknown-level")
+def _(d):
+    # 'almost_certain' x 'moderate' (high) goes down two likelihood and one impact step onto this cell:
+    # the unknown level is reported once, and the safeguard check does not stumble on it.
+    d["scoring"]["grid"]["possible"]["minor"] = "tiny"
+    return d, [(("scoring", "grid", "possible", "minor"), "unknown level 'tiny'; expected one of: low, medium, high, critical.")]
+
+
+# -- method 2.0.0: recommendations reached only through rules -----------------------
+
+@case("rec-rule-only-not-last")
+def _(d):
+    recs = d["scoring"]["recommendations"]
+    recs.insert(2, recs.pop(3))
+    return d, [(("scoring", "recommendations", 2),
+                "recommendation 'disengage' has no 'from_level' but comes before 'pause_and_consult', which has one; "
+                "list those reached only through rules last.")]
+
+
+@case("rec-rule-only-not-reached")
+def _(d):
+    for r in d["scoring"]["recommendation_rules"]:
+        if r["at_least"] == "disengage":
+            r["at_least"] = "pause_and_consult"
+    return d, [(("scoring", "recommendations", 3),
+                "recommendation 'disengage' has no 'from_level' and no rule reaches it; give it a 'from_level' or add a recommendation rule.")]
+
+
+@case("rec-first-without-from-level")
+def _(d):
+    del d["scoring"]["recommendations"][0]["from_level"]
+    return d, [
+        (("scoring", "recommendations", 0), "the first recommendation 'proceed' needs 'from_level: low'."),
+        (("scoring", "recommendations", 0),
+         "recommendation 'proceed' has no 'from_level' but comes before 'pause_and_consult', which has one; list those reached only through rules last."),
+        (("scoring", "recommendations", 0),
+         "recommendation 'proceed' has no 'from_level' and no rule reaches it; give it a 'from_level' or add a recommendation rule."),
+    ]
+
+
+# -- method 2.0.0: migrations ---------------------------------------------------------
+
+@case("migration-chain-ends-early")
+def _(d):
+    d["migrations"][0]["to"] = "1.5.0"
+    return d, [(("migrations", 0), "the migrations from version '1.0.0' end at '1.5.0', not at the current version '2.0.0'.")]
+
+
+@case("migration-from-the-current-version")
+def _(d):
+    d["migrations"][0]["from"] = "2.0.0"
+    return d, [(("migrations", 0, "from"), "a migration cannot start from the current version '2.0.0'.")]
+
+
+@case("migration-twice-from-a-version")
+def _(d):
+    d["migrations"].append(copy.deepcopy(d["migrations"][0]))
+    return d, [(("migrations", 1, "from"), "version '1.0.0' is migrated twice; keep one entry per version.")]
+
+
+@case("migration-problem-points-at-its-own-entry")
+def _(d):
+    d["migrations"].append({"from": "1.0.0", "to": "1.5.0", "summary": "A second way out of 1.0.0."})
+    d["migrations"].append({"from": "0.9.0", "to": "0.8.0", "summary": "Backwards."})
+    return d, [
+        (("migrations", 1), "the migrations from version '1.0.0' end at '1.5.0', not at the current version '2.0.0'."),
+        (("migrations", 1, "from"), "version '1.0.0' is migrated twice; keep one entry per version."),
+        (("migrations", 2), "the migrations from version '0.9.0' end at '0.8.0', not at the current version '2.0.0'."),
+    ]
+
+
+@case("migration-loop")
+def _(d):
+    d["migrations"].append({"from": "0.8.0", "to": "0.9.0", "summary": "Forwards."})
+    d["migrations"].append({"from": "0.9.0", "to": "0.8.0", "summary": "And back."})
+    return d, [
+        (("migrations", 1), "the migrations from version '0.8.0' go round in a loop and never reach the current version '2.0.0'."),
+        (("migrations", 2), "the migrations from version '0.9.0' go round in a loop and never reach the current version '2.0.0'."),
+    ]
+
+
+@case("migration-renamed-option-missing")
+def _(d):
+    d["migrations"][0]["rename_options"]["national_relations"]["conflict"] = "armed_clash"
+    return d, [(("migrations", 0, "rename_options", "national_relations", "conflict"),
+                "'armed_clash' is not an option of question 'national_relations'; "
+                "expected one of: good, trade_friction, dont_know, dispute, sanctions, armed_conflict, war.")]
+
+
+@case("migration-renamed-option-of-unknown-question")
+def _(d):
+    d["migrations"][0]["rename_options"]["regime"] = {"unclear": "dont_know"}
+    return d, [(("migrations", 0, "rename_options", "regime"), f"unknown question 'regime'; expected one of: {known_questions(d)}.")]
+
+
+@case("migration-renamed-question-missing")
+def _(d):
+    d["migrations"][0]["rename_questions"] = {"regime": "political_regime", "sanctions": "sanctions_restrict"}
+    return d, [(("migrations", 0, "rename_questions", "regime"), f"unknown question 'political_regime'; expected one of: {known_questions(d)}.")]
+
+
+@case("migration-new-names-are-not-checked-on-the-way")
+def _(d):
+    # Only the last step lands on this version's questions: names on the way belong to versions in between.
+    d["migrations"][0]["from"] = "1.5.0"
+    d["migrations"].insert(0, {"from": "1.0.0", "to": "1.5.0", "summary": "An intermediate version.",
+                               "rename_questions": {"regime": "political_regime"},
+                               "rename_options": {"political_regime": {"unclear": "not_sure"}}})
+    d["migrations"][1]["rename_options"]["national_relations"]["conflict"] = "armed_clash"
+    return d, [(("migrations", 1, "rename_options", "national_relations", "conflict"),
+                "'armed_clash' is not an option of question 'national_relations'; "
+                "expected one of: good, trade_friction, dont_know, dispute, sanctions, armed_conflict, war.")]
 
 
 @pytest.mark.parametrize("make", CASES)
@@ -868,10 +1391,12 @@ def test_the_real_method_compiles_and_keeps_every_invariant(method):
     assert compile_method(copy.deepcopy(method.data)).version == method.version
 
 
-def test_engine_check_passes_on_the_real_method():
+def test_engine_check_passes_on_the_real_method(method):
     completed = subprocess.run([PYTHON, "-m", "engine", "check"], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert completed.returncode == 0, completed.stderr
-    assert completed.stdout == "method 1.0.0: 7 scenarios, 38 questions, 22 actions, 5 country profiles: OK\n"
+    assert method.version == "2.0.0"
+    assert completed.stdout == (f"method 2.0.0: 7 scenarios, {len(method.questions)} questions, {len(method.data['scoring']['actions'])} actions, "
+                                "5 country profiles: OK\n")
     assert completed.stderr == ""
 
 
@@ -880,6 +1405,168 @@ def test_a_safeguard_child_on_the_most_protective_options_is_accepted(method_dat
         id="sg_exit_tested", kind="safeguard", show_if={"question": "sg_exit", "in": ["planned", "yes"]},
         options=[{"value": "no", "label": "No"}, {"value": "yes", "label": "Yes", "reduce_impact": {"A2": 1}}]))
     compile_method(method_data)
+
+
+def test_a_migration_chain_of_several_steps_is_accepted(method_data):
+    method_data["migrations"].insert(0, {"from": "0.9.0", "to": "1.0.0", "summary": "An older release.",
+                                         "rename_questions": {"regime": "political_system"}, "drop_questions": ["legacy"]})
+    compile_method(method_data)
+
+
+def test_a_screen_of_one_question_is_accepted(method_data):
+    for q in method_data["questionnaire"]["questions"]:
+        if q["id"] != "stage":
+            q.pop("screen", None)
+    assert compile_method(method_data).screen == ["stage"]
+
+
+def test_disengage_may_come_only_through_rules(method):
+    recs = method.data["scoring"]["recommendations"]
+    assert [r["id"] for r in recs] == ["proceed", "proceed_with_safeguards", "pause_and_consult", "disengage"]
+    assert "from_level" not in recs[-1] and all("from_level" in r for r in recs[:-1])
+    rules = method.data["scoring"]["recommendation_rules"]
+    assert {r["id"] for r in rules if r["at_least"] == "disengage"} == {"sanctions-restrict", "war", "unmanageable"}
+    assert "inherent-critical" not in {r["id"] for r in rules}
+    assert "safeguard_caps" not in method.data["scoring"]
+
+
+# -- the method's arithmetic (engine/scale.py) -----------------------------------------
+
+@pytest.mark.parametrize("signals, mode, expected", [
+    ([], "strongest_plus_half", 0),
+    ([], "sum", 0),
+    ([3], "strongest_plus_half", 3),
+    ([3], "sum", 3),
+    ([2, 2], "strongest_plus_half", 3),
+    ([5, 1], "strongest_plus_half", 6),
+    ([4, 2, 1], "strongest_plus_half", 6),
+    ([4, 2, 1], "sum", 7),
+    ([1, 4, 2], "strongest_plus_half", 6),
+    ([1, 1, 1], "strongest_plus_half", 2),
+    ([1] * 7, "strongest_plus_half", 4),
+    ([1] * 7, "sum", 7),
+    ([7, 7, 7], "strongest_plus_half", 14),
+    ([0, 3], "strongest_plus_half", 3),
+    ([8, 2, 3, 1, 4], "strongest_plus_half", 13),
+])
+def test_combine_exact_values(signals, mode, expected):
+    from engine.scale import combine
+    got = combine(list(signals), mode)
+    assert got == expected and type(got) is int
+
+
+def test_combine_defaults_to_strongest_plus_half():
+    from engine.scale import combine
+    assert combine([4, 2, 1]) == 6
+
+
+def test_combine_never_falls_and_stays_between_the_strongest_and_the_sum():
+    import itertools
+
+    from engine.scale import combine
+    for length in range(5):
+        for signals in itertools.product(range(6), repeat=length):
+            signals = list(signals)
+            for mode in ("strongest_plus_half", "sum"):
+                total = combine(signals, mode)
+                if mode == "sum":
+                    assert total == sum(signals)
+                else:
+                    assert total == (-(-(sum(signals) + max(signals)) // 2) if signals else 0), signals
+                    assert (max(signals) if signals else 0) <= total <= sum(signals), signals
+                assert combine(sorted(signals), mode) == total, (signals, mode)
+                for i in range(length):
+                    raised = signals[:i] + [signals[i] + 1] + signals[i + 1:]
+                    assert combine(raised, mode) >= total, (signals, i, mode)
+                for extra in range(6):
+                    assert combine(signals + [extra], mode) >= total, (signals, extra, mode)
+
+
+LIKELIHOOD_STEPS = [{"steps": 1, "min_points": 2}, {"steps": 2, "min_points": 5}]
+
+
+@pytest.mark.parametrize("thresholds, points, expected", [
+    (LIKELIHOOD_STEPS, 0, 0),
+    (LIKELIHOOD_STEPS, 1, 0),
+    (LIKELIHOOD_STEPS, 2, 1),
+    (LIKELIHOOD_STEPS, 4, 1),
+    (LIKELIHOOD_STEPS, 5, 2),
+    (LIKELIHOOD_STEPS, 40, 2),
+    (list(reversed(LIKELIHOOD_STEPS)), 3, 1),
+    (list(reversed(LIKELIHOOD_STEPS)), 6, 2),
+    ([{"steps": 1, "min_points": 2}], 1, 0),
+    ([{"steps": 1, "min_points": 2}], 9, 1),
+    ([], 9, 0),
+])
+def test_steps_for_exact_values(thresholds, points, expected):
+    from engine.scale import steps_for
+    assert steps_for(thresholds, points) == expected
+
+
+def test_steps_for_never_falls_as_points_rise():
+    from engine.scale import steps_for
+    steps = [steps_for(LIKELIHOOD_STEPS, points) for points in range(12)]
+    assert steps == sorted(steps) == [0, 0, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2]
+
+
+@pytest.mark.parametrize("points, expected", [(-1, "rare"), (0, "rare"), (1, "rare"), (2, "possible"), (3, "possible"),
+                                              (4, "likely"), (6, "likely"), (7, "almost_certain"), (50, "almost_certain")])
+def test_level_for_exact_values(points, expected):
+    from engine.scale import level_for
+    levels = [{"id": "rare", "min_points": 0}, {"id": "possible", "min_points": 2},
+              {"id": "likely", "min_points": 4}, {"id": "almost_certain", "min_points": 7}]
+    assert level_for(levels, points) == expected
+
+
+def test_the_evaluator_and_the_invariants_share_one_scale():
+    import importlib
+
+    # importlib: the package exports a function named `evaluate` over its module.
+    evaluate, invariants, model, scale = (importlib.import_module(f"engine.{name}") for name in ("evaluate", "invariants", "model", "scale"))
+    for name in ("combine", "level_for", "steps_for"):
+        assert getattr(evaluate, name) is getattr(scale, name)
+        assert getattr(invariants, name) is getattr(scale, name)
+    assert not hasattr(model, "level_for")
+
+
+# -- no import cycle between engine.model and engine.invariants ----------------------
+
+def _fresh_python(code: str) -> subprocess.CompletedProcess:
+    return subprocess.run([PYTHON, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+
+
+def test_invariants_import_first_in_a_fresh_interpreter():
+    completed = _fresh_python(
+        "import engine.invariants\n"
+        "import engine.model\n"
+        "assert engine.model.check_invariants is engine.invariants.check_invariants\n"
+        "print('ok')\n")
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout == "ok\n"
+
+
+def test_invariants_need_neither_the_model_nor_the_package():
+    # Without engine/__init__.py (which imports everything), engine.invariants
+    # must load on its own, and engine.model after it.
+    completed = _fresh_python(
+        "import sys, types\n"
+        f"package = types.ModuleType('engine'); package.__path__ = [{str(ROOT / 'engine')!r}]\n"
+        "sys.modules['engine'] = package\n"
+        "import engine.invariants\n"
+        "print(sorted(m for m in sys.modules if m.startswith('engine')))\n"
+        "import engine.model\n"
+        "print(sorted(m for m in sys.modules if m.startswith('engine')))\n")
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.splitlines() == [
+        "['engine', 'engine.errors', 'engine.invariants', 'engine.scale']",
+        "['engine', 'engine.errors', 'engine.invariants', 'engine.model', 'engine.scale', 'engine.schema']",
+    ]
+
+
+def test_model_imports_first_in_a_fresh_interpreter():
+    completed = _fresh_python("import engine.model, engine.invariants, engine.source\nprint('ok')\n")
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout == "ok\n"
 
 
 # -- problems located in the YAML files -------------------------------------------
@@ -914,9 +1601,9 @@ def test_invariant_problems_name_file_and_line(scenarios_copy):
     q_line = _line_of(questions, "likelihood: {A1: 1, B1: 2, C1: 2}")
     s_line = _line_of(scoring, 'at_least: "stop"')
     assert caught.value.lines() == [
-        f"scenarios/questions.yaml:{q_line}: questionnaire.questions[2].options[2].likelihood: option 'non_democratic' gives A1 likelihood 1, "
+        f"scenarios/questions.yaml:{q_line}: questionnaire.questions[2].options[3].likelihood: option 'non_democratic' gives A1 likelihood 1, "
         "less than the 2 of the option before it; options are listed from least to most risk, so points may not fall.",
-        f"scenarios/scoring.yaml:{s_line}: scoring.recommendation_rules[1].at_least: unknown recommendation 'stop'; expected one of: {RECS}.",
+        f"scenarios/scoring.yaml:{s_line}: scoring.recommendation_rules[0].at_least: unknown recommendation 'stop'; expected one of: {RECS}.",
     ]
 
 
@@ -930,6 +1617,69 @@ def test_schema_problems_name_file_and_line(scenarios_copy):
         load_method_dir(str(scenarios_copy), "scenarios")
     line = _line_of(matrix, 'name: ""')
     assert caught.value.lines() == [f"scenarios/matrix.yaml:{line}: scenarios[2].name: expected text, got an empty string."]
+
+
+def _edit(path, old, new):
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_screen_and_ask_problems_name_file_and_line(scenarios_copy):
+    questions = scenarios_copy / "questions.yaml"
+    _edit(questions, '      short: "State steering of the counterpart"\n',
+          '      short: "State steering of the counterpart"\n      screen: true\n')
+    _edit(questions, '      ask: ["Gov", "Aca"]\n', "")
+    with pytest.raises(MethodError) as caught:
+        load_method_dir(str(scenarios_copy), "scenarios")
+    questions_line = _line_of(questions, "  questions:")
+    political_line = _line_of(questions, 'id: "political_system"')
+    screen_line = _line_of(questions, 'short: "State steering of the counterpart"') + 1
+    listed = SCREEN.replace("political_system", "political_system, state_steering")
+    assert caught.value.lines() == [
+        f"scenarios/questions.yaml:{questions_line}: questionnaire.questions: "
+        f"9 questions are marked 'screen: true' ({listed}); the short screen has at most 8.",
+        f"scenarios/questions.yaml:{political_line}: questionnaire.questions[2]: "
+        "question 'political_system' has a \"don't know\" option but no 'ask'; name who can tell (for example ask: [\"Gov\"]).",
+        f"scenarios/questions.yaml:{screen_line}: questionnaire.questions[3].screen: "
+        "screen question 'state_steering' has 'show_if'; the short screen must always be shown.",
+    ]
+
+
+def test_safeguard_and_migration_problems_name_file_and_line(scenarios_copy):
+    questions = scenarios_copy / "questions.yaml"
+    _edit(questions, "reduce_likelihood: {A1: 1, A2: 1, B1: 1, C2: 1}", "reduce_likelihood: {A1: 2, A2: 1, B1: 1, C2: 1}")
+    migrations = scenarios_copy / "migrations.yaml"
+    _edit(migrations, 'national_relations: {"conflict": "armed_conflict"}', 'national_relations: {"conflict": "armed_clash"}')
+    with pytest.raises(MethodError) as caught:
+        load_method_dir(str(scenarios_copy), "scenarios")
+    data, _, _ = read_method_dir(str(scenarios_copy), "scenarios")
+    assert caught.value.lines() == [
+        f"scenarios/migrations.yaml:{_line_of(migrations, 'armed_clash')}: migrations[0].rename_options.national_relations.conflict: "
+        "'armed_clash' is not an option of question 'national_relations'; "
+        "expected one of: good, trade_friction, dont_know, dispute, sanctions, armed_conflict, war.",
+        f"scenarios/questions.yaml:{_line_of(questions, '{A1: 2, A2: 1, B1: 1, C2: 1}')}: "
+        f"questionnaire.questions[{qi(data, 'sg_gov')}].options[1].reduce_likelihood: "
+        "option 'planned' of safeguard 'sg_gov' gives A1 reduce_likelihood 2; "
+        "a partial answer must count for more than 'no' (0) and less than 'yes' (2).",
+    ]
+
+
+def test_new_scoring_keys_name_file_and_line(scenarios_copy):
+    scoring = scenarios_copy / "scoring.yaml"
+    _edit(scoring, '  combine: "strongest_plus_half"', '  combine: "average"')
+    _edit(scoring, "- {steps: 2, min_points: 5}", "- {steps: 6, min_points: 5}")
+    _edit(scoring, '      headline: "Pause new commitments and consult the national government and the national association of cities (Gov, Nac)"\n', "")
+    with pytest.raises(MethodError) as caught:
+        load_method_dir(str(scenarios_copy), "scenarios")
+    combine_line = _line_of(scoring, 'combine: "average"')
+    steps_line = _line_of(scoring, "{steps: 6, min_points: 5}")
+    pause_line = _line_of(scoring, '- id: "pause_and_consult"')
+    assert caught.value.lines() == [
+        f"scenarios/scoring.yaml:{combine_line}: scoring.combine: expected one of: strongest_plus_half, sum; got the text 'average'.",
+        f"scenarios/scoring.yaml:{steps_line}: scoring.safeguard_steps.likelihood[1].steps: expected a whole number of at most 5, got 6.",
+        f"scenarios/scoring.yaml:{pause_line}: scoring.recommendations[2]: missing required key 'headline'; add it.",
+    ]
 
 
 # -- the strict YAML reader (source.py) ----------------------------------------------

@@ -53,20 +53,27 @@ def run_all(items_json):
     return json.dumps([run(item["mode"], item["text"], item.get("profile")) for item in items])
 
 
-def time_evaluate(request_text, calls):
+def time_evaluate(request_text, calls, what_if=True):
     """Milliseconds per `evaluate` call, after one `check_request`, `calls` times."""
     method = _state["method"]
     checked = check_request(method, json.loads(request_text))
     samples = []
     for _ in range(calls):
         start = time.perf_counter()
-        evaluate(method, checked["answers"], checked["profile"])
+        evaluate(method, checked["answers"], checked["profile"], what_if=what_if)
         samples.append((time.perf_counter() - start) * 1000)
     return samples
 
 
 def time_evaluate_json(request_text, calls):
     return json.dumps(time_evaluate(request_text, calls))
+
+
+def time_what_if_json(request_text, calls):
+    """Per call, what the what-if search adds: evaluate with it minus evaluate without it (paired samples)."""
+    with_it = time_evaluate(request_text, calls, True)
+    without = time_evaluate(request_text, calls, False)
+    return json.dumps([a - b for a, b in zip(sorted(with_it), sorted(without))])
 
 
 def time_compile_json(calls):

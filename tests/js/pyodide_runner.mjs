@@ -64,11 +64,13 @@ if (!benchCalls) {
   process.stdout.write(out.join("\n") + "\n");
 } else {
   const evaluateMs = [];
+  const whatIfMs = [];
   const handleMs = [];
   const handle = driver._engine(null).handle;
   for (const item of items) {
     const samples = JSON.parse(driver.time_evaluate_json(item.text, benchCalls));
     evaluateMs.push(...samples);
+    whatIfMs.push(...JSON.parse(driver.time_what_if_json(item.text, benchCalls)));
     const message = JSON.stringify({ op: "assess", request: JSON.parse(item.text) });
     handle(message); // warm-up
     for (let i = 0; i < benchCalls; i++) {
@@ -81,5 +83,5 @@ if (!benchCalls) {
   const compileSamples = JSON.parse(driver.time_compile_json(20));
   const pythonVersion = pyodide.runPython("import sys; sys.version.split()[0]");
   process.stdout.write(JSON.stringify({ python: pythonVersion, pyodide: pyodide.version, boot_ms: bootMs, first_compile_ms: compileMs,
-                                        compile_ms: compileSamples, evaluate_ms: evaluateMs, handle_ms: handleMs }) + "\n");
+                                        compile_ms: compileSamples, evaluate_ms: evaluateMs, what_if_ms: whatIfMs, handle_ms: handleMs }) + "\n");
 }
