@@ -367,6 +367,11 @@ def _who(method: Method, codes) -> str:
     return ", ".join(f"{method.stakeholders[c]['name']} ({c})" for c in codes if c in method.stakeholders)
 
 
+def _has_level_condition(when: dict) -> bool:
+    return any(key in when for key in ("inherent_at_least", "residual_at_least")) or any(
+        _has_level_condition(nested) for nested in when.get("any", []))
+
+
 def _what_if(method: Method, answers: dict, visible: list[dict], scenarios: dict, inherent_levels: dict,
              lowering: dict, state: dict, recommendation: str, fired: list[dict]) -> dict:
     """The fewest missing safeguards that lower the recommendation by one step.
@@ -374,9 +379,11 @@ def _what_if(method: Method, answers: dict, visible: list[dict], scenarios: dict
     Exact: candidate sets are tried by size, smallest first, so the set found
     is a smallest one; among sets of that size the one that lowers the levels
     most wins, then the first in questionnaire order. The candidates are the
-    shown safeguards not yet at their top answer (at most a dozen), and each
-    try re-derives only the residual levels, so a call costs at most 2^n
-    cheap tries; `bench/run.py` reports the time per call.
+    shown safeguards not yet at their top answer that lower a scenario which
+    must come down (at most a dozen); each try re-derives only those
+    scenarios' residual levels (memoised), so a call costs at most 2^n cheap
+    tries, and one try when even all of them would not do; `bench/run.py`
+    reports the time per call.
     """
     from itertools import combinations
 
@@ -425,14 +432,46 @@ def _what_if(method: Method, answers: dict, visible: list[dict], scenarios: dict
         new_rec, _, _ = _recommend(method, trial_scenarios, state)
         return new_rec, trial_scenarios
 
+    # Which scenarios must come down: with the floors below the target, the
+    # recommendation falls to the target exactly when every scenario's
+    # residual level is below the level that calls for the current one.
+    # Only safeguards that lower one of those scenarios can help, and for
+    # them only those scenarios need re-deriving, so the search stays small.
+    level_rules = any(_has_level_condition(rule["when"]) for rule in method.data["scoring"]["recommendation_rules"])
+    current = method.recommendations[rec_rank[recommendation]]
+    if level_rules or "from_level" not in current:
+        must = list(scenarios)
+        threshold = None
+    else:
+        threshold = rank[current["from_level"]]
+        must = [sid for sid, entry in scenarios.items() if rank[entry["residual"]] >= threshold]
+    useful = [c for c in candidates if any(sid in c[3] for sid in must)]
+    memo = {}
+
+    def lowered_enough(chosen) -> bool:
+        if threshold is None:
+            new_rec, _ = trial(chosen)
+            return rec_rank[new_rec] <= rec_rank[target]
+        for sid in must:
+            extra_l = sum(c[3][sid]["likelihood"] for c in chosen if sid in c[3])
+            extra_i = sum(c[3][sid]["impact"] for c in chosen if sid in c[3])
+            key = (sid, extra_l, extra_i)
+            if key not in memo:
+                lower = {"likelihood": lowering[sid]["likelihood"] + extra_l, "impact": lowering[sid]["impact"] + extra_i}
+                likelihood, impact = inherent_levels[sid]
+                r_l, r_i, _ = _residual(method, sid, likelihood, impact, lower)
+                memo[key] = rank[method.grid[r_l][r_i]]
+            if memo[key] >= threshold:
+                return False
+        return True
+
     best = None
-    full_rec, _ = trial(candidates)
-    if rec_rank[full_rec] <= rec_rank[target]:
-        for size in range(1, len(candidates) + 1):
-            for chosen in combinations(candidates, size):
-                new_rec, trial_scenarios = trial(chosen)
-                if rec_rank[new_rec] > rec_rank[target]:
+    if lowered_enough(useful):
+        for size in range(1, len(useful) + 1):
+            for chosen in combinations(useful, size):
+                if not lowered_enough(chosen):
                     continue
+                new_rec, trial_scenarios = trial(chosen)
                 score = (rec_rank[new_rec], sum(rank[s["residual"]] for s in trial_scenarios.values()))
                 if best is None or score < best[0]:
                     best = (score, chosen, new_rec, trial_scenarios)
