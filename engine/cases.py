@@ -93,7 +93,8 @@ def _check_case(method: Method, case: dict, stem: str, out: list[Problem]) -> No
         try:
             checked = check_request(method, request)
         except InputError as error:
-            where = path + (("answers", error.question) if getattr(error, "question", None) else ())
+            question = getattr(error, "question", None)
+            where = path + (((error.question,) if path[-1] == "answers" else ("answers", error.question)) if question else ())
             out.append(Problem(where, f"not a valid assessment: {error.message}"))
             continue
         if checked["answers"].get("stage") is None:

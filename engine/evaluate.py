@@ -604,7 +604,9 @@ def evaluate(method: Method, answers: dict, profile: str | None = None, what_if:
             if value is None or question["kind"] != "driver":
                 continue
             for option in _selected(method, question, value):
-                if option.get("unknown") or option.get("likelihood") or option.get("impact"):
+                # A signal that the scenario may happen is a concern; what is at
+                # stake (impact points alone) is not, until something threatens it.
+                if option.get("unknown") or option.get("likelihood"):
                     screen_concerns.append(f"{question['short']}: {option['label']}")
     screen_clear = not screen_missing and not screen_concerns and recommendation == method.recommendations[0]["id"]
     if screen_missing:
@@ -666,7 +668,7 @@ def evaluate(method: Method, answers: dict, profile: str | None = None, what_if:
         "to_find_out": unknown,
         "what_if": what_if,
         "actions": actions,
-        "first_steps": [a["id"] for a in actions[:5]],
+        "first_steps": [a["id"] for a in actions if a["first"]],
         "answered": len(visible) - len(unanswered),
         "visible": len(visible),
         "unanswered": unanswered,
@@ -721,5 +723,5 @@ def _actions(method: Method, state: dict, profile: str | None) -> list[dict]:
     listed.sort(key=lambda pair: pair[0])
     actions = [entry for _, entry in listed]
     for position, entry in enumerate(actions):
-        entry["first"] = position < 5
+        entry["first"] = position < method.data["scoring"]["first_steps"]
     return actions

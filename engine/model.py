@@ -199,6 +199,7 @@ METHOD_SCHEMA = Record(
                     Record({"id": Ident(), "label": Text(100), "headline": Text(200), "description": Text()}, {"from_level": _level_ref, "step": Ident()}),
                     min_items=2,
                 ),
+                "first_steps": Int(1, 20),
                 "recommendation_rules": ListOf(
                     Record({"id": Ident(), "when": _condition(), "at_least": Ident(), "reason": Text()})
                 ),

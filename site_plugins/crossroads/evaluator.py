@@ -47,7 +47,8 @@ ENGINE_DIR = REPO / "engine"
 
 # The engine modules the browser needs; source.py (YAML, build time only),
 # cli.py and __main__.py stay out of the archive.
-ENGINE_MODULES = ("__init__.py", "api.py", "errors.py", "evaluate.py", "invariants.py", "model.py", "report.py", "schema.py")
+ENGINE_MODULES = ("__init__.py", "api.py", "errors.py", "evaluate.py", "invariants.py", "model.py", "report.py", "scale.py",
+                  "schema.py")
 # What loadPyodide fetches at run time (checked by recording the requests):
 # the loader, the Emscripten module, the WebAssembly binary, the standard
 # library and the lock file. No package wheels are needed.
@@ -225,7 +226,11 @@ def evaluator_context(method, profile: str | None, root: str) -> dict:
         "stakeholders": {s["id"]: s["name"] for s in data["stakeholders"]},
         "levels": {level["id"]: level["label"] for level in scoring["levels"]},
         "steps": step_labels,
+        # Saved files and share links of earlier method versions are carried
+        # over with the same table as the engine's (scenarios/migrations.yaml).
+        "migrations": data.get("migrations", []),
     }
+    screen = [{"id": q["id"], "short": q["short"]} for q in method.questions if q.get("screen")]
     return {
         "root": root,
         "assets": f"{root}{ASSET_DIR}/",
@@ -241,6 +246,7 @@ def evaluator_context(method, profile: str | None, root: str) -> dict:
         "grid": method.grid,
         "max_text": MAX_TEXT,
         "config": config,
+        "screen": screen,
     }
 
 

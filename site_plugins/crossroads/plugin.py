@@ -1,11 +1,13 @@
 """The `crossroads` MkDocs plugin: a thin adapter between MkDocs and render.py.
 
-- on_config: load and check the method with the engine's loader (stop the build
-  with `scenarios/<file>.yaml:<line>: <message>` lines if it is invalid),
-  expand the `crossroads:*` placeholders in `nav`, register the stakeholder
-  abbreviations and watch the method folder under `mkdocs serve`;
-- on_files: generate the category, scenario and country pages and add the
-  evaluator's files;
+- on_config: load and check the method and the case library (`cases/` in the
+  method folder) with the engine's loaders (stop the build with
+  `scenarios/<file>.yaml:<line>: <message>` lines if either is invalid), run
+  every case through the evaluator, expand the `crossroads:*` placeholders in
+  `nav`, register the stakeholder abbreviations and watch the method folder
+  under `mkdocs serve`;
+- on_files: generate the category, scenario, country and case pages and add
+  the evaluator's files;
 - on_page_markdown: replace the `<!-- crossroads:NAME -->` markers and park the
   HTML blocks that Markdown must not touch;
 - on_page_content: put those blocks back;
@@ -23,6 +25,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
 
+from engine.cases import load_cases
 from engine.errors import MethodError
 from engine.source import load_method_dir
 
@@ -54,10 +57,10 @@ def _display(path: str, config_file_path: str | None) -> str:
     return _posix(rel)
 
 
-def _method_files(folder: str) -> tuple:
-    """What the method cache depends on: every YAML file's name, size and modification time."""
+def _method_files(folder: str, subfolders=("", "countries")) -> tuple:
+    """What a cache depends on: every YAML file's name, size and modification time in these subfolders."""
     found = []
-    for sub in ("", "countries"):
+    for sub in subfolders:
         where = os.path.join(folder, sub)
         if not os.path.isdir(where):
             continue
@@ -69,7 +72,7 @@ def _method_files(folder: str) -> tuple:
 
 
 def _expand_nav(items, entries):
-    """Replace `crossroads:risks` / `crossroads:countries` in a nav list by the generated pages."""
+    """Replace `crossroads:risks` / `crossroads:countries` / `crossroads:cases` in a nav list by the generated pages."""
     if not isinstance(items, list):
         return items
     out = []
@@ -107,7 +110,9 @@ class CrossroadsPlugin(BasePlugin[CrossroadsConfig]):
 
     def __init__(self):
         self._cache: tuple | None = None
+        self._cases_cache: tuple | None = None
         self.method = None
+        self.library = render.Library()
         self.pages: dict[str, str] = {}
         self.homes: dict[str, str] = {}
         self._stash: dict[str, list[str]] = {}
@@ -118,12 +123,15 @@ class CrossroadsPlugin(BasePlugin[CrossroadsConfig]):
     # so the method is read again only when a file in the method folder changes.
     def on_startup(self, *, command, dirty):
         self._cache = None
+        self._cases_cache = None
         self._command = command
 
     # -- config ----------------------------------------------------------------
     def on_config(self, config):
         folder = self.config.data_dir
-        self.method = self._load(folder, _display(folder, config.config_file_path))
+        display = _display(folder, config.config_file_path)
+        self.method = self._load(folder, display)
+        self.library = self._load_cases(folder, display)
         country = self.config.country
         if country not in self.method.countries:
             known = ", ".join(sorted(self.method.countries)) or "(none)"
@@ -135,7 +143,7 @@ class CrossroadsPlugin(BasePlugin[CrossroadsConfig]):
                 raise PluginError(f"Plugin 'crossroads' option 'host_logo': expected a file inside the docs folder, but '{logo}' is not one.")
         self._docs_display = _display(config.docs_dir, config.config_file_path)
         if config.nav:
-            config.nav = _expand_nav(config.nav, render.nav_entries(self.method))
+            config.nav = _expand_nav(config.nav, render.nav_entries(self.method, self.library))
         if "abbr" not in config.markdown_extensions:
             config.markdown_extensions.append("abbr")
         abbr = config.mdx_configs.setdefault("abbr", {})
@@ -159,6 +167,22 @@ class CrossroadsPlugin(BasePlugin[CrossroadsConfig]):
         self._cache = (key, method)
         return method
 
+    def _load_cases(self, folder: str, display: str) -> render.Library:
+        """Read and check the case library, and run each case through the evaluator (once per change)."""
+        cases_dir = os.path.join(folder, "cases")
+        shown = f"{display}/cases"
+        key = (self._cache[0] if self._cache else None, shown, self.config.evaluator, _method_files(cases_dir, ("",)))
+        if self._cases_cache is not None and self._cases_cache[0] == key:
+            return self._cases_cache[1]
+        try:
+            cases = load_cases(self.method, cases_dir, shown)
+        except MethodError as error:
+            lines = error.lines()
+            raise PluginError(f"The case library in '{shown}' has {len(lines)} problem(s); fix them and build again:\n" + "\n".join(lines)) from None
+        library = render.Library.build(self.method, cases, evaluator=self.config.evaluator, folder=shown)
+        self._cases_cache = (key, library)
+        return library
+
     # -- files -----------------------------------------------------------------
     def on_files(self, files, config):
         method = self.method
@@ -166,7 +190,7 @@ class CrossroadsPlugin(BasePlugin[CrossroadsConfig]):
         self.homes = self._find_homes(files)
         self._check_flowchart_pages()
         generated = []
-        for src, kind, item in render.generated_pages(method):
+        for src, kind, item in render.generated_pages(method, self.library):
             if src in existing:
                 raise PluginError(f"{self._docs_display}/{src} exists, but the crossroads plugin generates this page from the method; remove or rename the file.")
             generated.append((File.generated(config, src, content=""), kind, item))
@@ -174,7 +198,7 @@ class CrossroadsPlugin(BasePlugin[CrossroadsConfig]):
         self.pages.update({f.src_uri: f.url for f, _, _ in generated})
         for file, kind, item in generated:
             links = render.Links(file.src_uri, self.pages, self.homes)
-            file.content_string = render.render_page(method, links, kind, item, self.config.country)
+            file.content_string = render.render_page(method, links, kind, item, self.config.country, self.library)
             files.append(file)
         if self.config.evaluator:
             for file in evaluator.evaluator_files(config, method, self.config.country):
@@ -231,7 +255,7 @@ class CrossroadsPlugin(BasePlugin[CrossroadsConfig]):
             html = evaluator.render_evaluator(self.method, self.config.country, links.root())
             return f"{render.HTML_OPEN}\n{html.strip()}\n{render.HTML_CLOSE}\n"
         try:
-            return render.render_marker(self.method, links, name, arg, self.config.country)
+            return render.render_marker(self.method, links, name, arg, self.config.country, self.library)
         except render.RenderError as error:
             raise PluginError(f"{self._docs_display}/{src}: {error} Known markers: {', '.join(sorted(known))}.") from None
 

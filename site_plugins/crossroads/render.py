@@ -10,6 +10,7 @@ in the Jinja2 templates next to this file; Python only prepares the data.
 
 from __future__ import annotations
 
+import base64
 import functools
 import json
 import posixpath
@@ -31,8 +32,8 @@ HTML_CLOSE = "<!-- /crossroads-html -->"
 #: Markers a hand-written page may hold, each on its own line as `<!-- crossroads:NAME -->`.
 #: `management` also takes a category id: `<!-- crossroads:management A -->`.
 MARKERS = (
-    "contacts", "countries", "evaluator", "foresight", "guidelines", "levels", "management",
-    "matrix", "questionnaire", "scoring", "stakeholders", "version",
+    "calibration", "cases", "contacts", "countries", "evaluator", "foresight", "guidelines", "levels",
+    "management", "matrix", "questionnaire", "scoring", "screen", "stakeholders", "version",
 )
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]{}|])")
@@ -136,6 +137,10 @@ def country_src(country_id: str) -> str:
     return f"countries/{country_id.lower()}.md"
 
 
+def case_src(case_id: str) -> str:
+    return f"cases/{case_id}.md"
+
+
 def default_url(src: str, use_directory_urls: bool = True) -> str:
     """The URL MkDocs gives a Markdown page (`risks/a1.md` -> `risks/a1/`)."""
     stem = src[:-3] if src.endswith(".md") else src
@@ -216,8 +221,8 @@ def site_pages(srcs, use_directory_urls: bool = True) -> dict[str, str]:
     return {src: default_url(src, use_directory_urls) for src in srcs}
 
 
-def generated_pages(method) -> list[tuple[str, str, str]]:
-    """Every page the plugin generates: `(src, kind, id)` with kind category/scenario/country."""
+def generated_pages(method, library: "Library | None" = None) -> list[tuple[str, str, str]]:
+    """Every page the plugin generates: `(src, kind, id)` with kind category/scenario/country/case."""
     pages = []
     for category in method.categories:
         pages.append((category_src(category["id"]), "category", category["id"]))
@@ -225,11 +230,13 @@ def generated_pages(method) -> list[tuple[str, str, str]]:
         pages.append((scenario_src(scenario["id"]), "scenario", scenario["id"]))
     for country in method.countries.values():
         pages.append((country_src(country["id"]), "country", country["id"]))
+    for case in (library.cases if library else ()):
+        pages.append((case_src(case["id"]), "case", case["id"]))
     return pages
 
 
-def nav_entries(method) -> dict[str, list]:
-    """The generated pages as MkDocs `nav` items, for the `crossroads:risks` and `crossroads:countries` placeholders."""
+def nav_entries(method, library: "Library | None" = None) -> dict[str, list]:
+    """The generated pages as MkDocs `nav` items, for the `crossroads:risks`, `crossroads:countries` and `crossroads:cases` placeholders."""
     risks = []
     for category in method.categories:
         items = [{"Overview": category_src(category["id"])}]
@@ -238,7 +245,8 @@ def nav_entries(method) -> dict[str, list]:
                 items.append({f"{scenario['id']} {scenario['name']}": scenario_src(scenario["id"])})
         risks.append({f"Category {category['id']}: {category['name']}": items})
     countries = [{c["name"]: country_src(c["id"])} for c in sorted(method.countries.values(), key=lambda c: c["name"])]
-    return {"crossroads:risks": risks, "crossroads:countries": countries}
+    cases = [{c["title"]: case_src(c["id"])} for c in (library.cases if library else ())]
+    return {"crossroads:risks": risks, "crossroads:countries": countries, "crossroads:cases": cases}
 
 
 def glossary(method) -> dict[str, str]:
@@ -423,6 +431,285 @@ def when_clauses(method, when) -> list[dict]:
     return clauses
 
 
+# -- method 2: combination, safeguard steps, screen, don't know, what-if -------
+
+def safeguard_reach(method) -> dict[str, dict]:
+    """Per scenario: the safeguards that address it, their points all at their strongest answer, and the steps those buy.
+
+    The same sums the engine's invariant checks: with all of them in place a
+    high or critical level must drop by at least one step.
+    """
+    from engine.scale import steps_for
+
+    steps_def = method.data["scoring"]["safeguard_steps"]
+    reach = {sid: {"questions": [], "likelihood": 0, "impact": 0} for sid in method.scenario_by_id}
+    for question in method.questions:
+        if question["kind"] != "safeguard":
+            continue
+        top = question["options"][-1]
+        for sid, entry in reach.items():
+            likelihood = top.get("reduce_likelihood", {}).get(sid, 0)
+            impact = top.get("reduce_impact", {}).get(sid, 0)
+            if likelihood or impact:
+                entry["questions"].append(question)
+                entry["likelihood"] += likelihood
+                entry["impact"] += impact
+    for entry in reach.values():
+        entry["steps_likelihood"] = steps_for(steps_def["likelihood"], entry["likelihood"])
+        entry["steps_impact"] = steps_for(steps_def["impact"], entry["impact"])
+    return reach
+
+
+def combine_example(method) -> dict | None:
+    """The scenario axis with the most driver signals, every driver at its riskiest answer: added up, and as the method combines them."""
+    from engine.scale import combine
+
+    mode = method.data["scoring"]["combine"]
+    best = None
+    for scenario in method.scenarios:
+        for axis in ("likelihood", "impact"):
+            signals = []
+            for question in method.questions:
+                if question["kind"] != "driver":
+                    continue
+                values = [o.get(axis, {}).get(scenario["id"], 0) for o in question["options"]]
+                signal = sum(values) if question["type"] == "multi" and question.get("combine") == "sum" else max(values)
+                if signal:
+                    signals.append(signal)
+            if len(signals) > 1 and (best is None or len(signals) > len(best["signals"])):
+                best = {"scenario": scenario, "axis": axis, "signals": sorted(signals, reverse=True)}
+    if best is None:
+        return None
+    best["sum"] = sum(best["signals"])
+    best["combined"] = combine(best["signals"], mode)
+    best["strongest"] = best["signals"][0]
+    best["rest"] = best["sum"] - best["strongest"]
+    return best
+
+
+def partial_labels(method) -> list[str]:
+    """The labels of the safeguards' in-between answers (such as "Planned"), each once."""
+    found = []
+    for question in method.questions:
+        if question["kind"] == "safeguard":
+            for option in question["options"][1:-1]:
+                if option["label"] not in found:
+                    found.append(option["label"])
+    return found
+
+
+def screen_questions(method) -> list[dict]:
+    """The short screen: the questions marked `screen: true`, in questionnaire order."""
+    return [method.question_by_id[qid] for qid in method.screen]
+
+
+def unknown_questions(method) -> list[dict]:
+    """Questions with a "don't know" answer, that answer, and who can tell."""
+    rows = []
+    for question in method.questions:
+        for option in question["options"]:
+            if option.get("unknown"):
+                rows.append({"question": question, "option": option, "ask": list(question.get("ask", []))})
+    return rows
+
+
+def guarded_levels(method) -> list[str]:
+    """The levels the safeguards of every scenario must be able to lower (as the engine's invariant reads them)."""
+    levels = method.levels
+    start = levels.index("high") if "high" in levels else max(0, len(levels) - 2)
+    return levels[start:]
+
+
+def what_if_bound(method) -> dict:
+    """The what-if search's worst case: every safeguard question shown and not in place, 2^n tries."""
+    count = sum(1 for q in method.questions if q["kind"] == "safeguard")
+    return {"safeguards": count, "tries": 2 ** count}
+
+
+def first_steps_count(method) -> int:
+    """How many ranked actions the evaluator shows as first steps (scoring.first_steps)."""
+    return method.data["scoring"]["first_steps"]
+
+
+def recommendation_rows(method) -> list[dict]:
+    """Each recommendation with the residual levels that call for it, or the floor rules that alone reach it."""
+    recs = method.recommendations
+    levels = method.levels
+    by_level = [r for r in recs if "from_level" in r]
+    rules = method.data["scoring"]["recommendation_rules"]
+    rows = []
+    for rec in recs:
+        covered = []
+        if "from_level" in rec:
+            later = [r for r in by_level if levels.index(r["from_level"]) > levels.index(rec["from_level"])]
+            end = levels.index(later[0]["from_level"]) if later else len(levels)
+            covered = levels[levels.index(rec["from_level"]):end]
+        reached_by = [{"number": i + 1, "rule": rule} for i, rule in enumerate(rules) if rule["at_least"] == rec["id"]]
+        rows.append({"rec": rec, "levels": covered, "rules": reached_by})
+    return rows
+
+
+def rec_tones(method) -> dict[str, int]:
+    """Each recommendation's colour tone, 0 (mildest) to 3 (most cautious)."""
+    count = len(method.recommendations)
+    return {r["id"]: round(rank * 3 / (count - 1)) if count > 1 else 0 for rank, r in enumerate(method.recommendations)}
+
+
+# -- the case library -------------------------------------------------------------
+
+_LONE_SURROGATE = re.compile(r"[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]")
+_SURROGATE_PAIR = re.compile(r"[\ud800-\udbff][\udc00-\udfff]")
+
+
+def share_code(document) -> str:
+    """The code the evaluator puts after `#a=` in a share link, for this assessment.
+
+    Mirrors `encodeFragment` in assets/evaluator/evaluator.js: `JSON.stringify`
+    (no spaces, keys in order, non-ASCII kept, lone surrogates escaped as
+    \\uXXXX), encoded as UTF-8, then base64url without padding.
+    """
+    text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+    text = _LONE_SURROGATE.sub(lambda m: "\\u%04x" % ord(m.group()), text)
+    text = _SURROGATE_PAIR.sub(lambda m: m.group().encode("utf-16-le", "surrogatepass").decode("utf-16-le"), text)
+    return base64.urlsafe_b64encode(text.encode("utf-8")).decode("ascii").rstrip("=")
+
+
+def case_documents(method, case) -> dict[str, dict]:
+    """The assessment(s) of a case as the evaluator opens them: {"before": ..., "after": ...}.
+
+    Each is the case's saved assessment as the engine reads it (a case written
+    for an earlier method version is carried over), saved again with this
+    method's version, so that the evaluator of this copy opens it as it is.
+    """
+    from engine.cases import case_requests
+    from engine.evaluate import check_request
+
+    documents = {}
+    for path, request in case_requests(case):
+        checked = check_request(method, request)
+        document = {"format": "crossroads-assessment", "method_version": method.version}
+        if checked["profile"] is not None:
+            document["profile"] = checked["profile"]
+        if checked["partnership"]:
+            document["partnership"] = checked["partnership"]
+        document["answers"] = checked["answers"]
+        if checked["notes"]:
+            document["notes"] = checked["notes"]
+        documents["before" if path[1] == "assessment" else "after"] = document
+    return documents
+
+
+@dataclass(frozen=True)
+class Library:
+    """The case library: the cases in file order, each one's runs through the evaluator, and
+    whether this copy has an evaluator to open them in."""
+
+    cases: tuple = ()
+    runs: Mapping[str, dict] = field(default_factory=dict)
+    evaluator: bool = True
+    folder: str = "scenarios/cases"
+
+    @classmethod
+    def build(cls, method, cases, evaluator: bool = True, folder: str = "scenarios/cases") -> "Library":
+        from engine.cases import run_case
+
+        return cls(tuple(cases), {case["id"]: run_case(method, case) for case in cases}, evaluator, folder)
+
+    def case(self, case_id: str) -> dict:
+        for case in self.cases:
+            if case["id"] == case_id:
+                return case
+        raise RenderError(f"unknown case '{case_id}'.")
+
+
+def _first_sentence(text: str, limit: int = 220) -> str:
+    """The first sentence of a text, cut at a word near `limit` characters."""
+    text = " ".join(str(text).split())
+    first = text
+    for match in re.finditer(r"(?<=[a-z0-9)”\"][.!?])\s+(?=[A-Z0-9“\"(])", text):
+        if match.start() >= 60:
+            first = text[: match.start()]
+            break
+    if len(first) > limit:
+        first = first[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return first
+
+
+def answer_rows(method, answers: Mapping) -> list[dict]:
+    """Answers grouped by questionnaire section: each question's short text and the chosen options."""
+    sections = []
+    for section in method.data["questionnaire"]["sections"]:
+        rows = []
+        for question in method.questions:
+            if question["section"] != section["id"] or answers.get(question["id"]) is None:
+                continue
+            value = answers[question["id"]]
+            values = value if isinstance(value, list) else [value]
+            options = method.option_by_value[question["id"]]
+            chosen = [options[v] for v in values if v in options]
+            rows.append({"question": question, "options": chosen, "unknown": any(o.get("unknown") for o in chosen)})
+        if rows:
+            sections.append({"section": section, "rows": rows})
+    return sections
+
+
+def _run_view(method, case, run, documents, links: Links, library: Library) -> dict:
+    """One run of a case (before or after safeguards), ready for the templates."""
+    result = run["result"]
+    evaluator = links.home("evaluator") if library.evaluator else None
+    href = None
+    if evaluator and links.url(evaluator) is not None:
+        href = links.url(evaluator) + "#a=" + share_code(documents[run["when"]])
+    return {
+        "when": run["when"],
+        "expected": run["expected"],
+        "in_band": run["in_band"],
+        "recommendation": run["recommendation"],
+        "level": run["level"],
+        "result": result,
+        "first": [a for a in result["actions"] if a.get("first")],
+        "open": href,
+    }
+
+
+def _case_view(method, case, links: Links, library: Library) -> dict:
+    documents = case_documents(method, case)
+    runs = {run["when"]: _run_view(method, case, run, documents, links, library) for run in library.runs[case["id"]]["runs"]}
+    before_answers = documents["before"]["answers"]
+    after = case.get("after_safeguards")
+    changes = []
+    if after is not None:
+        for qid, value in after["answers"].items():
+            question = method.question_by_id[qid]
+            options = method.option_by_value[qid]
+
+            def labels(v):
+                vs = v if isinstance(v, list) else ([] if v is None else [v])
+                return [options[x]["label"] for x in vs if x in options]
+
+            changes.append({"question": question, "before": labels(before_answers.get(qid)), "after": labels(value)})
+    return {"case": case, "runs": runs, "answers": answer_rows(method, before_answers), "changes": changes,
+            "short_outcome": _first_sentence(case["outcome"])}
+
+
+def calibration_summary(method, library: Library) -> dict:
+    """How many cases and runs, how many in band, and the recommendations before and after safeguards."""
+    counts = {"before": {r["id"]: 0 for r in method.recommendations}, "after": {r["id"]: 0 for r in method.recommendations}}
+    none = {"before": 0, "after": 0}
+    runs = in_band = 0
+    for case in library.cases:
+        for run in library.runs[case["id"]]["runs"]:
+            runs += 1
+            in_band += bool(run["in_band"])
+            if run["recommendation"] is None:
+                none[run["when"]] += 1
+            else:
+                counts[run["when"]][run["recommendation"]] += 1
+    after_cases = sum(1 for case in library.cases if "after_safeguards" in case)
+    return {"cases": len(library.cases), "runs": runs, "in_band": in_band, "counts": counts, "none": none,
+            "before_runs": len(library.cases), "after_runs": after_cases}
+
+
 def stakeholder_roles(method, category_id: str, actions, scenario_id: str | None = None) -> list[dict]:
     """Who takes part in a category's track, in the given actions and (for a scenario) in its safeguards."""
     track = track_of(method, category_id) or {"steps": []}
@@ -477,6 +764,11 @@ def _common(method, links: Links) -> dict:
         "question_link_md": lambda qid: links.md(links.home("questionnaire"), f"q-{qid}"),
         "question_link_url": lambda qid: links.url(links.home("questionnaire"), f"q-{qid}"),
         "all_steps": method.steps,
+        "rec_tones": rec_tones(method),
+        "rec_label": lambda rec_id: _labels(method.recommendations).get(rec_id, rec_id),
+        "likelihood_label": lambda level_id: _labels(method.likelihood_levels).get(level_id, level_id),
+        "impact_label": lambda level_id: _labels(method.impact_levels).get(level_id, level_id),
+        "who": lambda codes: ", ".join(f"{method.stakeholders[c]['name']} ({c})" for c in codes if c in method.stakeholders),
     }
 
 
@@ -546,10 +838,36 @@ def render_questionnaire(method, links: Links) -> str:
 
 
 def render_scoring(method, links: Links) -> str:
-    """Every level, threshold, grid cell, base point, cap, recommendation, rule and action."""
+    """Every level, threshold, grid cell, base point, safeguard step, "don't know" answer, recommendation, rule,
+    the what-if search's bound and every action."""
     scoring = method.data["scoring"]
     grid = _html("grid.html", scoring=scoring, **_common(method, links))
-    return _render("scoring.md", scoring=scoring, grid=grid, **_common(method, links))
+    return _render(
+        "scoring.md", scoring=scoring, grid=grid, reach=safeguard_reach(method), example=combine_example(method),
+        unknowns=unknown_questions(method), bound=what_if_bound(method), first_steps=first_steps_count(method),
+        screen=screen_questions(method), rec_rows=recommendation_rows(method),
+        partial=partial_labels(method), guarded=guarded_levels(method), **_common(method, links),
+    )
+
+
+def render_screen(method, links: Links) -> str:
+    """The short screen: the questions that come first, from the method."""
+    return _render("screen.md", screen=screen_questions(method), **_common(method, links))
+
+
+def render_calibration(method, links: Links, library: Library) -> str:
+    """The calibration table: one row per case and run, with a summary, computed by the engine at build time."""
+    views = [_case_view(method, case, links, library) for case in library.cases]
+    table = _html("calibration.html", views=views, case_src=case_src, **_common(method, links)) if views else None
+    return _render("calibration.md", views=views, table=table, summary=calibration_summary(method, library),
+                   library=library, **_common(method, links))
+
+
+def render_cases(method, links: Links, library: Library) -> str:
+    """The list of cases for the cases index page, each with its kind and result."""
+    views = [_case_view(method, case, links, library) for case in library.cases]
+    return _render("cases.md", views=views, case_src=case_src, library=library, summary=calibration_summary(method, library),
+                   **_common(method, links))
 
 
 def render_countries(method, links: Links, selected: str | None) -> str:
@@ -570,7 +888,7 @@ def render_version(method, links: Links) -> str:
     return _render("version.md", **_common(method, links))
 
 
-def render_marker(method, links: Links, name: str, argument: str | None, country: str) -> str:
+def render_marker(method, links: Links, name: str, argument: str | None, country: str, library: Library | None = None) -> str:
     """Dispatch one marker (other than `evaluator`, which the plugin delegates)."""
     if argument is not None and name != "management":
         raise RenderError(f"marker '{name}' takes no argument, got '{argument}'.")
@@ -579,10 +897,14 @@ def render_marker(method, links: Links, name: str, argument: str | None, country
     simple: dict[str, Callable] = {
         "matrix": render_matrix, "foresight": render_foresight, "stakeholders": render_stakeholders,
         "levels": render_levels, "guidelines": render_guidelines, "questionnaire": render_questionnaire,
-        "scoring": render_scoring, "version": render_version,
+        "scoring": render_scoring, "version": render_version, "screen": render_screen,
     }
     if name in simple:
         return simple[name](method, links)
+    if name == "calibration":
+        return render_calibration(method, links, library or Library())
+    if name == "cases":
+        return render_cases(method, links, library or Library())
     if name == "countries":
         return render_countries(method, links, country)
     if name == "contacts":
@@ -616,7 +938,7 @@ def render_scenario_page(method, links: Links, scenario_id: str) -> str:
     base = method.data["scoring"]["base"].get(scenario_id, {"likelihood": 0, "impact": 0})
     return _render(
         "scenario.md", scenario=scenario, category=category, impacts=impacts, base=base,
-        caps=method.data["scoring"]["safeguard_caps"], drivers=scenario_drivers(method, scenario_id),
+        drivers=scenario_drivers(method, scenario_id), full=safeguard_reach(method)[scenario_id],
         safeguards=scenario_safeguards(method, scenario_id), actions=actions, general=general_actions(method),
         roles=stakeholder_roles(method, scenario["category"], actions, scenario_id),
         cited=_cited(method, [e["source"] for e in scenario.get("evidence", [])]),
@@ -631,7 +953,15 @@ def render_country_page(method, links: Links, country_id: str, selected: str | N
     return _render("country.md", country=country, selected=selected, cited=_cited(method, ids), **_common(method, links))
 
 
-def render_page(method, links: Links, kind: str, item_id: str, country: str | None) -> str:
+def render_case_page(method, links: Links, case_id: str, library: Library) -> str:
+    """cases/<id>.md: the story, the answers, the evaluator's result at build time, what happened and the band."""
+    case = library.case(case_id)
+    return _render("case.md", view=_case_view(method, case, links, library), library=library, **_common(method, links))
+
+
+def render_page(method, links: Links, kind: str, item_id: str, country: str | None, library: Library | None = None) -> str:
+    if kind == "case":
+        return render_case_page(method, links, item_id, library or Library())
     if kind == "category":
         return render_category_page(method, links, item_id)
     if kind == "scenario":

@@ -124,3 +124,22 @@ def test_unknown_profile_is_refused(method):
 
     with pytest.raises(PluginError, match="Expected the evaluator's country profile to be one of: .* but received: 'xx'"):
         evaluator.render_evaluator(method, "xx", "./")
+
+
+def test_screen_questions_are_marked(method):
+    """The short screen's questions carry a badge and data-screen; the form opens with links to them."""
+    html = evaluator.render_evaluator(method, "us", "../")
+    tags = parsed(html)
+    marked = [a["data-question"] for t, a in tags if t == "fieldset" and "data-question" in a and "data-screen" in a]
+    assert marked == method.screen and 1 <= len(marked) <= 8
+    intro = html[html.index('id="cr-screen-intro"'):html.index("</section>", html.index('id="cr-screen-intro"'))]
+    assert re.findall(r'href="#q-([a-z_]+)"', intro) == method.screen
+    assert html.count('class="cr-screen-badge"') == len(method.screen) + 1  # one in the intro's text
+
+
+def test_config_carries_the_migration_table(method):
+    """The page carries over older files with the engine's own table."""
+    html = evaluator.render_evaluator(method, "us", "../")
+    config = json.loads(re.search(r'<script type="application/json" id="cr-config">(.*?)</script>', html, re.S).group(1))
+    assert config["migrations"] == method.data.get("migrations", [])
+    assert any(m["from"] == "1.0.0" for m in config["migrations"])

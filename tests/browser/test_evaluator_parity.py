@@ -91,21 +91,30 @@ def test_panel_result_equals_cli(shared_page, site_config, cli_assess):
     tab = shared_page
     watch_results(tab)
     picks = [("stage", "existing"), ("unmanageable", "none"), ("political_system", "hybrid"), ("state_steering", "some"),
-             ("activities", "study_visits"), ("activities", "joint_projects"), ("knowledge", "know_how"),
+             ("identity_checked", "documents"), ("national_relations", "good"), ("investment_proposal", "no"),
+             ("rights_record", "no"), ("activities", "study_visits"), ("activities", "joint_projects"), ("knowledge", "know_how"),
              ("visibility", "high"), ("sg_gov", "planned"), ("sg_ip", "yes")]
     for qid, value in picks:
         click_answer(tab, qid, value)
-    shown = wait_answered(tab, 9)
+    shown = wait_answered(tab, 13)
     answers = form_state(tab)["answers"]
     assert answers["activities"] == ["study_visits", "joint_projects"]
     assert shown == cli_assess({"answers": answers}, site_config["profile"])
-    # The panel shows what the result says.
-    assert shown["overall"]["recommendation_label"] in tab.inner_text("#cr-rec")
+    # The panel shows what the result says: the recommendation in words, then its headline.
+    assert shown["overall"]["recommendation"] is not None
+    rec = tab.inner_text("#cr-rec")
+    assert shown["overall"]["recommendation_label"] in rec and shown["overall"]["headline"] in rec
     for scenario in shown["scenarios"]:
         assert scenario["name"] in tab.inner_text("#cr-scenarios")
     assert len(tab.query_selector_all("#cr-actions li")) == len(shown["actions"])
+    first = [a for a in shown["actions"] if a["first"]]
+    assert len(tab.query_selector_all("#cr-actions > ol > li")) == len(first) <= 5
     links = tab.eval_on_selector_all("#cr-actions a", "els => els.map(a => a.getAttribute('href'))")
     assert links == ["../" + action["page"] for action in shown["actions"]]
+    tab.evaluate("document.querySelectorAll('#cr-actions details').forEach(d => d.open = true)")
+    who = tab.inner_text("#cr-actions")
+    for action in shown["actions"]:
+        assert f"With: {action['who']}" in who
     marks = tab.eval_on_selector_all("#cr-results .cr-cell .cr-mark", "els => els.length")
     assert marks == 2 * len(shown["scenarios"])
     for qid in [q for q, _ in picks][::-1]:

@@ -4,6 +4,8 @@ in the light and the dark scheme."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from evaluator_support import ROOT, click_answer, open_evaluator, wait_answered, watch_results
 
@@ -19,11 +21,12 @@ def answer_for_screenshots(tab):
     tab.fill("#cr-p-date", "2026-11-22")
     for qid, value in [("stage", "proposed"), ("political_system", "non_democratic"), ("state_steering", "some"),
                        ("identity_checked", "documents"), ("national_relations", "dispute"), ("activities", "study_visits"),
+                       ("investment_proposal", "no"), ("rights_record", "no"), ("competitor", "dont_know"),
                        ("knowledge", "know_how"), ("visibility", "moderate"), ("sg_gov", "yes"), ("sg_nac", "planned")]:
         click_answer(tab, qid, value)
     tab.locator("#q-political_system summary").click()
     tab.fill("#q-political_system-note", "Confirmed by the embassy in March.")
-    return wait_answered(tab, 10)
+    return wait_answered(tab, 13)
 
 
 @pytest.fixture(scope="module")
@@ -46,10 +49,25 @@ def test_print_view_holds_the_report(view_page, artifacts):
         for hidden in ("#cr-form", "#cr-results", ".cr-tools", ".md-header", ".md-sidebar--primary"):
             assert not tab.is_visible(hidden), hidden
         report = tab.inner_text("#cr-report")
-        for text in ("Sister-city agreement with Example City", "Example City", result["overall"]["recommendation_label"],
-                     "Method version", "Printed on", "Next actions", "Answers and notes", "Confirmed by the embassy in March.",
+        overall = result["overall"]
+        assert overall["recommendation"] is not None
+        for text in ("Sister-city agreement with Example City", "Example City", overall["recommendation_label"], overall["headline"],
+                     "Method version", "Printed on", "First steps", "Answers and notes", "Confirmed by the embassy in March.",
                      "Non-democratic, centralised"):
             assert text in report, text
+        # The same things as the panel and the Markdown report: what would lower it, what to find out, the first steps.
+        assert result["what_if"] and "What would lower this result" in report
+        for item in result["what_if"]["safeguards"]:
+            assert item["short"] in report
+        for move in result["what_if"]["moves"]:
+            assert move["name"] in report
+        assert result["to_find_out"], "the 'Don't know' answer must give something to find out"
+        assert "To find out" in report
+        for item in result["to_find_out"]:
+            assert item["short"] in report and item["who"] in report
+        for action in result["actions"]:
+            assert action["text"] in report and action["who"] in report
+        assert not re.search(r"\b(null|undefined|NaN)\b", report)
         for scenario in result["scenarios"]:
             assert scenario["name"] in report
             for reason in scenario["reasons"]:

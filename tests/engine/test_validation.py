@@ -904,7 +904,7 @@ def _(d):
 
 # -- method 2.0.0: structure of the new keys ----------------------------------------
 
-SCORING_KEYS = "levels, likelihood, impact, base, combine, safeguard_steps, grid, recommendations, recommendation_rules, actions"
+SCORING_KEYS = "levels, likelihood, impact, base, combine, safeguard_steps, grid, recommendations, first_steps, recommendation_rules, actions"
 SCREEN = "stage, political_system, identity_checked, national_relations, activities, investment_proposal, visibility, rights_record"
 
 

@@ -13,6 +13,15 @@ pytestmark = pytest.mark.browser
 WIDE, PHONE = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
 
 
+def _first_case() -> str | None:
+    from test_site import CASES
+
+    return f"/cases/{CASES[0]['id']}/" if CASES else None
+
+
+CASE = _first_case()
+
+
 def pages_of(site) -> list[str]:
     paths = []
     for index in site.rglob("index.html"):
@@ -68,6 +77,8 @@ def test_no_request_leaves_the_site(browser, site_url, built_site):
     ("/partners/", False, PHONE, "site-partners-phone.png"),
     ("/risks/a1/", False, WIDE, "site-scenario-a1-light.png"),
     ("/countries/us/", True, WIDE, "site-country-us-dark.png"),
+    ("/cases/", False, PHONE, "site-cases-phone.png"),
+    *([(CASE, False, WIDE, "site-case-light.png"), (CASE, True, PHONE, "site-case-phone-dark.png")] if CASE else []),
 ], ids=lambda value: value if isinstance(value, str) and value.endswith(".png") else None)
 def test_components_fit_their_column(browser, site_url, artifacts, path, dark, viewport, shot):
     context, tab = open_page(browser, site_url, path, dark=dark, viewport=viewport)
@@ -77,7 +88,7 @@ def test_components_fit_their_column(browser, site_url, artifacts, path, dark, v
         overflowing = tab.evaluate("""() => {
             const column = document.querySelector('.md-content__inner').getBoundingClientRect();
             const out = [];
-            for (const el of document.querySelectorAll('.cr-matrix table, .cr-guidelines table, .cr-flow__svg, .cr-grid-wrap, .cr-steps')) {
+            for (const el of document.querySelectorAll('.cr-matrix table, .cr-guidelines table, .cr-flow__svg, .cr-grid-wrap, .cr-steps, .cr-calibration, .cr-case__open')) {
                 const box = el.getBoundingClientRect();
                 if (box.width === 0 || box.left < column.left - 1 || box.right > column.right + 1) out.push(el.className.baseVal ?? el.className);
             }
@@ -155,7 +166,7 @@ def test_axe_finds_nothing_on_rendered_pages(browser, site_url, dark):
     context = browser.new_context(viewport=WIDE, color_scheme="dark" if dark else "light")
     try:
         tab = context.new_page()
-        for path in ("/risks/", "/risks/a/", "/risks/a1/", "/foresight/", "/management/", "/methodology/", "/partners/", "/countries/", "/countries/us/", "/about/"):
+        for path in ("/risks/", "/risks/a/", "/risks/a1/", "/foresight/", "/management/", "/methodology/", "/partners/", "/countries/", "/countries/us/", "/about/", "/cases/", *([CASE] if CASE else [])):
             tab.goto(site_url + path, wait_until="load")
             tab.add_script_tag(path=str(AXE))
             for violation in tab.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations"):

@@ -123,14 +123,24 @@ def test_scoring_page_shows_every_number(mini_site, mini_method):
         assert f'id="action-{action["id"]}"' in html and action["text"] in text
     assert html.count('class="cr-grid__cell') == 4
     assert "Autocracy A1 +5, B1 +3" in text.replace("\xa0", " ")
-    assert "at most 2 likelihood points and 1 impact point per scenario" in text
+    # safeguard steps, and what all the safeguards of a scenario buy
+    assert "Safeguard points on likelihood Steps down fewer than 2 none 2 or more 1" in text
+    assert "A1 Alpha Scenario “ Gov consulted” 2 1 0 0" in text  # text_of spaces out the link
+    assert "A safeguard answered “Planned” counts for more than “No” and less than “Yes”" in text
+    # recommendations: by level, or only through a floor rule
+    assert "Pause and consult the highest residual level is High" in text
+    assert "Disengage only when floor rule 1 applies" in text
+    # the short screen, the "don't know" answers and the what-if bound, from the data
+    assert "The short screen has 2 questions, asked first and always shown: “Stage” (frames the partnership, no points) “Regime”" in text
+    assert "“Regime” Don't know A1 +3, B1 +2 – National government ( Gov ), National association of cities ( Nac )" in text.replace("\xa0", " ")
+    assert "this method has 1 safeguard question, so n is at most 1 and a call makes at most 2 tries" in text
 
 
 def test_footer_and_contacts(mini_site, mini_method):
     html = read(mini_site, "countries")
     text = text_of(html)
     assert "Subnational Diplomacy Unit" in text and "last checked 2026-01" in text
-    assert "Method version 0.1.0 (2026-01-15)." in text
+    assert "Method version 0.2.0 (2026-01-15)." in text
     assert "Kihlgren Grandi & Sottilotta, Cities at the Crossroads (City Diplomacy Lab, 2024)" in text
     assert "Published by Test Association of Cities" in text
     assert "Offices change" in text_of(read(mini_site, "countries/us"))
@@ -143,7 +153,7 @@ def test_evaluator_can_be_left_out(mini_site):
 
 # -- build failures ---------------------------------------------------------------
 
-KNOWN = "contacts, countries, evaluator, foresight, guidelines, levels, management, management A, management B, matrix, questionnaire, scoring, stakeholders, version"
+KNOWN = "calibration, cases, contacts, countries, evaluator, foresight, guidelines, levels, management, management A, management B, matrix, questionnaire, scoring, screen, stakeholders, version"
 
 
 @pytest.mark.parametrize("page, message", [
@@ -256,6 +266,26 @@ def test_method_is_cached_until_a_file_changes(tmp_path):
     assert second is not first and second.scenario_by_id["A1"]["name"] == "Alpha Scenario Renamed"
 
 
+def test_case_library_is_cached_until_a_case_file_changes(tmp_path):
+    import shutil
+
+    plugin, errors, _ = _plugin_config(tmp_path, {})
+    assert not errors
+    folder = str(tmp_path / "scenarios")
+    plugin.method = plugin._load(folder, "scenarios")
+    first = plugin._load_cases(folder, "scenarios")
+    assert [c["id"] for c in first.cases] == ["alpha-school-exchange", "beta-port-deal"]
+    assert plugin._load_cases(folder, "scenarios") is first
+    cases = tmp_path / "scenarios" / "cases"
+    copy = (cases / "alpha-school-exchange.yaml").read_text(encoding="utf-8").replace('id: "alpha-school-exchange"', 'id: "alpha-again"')
+    (cases / "alpha-again.yaml").write_text(copy, encoding="utf-8")
+    second = plugin._load_cases(folder, "scenarios")
+    assert second is not first and [c["id"] for c in second.cases] == ["alpha-again", "alpha-school-exchange", "beta-port-deal"]
+    assert second.runs["alpha-again"]["runs"][0]["recommendation"] == "proceed"
+    shutil.rmtree(cases)
+    assert plugin._load_cases(folder, "scenarios").cases == ()  # no library: no case pages
+
+
 def test_serve_watches_the_method_folder(tmp_path):
     make_site(tmp_path)
     config = load_config(str(tmp_path / "mkdocs.yml"))
@@ -263,3 +293,6 @@ def test_serve_watches_the_method_folder(tmp_path):
     assert str(tmp_path / "scenarios") in config.watch
     assert config.mdx_configs["abbr"]["glossary"]["Gov"] == "National government"
     assert {"A1 Alpha Scenario": "risks/a1.md"} in config.nav[1]["Risks"][1]["Category A: Alpha Risk"]
+    cases = next(item["Cases"] for item in config.nav if isinstance(item, dict) and "Cases" in item)
+    assert cases == ["cases/index.md", {"Alpha Town's school exchange with Beta City": "cases/alpha-school-exchange.md"},
+                     {"Gamma Port's deal with a state-steered investor": "cases/beta-port-deal.md"}]

@@ -58,6 +58,7 @@ def test_generated_pages_and_nav(mini_method):
             {"Category B: Beta Risk": [{"Overview": "risks/b.md"}, {"B1 Beta Scenario": "risks/b1.md"}]},
         ],
         "crossroads:countries": [{"France": "countries/fr.md"}, {"United States": "countries/us.md"}],
+        "crossroads:cases": [],  # without a case library; see test_cases.py for the cases
     }
 
 
@@ -165,13 +166,17 @@ def _real_outputs(method) -> dict[str, str]:
         for _, name, arg in find_markers(path.read_text(encoding="utf-8")):
             if name:
                 homes.setdefault(f"{name} {arg}" if arg else name, path.relative_to(docs).as_posix())
-    srcs = [p.relative_to(docs).as_posix() for p in docs.rglob("*.md")] + [src for src, _, _ in render.generated_pages(method)]
+    from engine.cases import load_cases
+
+    library = render.Library.build(method, load_cases(method, str(docs.parent / "scenarios" / "cases"), "scenarios/cases"))
+    generated = render.generated_pages(method, library)
+    srcs = [p.relative_to(docs).as_posix() for p in docs.rglob("*.md")] + [src for src, _, _ in generated]
     pages = render.site_pages(srcs)
-    out = {src: render.render_page(method, render.Links(src, pages, homes), kind, item, "us") for src, kind, item in render.generated_pages(method)}
+    out = {src: render.render_page(method, render.Links(src, pages, homes), kind, item, "us", library) for src, kind, item in generated}
     for marker, home in homes.items():
         name, _, arg = marker.partition(" ")
         if name != "evaluator":
-            out[marker] = render.render_marker(method, render.Links(home, pages, homes), name, arg or None, "us")
+            out[marker] = render.render_marker(method, render.Links(home, pages, homes), name, arg or None, "us", library)
     return out
 
 

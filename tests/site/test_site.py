@@ -12,12 +12,15 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from engine.cases import load_cases
 from engine.source import load_method_dir
 from site_plugins.crossroads import render
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE_HOST = urlsplit(re.search(r"^site_url:\s*(\S+)", (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), re.M).group(1)).hostname
-GENERATED = render.generated_pages(load_method_dir(str(ROOT / "scenarios"), "scenarios"))
+METHOD = load_method_dir(str(ROOT / "scenarios"), "scenarios")
+GENERATED = render.generated_pages(METHOD)
+CASES = load_cases(METHOD, str(ROOT / "scenarios" / "cases"), "scenarios/cases")
 
 
 def page(site: Path, path: str) -> str:
@@ -49,6 +52,39 @@ def test_generated_page(built_site, method, src, kind, item):
             assert contact["name"] in html
     else:
         assert 'role="img"' in html  # the category's management track
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case["id"] for case in CASES])
+def test_case_page(built_site, case):
+    """Each case of the library has its page: title, story, sources, and links that open its answers in the evaluator."""
+    import base64
+    import html as html_module
+    import json
+
+    html = page(built_site, f"cases/{case['id']}")
+    assert html_module.escape(case["title"], quote=False) in html
+    for source in case["sources"]:
+        assert f'href="{html_module.escape(source["url"])}"' in html
+    codes = re.findall(r'href="\.\./\.\./evaluator/#a=([A-Za-z0-9_-]+)"', html)
+    documents = render.case_documents(METHOD, case)
+    assert len(codes) == len(documents)
+    for code, document in zip(codes, documents.values()):
+        padded = code.replace("-", "+").replace("_", "/") + "==="[(len(code) + 3) % 4:]
+        opened = json.loads(base64.b64decode(padded).decode("utf-8"))
+        assert opened == document and opened["method_version"] == METHOD.version
+    assert documents["before"]["answers"].items() >= {k: v for k, v in case["assessment"]["answers"].items() if v is not None and not isinstance(v, list)}.items()
+
+
+def test_cases_list_and_calibration_table(built_site):
+    cases_page, methodology = page(built_site, "cases"), page(built_site, "methodology")
+    table = methodology[methodology.index('<div class="cr-calibration">'):]
+    table = table[:table.index("</table>")]
+    assert table.count("<tbody") == len(CASES)
+    runs = sum(1 + ("after_safeguards" in case) for case in CASES)
+    assert table.count("<tr>") == 1 + runs
+    for case in CASES:
+        assert f'href="{case["id"]}/"' in cases_page
+        assert f'<tbody id="calibration-{case["id"]}">' in table and f'href="../cases/{case["id"]}/"' in table
 
 
 def test_stakeholders_and_levels(built_site, method):

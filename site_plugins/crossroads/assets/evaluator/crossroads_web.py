@@ -13,9 +13,9 @@ from __future__ import annotations
 import json
 import os
 
-from engine.api import Engine, dumps, parse_json
+from engine.api import Engine, dumps, parse_json, run
 from engine.errors import InputError, RequestError
-from engine.evaluate import check_request, evaluate
+from engine.evaluate import check_request
 from engine.report import markdown_report
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -38,7 +38,7 @@ class WebEngine(Engine):
             if not isinstance(request, dict):
                 raise RequestError("a report needs an assessment object in 'request'.")
             checked = check_request(self.method, request)
-            result = evaluate(self.method, checked["answers"], checked["profile"])
+            result = run(self.method, checked)
             text = markdown_report(self.method, result, checked["partnership"], checked["notes"])
             return dumps({"ok": True, "result": {"markdown": text}})
         except InputError as error:

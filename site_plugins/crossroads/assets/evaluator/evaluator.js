@@ -168,11 +168,30 @@ function checkDocument(doc, model) {
   if (version !== undefined && version !== null && typeof version !== "string") {
     throw new CheckError(`'method_version' must be a string such as '${config.method_version}', got ${describe(version)}.`);
   }
+  // An earlier version's answers are carried over with the engine's
+  // migration table (scenarios/migrations.yaml), then checked as usual.
+  let answers = doc.answers;
+  let notes = doc.notes === undefined ? {} : doc.notes;
+  const migration = [];
   if (version !== undefined && version !== null && version !== config.method_version) {
-    throw new CheckError(
-      `this assessment was made with method version ${JSON.stringify(version)}, but this page uses ${JSON.stringify(config.method_version)}; ` +
-        "answers from another version are not carried over: open it with that version or answer again.",
-    );
+    const steps = new Map((config.migrations || []).map((m) => [m.from, m]));
+    const seen = new Set();
+    let current = version;
+    while (current !== config.method_version) {
+      const step = steps.get(current);
+      if (!step || seen.has(current)) {
+        const known = [...new Set([...steps.keys(), config.method_version])].sort().join(", ");
+        throw new CheckError(
+          `this assessment was made with method version ${JSON.stringify(version)}, which this page cannot carry over to ` +
+            `${JSON.stringify(config.method_version)}; versions it opens: ${known}.`,
+        );
+      }
+      seen.add(current);
+      if (isObject(answers)) answers = migrateMap(answers, step, true);
+      if (isObject(notes)) notes = migrateMap(notes, step, false);
+      migration.push(`${step.from} to ${step.to}: ${step.summary}`);
+      current = step.to;
+    }
   }
   const text = (value, where) => {
     if (typeof value !== "string") throw new CheckError(`${where} must be a string, got ${describe(value)}.`);
@@ -194,14 +213,12 @@ function checkDocument(doc, model) {
     if (!PARTNERSHIP_KEYS.includes(key)) throw new CheckError(`unknown key '${key}' in 'partnership'; expected only: ${PARTNERSHIP_KEYS.join(", ")}.`);
     text(value, `partnership.${key}`);
   }
-  const notes = doc.notes === undefined ? {} : doc.notes;
   if (!isObject(notes)) throw new CheckError(`'notes' must be an object mapping question ids to text, got ${describe(notes)}.`);
   for (const [qid, value] of Object.entries(notes)) {
     if (!byId.has(qid)) throw new CheckError(`a note is attached to unknown question '${qid}'.`);
     text(value, `the note on question '${qid}'`);
   }
   if ("saved_at" in doc) text(doc.saved_at, "'saved_at'");
-  const answers = doc.answers;
   if (!isObject(answers)) throw new CheckError(`'answers' must be an object mapping question ids to values, got ${describe(answers)}.`);
   const clean = {};
   for (const [qid, value] of Object.entries(answers)) {
@@ -229,7 +246,34 @@ function checkDocument(doc, model) {
       if (seen.length) clean[qid] = allowed.filter((v) => seen.includes(v));
     }
   }
-  return { answers: clean, partnership: { ...partnership }, notes: { ...notes } };
+  const checked = { answers: clean, partnership: { ...partnership }, notes: { ...notes } };
+  if (migration.length) {
+    checked.migrated_from = version;
+    checked.migration = migration;
+  }
+  return checked;
+}
+
+// One step of the migration table applied to answers (values too) or notes,
+// as the engine's _migrate_map does.
+function migrateMap(mapping, step, values) {
+  const renamed = step.rename_questions || {};
+  const dropped = new Set(step.drop_questions || []);
+  const out = {};
+  for (const [qid, value] of Object.entries(mapping)) {
+    if (dropped.has(qid)) continue;
+    const id = Object.hasOwn(renamed, qid) ? renamed[qid] : qid;
+    let v = value;
+    if (values) {
+      const options = (step.rename_options || {})[id] || {};
+      const rename = (item) => (typeof item === "string" && Object.hasOwn(options, item) ? options[item] : item);
+      if (typeof v === "string") v = rename(v);
+      else if (Array.isArray(v)) v = v.map(rename);
+    }
+    // defineProperty: a key such as "__proto__" stays a key (and is refused later).
+    Object.defineProperty(out, id, { value: v, enumerable: true, writable: true, configurable: true });
+  }
+  return out;
 }
 
 /* ------------------------------------------------------------ engine */
@@ -374,6 +418,9 @@ class Evaluator {
     this.scoring = false;
     this.again = false;
     this.inputAt = null;
+    this.resultKey = null; // the answers (JSON) this.result was computed from
+    this.migration = null; // {from, texts} when the answers came from an older method version
+    this.recordedFor = null; // the answers (JSON) for which "Proceed" was recorded on the screen
     this.openDetails = new Set();
     this.readModel();
     this.bind();
@@ -407,7 +454,8 @@ class Evaluator {
         id: el.dataset.question,
         type: el.dataset.type,
         short: el.dataset.short,
-        text: el.querySelector("legend").textContent.trim(),
+        text: el.querySelector(".cr-question__label").textContent.trim(),
+        screen: el.hasAttribute("data-screen"),
         el,
         showIf: el.dataset.showIf ? { question: el.dataset.showIf, in: JSON.parse(el.dataset.showIn) } : null,
         options: inputs.map((input) => ({
@@ -508,6 +556,8 @@ class Evaluator {
       if (q.note.value) q.details.open = true;
     }
     for (const key of PARTNERSHIP_KEYS) this.partnershipFields[key].value = checked.partnership[key] || "";
+    this.migration = checked.migrated_from ? { from: checked.migrated_from, texts: checked.migration || [] } : null;
+    this.recordedFor = null;
     this.updateQuestions();
     this.persist();
     this.renderReport();
@@ -538,6 +588,9 @@ class Evaluator {
       if (el instanceof HTMLInputElement && (el.type === "radio" || el.type === "checkbox")) return;
       this.updateQuestions();
       this.persistSoon();
+    });
+    this.el("cr-results").addEventListener("click", (event) => {
+      if (event.target.closest("#cr-record-proceed")) this.recordProceed();
     });
     this.form.addEventListener("click", (event) => {
       const button = event.target.closest("[data-clear]");
@@ -644,17 +697,39 @@ class Evaluator {
 
   restore() {
     let text = null;
+    let key = this.storageKey();
     try {
-      text = localStorage.getItem(this.storageKey());
+      text = localStorage.getItem(key);
+      if (text === null) {
+        // Answers stored by an earlier method version are carried over once.
+        const older = Object.keys(localStorage).filter((k) => k.startsWith(STORAGE_PREFIX) && k !== key).sort();
+        if (older.length) {
+          key = older[older.length - 1];
+          text = localStorage.getItem(key);
+        }
+      }
     } catch {
       return;
     }
     if (text === null) return;
     try {
-      this.apply(checkDocument(parseJSON(text), this.model));
+      const checked = checkDocument(parseJSON(text), this.model);
+      this.apply(checked);
+      if (key !== this.storageKey()) {
+        try {
+          localStorage.removeItem(key);
+        } catch {
+          /* nothing more to do */
+        }
+        this.message(`The answers stored in this browser were made with an earlier version of the method${this.carriedOver(checked)}.`);
+      }
     } catch (error) {
       this.message(`The answers stored in this browser could not be read (${error.message}) and were left as they are.`, "error");
     }
+  }
+
+  carriedOver(checked) {
+    return checked.migrated_from ? ` and carried over from method version ${checked.migrated_from} to ${this.config.method_version}` : "";
   }
 
   setNoStore(on) {
@@ -684,6 +759,8 @@ class Evaluator {
     }
     for (const field of Object.values(this.partnershipFields)) field.value = "";
     this.el("cr-share-url").value = "";
+    this.migration = null;
+    this.recordedFor = null;
     this.updateQuestions();
     this.renderReport();
     this.score();
@@ -740,7 +817,7 @@ class Evaluator {
     }
     this.apply(checked);
     const count = Object.keys(checked.answers).length;
-    this.message(`Opened “${file.name}”: ${count} answer${count === 1 ? "" : "s"} loaded.`);
+    this.message(`Opened “${file.name}”: ${count} answer${count === 1 ? "" : "s"} loaded${this.carriedOver(checked)}.`);
   }
 
   /* share links: the answers in the URL fragment, never sent to a server */
@@ -798,7 +875,7 @@ class Evaluator {
     }
     this.apply(checked);
     const count = Object.keys(checked.answers).length;
-    this.message(`Opened the answers from the link: ${count} answer${count === 1 ? "" : "s"}. The link has been removed from the address bar.`);
+    this.message(`Opened the answers from the link: ${count} answer${count === 1 ? "" : "s"}${this.carriedOver(checked)}. The link has been removed from the address bar.`);
   }
 
   /* engine status and scoring */
@@ -836,17 +913,29 @@ class Evaluator {
     this.scoring = true;
     const started = this.inputAt ?? performance.now();
     this.inputAt = null;
+    const answers = this.answers();
+    const key = JSON.stringify(answers);
+    if (key !== this.resultKey) this.el("cr-results").setAttribute("aria-busy", "true");
     this.client
-      .call({ op: "assess", request: { answers: this.answers() } })
+      .call({ op: "assess", request: { answers } })
       .then(
         (result) => {
+          // Never show a result for other answers than it was computed from:
+          // the answers changed meanwhile, so score them again.
+          if (JSON.stringify(this.answers()) !== key) {
+            this.again = true;
+            return;
+          }
           this.result = result;
+          this.resultKey = key;
           this.render(result);
           this.renderReport();
+          this.el("cr-results").removeAttribute("aria-busy");
           const ms = performance.now() - started;
           this.root.dispatchEvent(new CustomEvent("crossroads:result", { detail: { ms, result } }));
         },
         (error) => {
+          this.el("cr-results").removeAttribute("aria-busy");
           this.el("cr-summary").textContent = `No result: ${error.message}`;
         },
       )
@@ -859,10 +948,118 @@ class Evaluator {
       });
   }
 
+  /* the record of "Proceed" on a clear short screen */
+
+  proceedLine() {
+    const n = this.questions.filter((q) => q.screen).length;
+    return (
+      `Decision recorded on ${today()}: Proceed. The short screen of the Crossroads evaluator (method version ${this.config.method_version}, ` +
+      `${n} questions) showed nothing of concern; the full questionnaire was not answered.`
+    );
+  }
+
+  recordProceed() {
+    if (!this.result || !this.result.screen.clear || JSON.stringify(this.answers()) !== this.resultKey) return;
+    const field = this.partnershipFields.note;
+    const line = this.proceedLine();
+    if (!field.value.includes(line)) {
+      const value = field.value.trim() ? `${field.value.replace(/\s+$/, "")}\n${line}` : line;
+      if ([...value].length > this.config.max_text) {
+        this.message(`The decision could not be recorded: the note of this assessment would be longer than ${this.config.max_text} characters.`, "error");
+        return;
+      }
+      field.value = value;
+    }
+    this.recordedFor = this.resultKey;
+    this.persist();
+    this.render(this.result);
+    this.renderReport();
+    this.message("“Proceed” is recorded in the note of this assessment (under “About this assessment”). Save the assessment to a file to keep the record.");
+    const done = this.el("cr-proceed-recorded");
+    if (done) done.focus();
+  }
+
   /* results panel */
 
   label(result, levelId) {
     return result.levels.find((l) => l.id === levelId).label;
+  }
+
+  // A question's short name, as a link to it (panel) or as plain text (print).
+  questionRef(qid, linked) {
+    const q = this.byId.get(qid);
+    const text = q ? q.short : qid;
+    return linked && q ? h("a", { href: `#q-${qid}`, text }) : text;
+  }
+
+  optionLabel(qid, value) {
+    const q = this.byId.get(qid);
+    const option = q && q.options.find((o) => o.value === value);
+    return option ? option.label : value;
+  }
+
+  // Nodes shared by the panel and the print report.
+  missingScreenText(result, names = "") {
+    const n = result.screen.missing.length;
+    const total = result.screen.questions.length;
+    const some = n < total ? " remaining" : "";
+    return `Answer the ${n}${some} screening question${n === 1 ? "" : "s"}${names} to see a recommendation.`;
+  }
+
+  migrationNode() {
+    if (!this.migration) return null;
+    const m = this.migration;
+    return h(
+      "div",
+      { class: "cr-notice cr-notice--migrated" },
+      h("p", {}, h("strong", { text: `Carried over from method version ${m.from}:` }), ` these answers were made with an earlier version of the method and have been carried over to version ${this.config.method_version}. Check them before relying on the result.`),
+      m.texts.length ? h("ul", {}, m.texts.map((t) => h("li", { text: t }))) : null,
+    );
+  }
+
+  whatIfNodes(result, linked) {
+    const w = result.what_if;
+    if (!w) return [];
+    const L = (id) => this.label(result, id);
+    if (w.status === "lowers") {
+      const n = w.safeguards.length;
+      return [
+        h("p", { text: `Put ${n === 1 ? "this safeguard" : `these ${n} safeguards`} in place to lower the recommendation to “${w.target_label}”:` }),
+        h(
+          "ul",
+          { class: "cr-whatif__safeguards" },
+          w.safeguards.map((sg) =>
+            h("li", {}, this.questionRef(sg.question, linked), `: “${sg.label}”`, sg.from ? ` (now “${this.optionLabel(sg.question, sg.from)}”)` : " (not answered yet)"),
+          ),
+        ),
+        w.moves.length ? h("p", { text: "Scenario levels that would move:" }) : null,
+        w.moves.length ? h("ul", { class: "cr-whatif__moves" }, w.moves.map((m) => h("li", { text: `${m.scenario} ${m.name}: from ${L(m.from)} to ${L(m.to)}` }))) : null,
+      ];
+    }
+    if (w.status === "floor") {
+      return [h("p", { text: "No safeguard can lower this recommendation:" }), h("ul", {}, w.floors.map((f) => h("li", { text: f.text })))];
+    }
+    return [h("p", { text: w.text })];
+  }
+
+  findOutNodes(result, linked) {
+    if (!result.to_find_out.length) return [];
+    return [
+      h("p", { text: "Answers you gave as “Don't know” count with precaution. Find out, then answer again:" }),
+      h(
+        "ul",
+        { class: "cr-findout__list" },
+        result.to_find_out.map((item) =>
+          h("li", {}, this.questionRef(item.question, linked), `: you answered “${item.answer_label}”. `, item.who ? `Ask ${item.who}.` : "Find out who can tell."),
+        ),
+      ),
+    ];
+  }
+
+  splitActions(result) {
+    const first = result.actions.filter((a) => a.first).slice(0, 5);
+    const rest = result.actions.filter((a) => !first.includes(a));
+    return { first, rest };
   }
 
   render(result) {
@@ -878,47 +1075,122 @@ class Evaluator {
     };
     const L = (id) => this.label(result, id);
     const overall = result.overall;
-    const rec = result.recommendations.find((r) => r.id === overall.recommendation);
+    const screen = result.screen;
+    const verdict = overall.recommendation !== null;
+    const rec = verdict ? result.recommendations.find((r) => r.id === overall.recommendation) : null;
     const lk = Object.fromEntries(result.likelihood_levels.map((l) => [l.id, l.label]));
     const im = Object.fromEntries(result.impact_levels.map((l) => [l.id, l.label]));
 
-    this.el("cr-rec").replaceChildren(
-      h(
-        "div",
-        { class: `cr-rec__box cr-rec--${overall.recommendation}` },
-        h("p", { class: "cr-rec__kicker", text: "Recommendation" }),
-        h("p", { class: "cr-rec__label", text: overall.recommendation_label }),
-        h("p", { class: "cr-rec__text", text: rec ? rec.description : "" }),
+    const recParts = [this.migrationNode()];
+    if (!verdict) {
+      recParts.push(
         h(
-          "p",
-          { class: "cr-rec__levels" },
-          "Overall level after safeguards: ",
-          badge(overall.level, L(overall.level)),
-          h("br"),
-          "Before safeguards: ",
-          badge(overall.inherent, L(overall.inherent)),
+          "div",
+          { class: "cr-rec__box cr-rec--none" },
+          h("p", { class: "cr-rec__kicker", text: "Recommendation" }),
+          h("p", { class: "cr-rec__label", text: "No recommendation yet" }),
+          h("p", { class: "cr-rec__text", text: this.missingScreenText(result) }),
+          h("ul", { class: "cr-rec__missing" }, screen.missing.map((qid) => h("li", {}, this.questionRef(qid, true)))),
         ),
-      ),
-      details("why-overall", "Why this recommendation", h("ul", {}, overall.reasons.map((r) => h("li", { text: r.text })))),
-    );
+      );
+    } else {
+      recParts.push(
+        h(
+          "div",
+          { class: `cr-rec__box cr-rec--${overall.recommendation}` },
+          h("p", { class: "cr-rec__kicker", text: overall.status === "complete" ? "Recommendation" : "Recommendation (provisional)" }),
+          h("p", { class: "cr-rec__label", text: overall.recommendation_label }),
+          overall.headline ? h("p", { class: "cr-rec__headline", text: overall.headline }) : null,
+          h("p", { class: "cr-rec__text", text: rec ? rec.description : "" }),
+          h(
+            "p",
+            { class: "cr-rec__levels" },
+            "Overall level after safeguards: ",
+            badge(overall.level, L(overall.level)),
+            h("br"),
+            "Before safeguards: ",
+            badge(overall.inherent, L(overall.inherent)),
+          ),
+        ),
+      );
+      if (screen.clear) {
+        const next = this.questions.find((q) => q.visible && !q.screen && this.rawValue(q) === null);
+        const recorded = this.recordedFor === this.resultKey;
+        recParts.push(
+          h(
+            "div",
+            { class: "cr-screen-clear" },
+            h("p", { text: screen.text }),
+            recorded
+              ? h("p", { class: "cr-screen-clear__done", id: "cr-proceed-recorded", tabindex: "-1", text: `Recorded in the note of this assessment: ${this.proceedLine()}` })
+              : h("button", { type: "button", class: "md-button md-button--primary", id: "cr-record-proceed", text: "Record “Proceed” and stop here" }),
+            next ? h("p", {}, h("a", { href: `#q-${next.id}`, text: "Or go on to the full questionnaire" })) : null,
+          ),
+        );
+      } else if (screen.concerns && screen.concerns.length && overall.status !== "complete") {
+        recParts.push(
+          h(
+            "div",
+            { class: "cr-screen-flag" },
+            h("p", { text: screen.text }),
+            details("screen-concerns", `What the short screen flagged (${screen.concerns.length})`, h("ul", {}, screen.concerns.map((c) => h("li", { text: c })))),
+          ),
+        );
+      }
+      if (overall.reasons.length) {
+        recParts.push(details("why-overall", "Why this recommendation", h("ul", {}, overall.reasons.map((r) => h("li", { text: r.text })))));
+      }
+    }
+    this.el("cr-rec").replaceChildren(...recParts.filter(Boolean));
 
     const unanswered = result.unanswered.map((id) => this.byId.get(id)).filter(Boolean);
-    this.el("cr-progress").replaceChildren(
+    const progress = [
       h(
         "p",
         { class: result.complete ? "cr-progress__done" : "cr-progress__todo" },
         `${result.answered} of ${result.visible} questions answered.`,
-        result.complete ? " The assessment is complete." : " Until all are answered the result is provisional.",
+        result.complete ? " The assessment is complete." : verdict ? " Until all are answered the result is provisional." : "",
       ),
-      unanswered.length
-        ? details(
-            "unanswered",
-            `${unanswered.length} unanswered question${unanswered.length === 1 ? "" : "s"}`,
-            h("ul", { class: "cr-unanswered" }, unanswered.map((q) => h("li", {}, h("a", { href: `#q-${q.id}`, text: q.short })))),
-          )
-        : null,
-    );
+    ];
+    if (unanswered.length) {
+      progress.push(
+        details(
+          "unanswered",
+          `${unanswered.length} unanswered question${unanswered.length === 1 ? "" : "s"}`,
+          h("ul", { class: "cr-unanswered" }, unanswered.map((q) => h("li", {}, h("a", { href: `#q-${q.id}`, text: q.short })))),
+        ),
+      );
+    }
+    this.el("cr-progress").replaceChildren(...progress);
 
+    const whatIf = this.whatIfNodes(result, true);
+    this.el("cr-whatif").replaceChildren(...whatIf.filter(Boolean));
+    this.el("cr-whatif-section").hidden = !whatIf.length;
+    const findOut = this.findOutNodes(result, true);
+    this.el("cr-findout").replaceChildren(...findOut);
+    this.el("cr-findout-section").hidden = !findOut.length;
+
+    const { first, rest } = this.splitActions(result);
+    const actions = [];
+    if (!verdict) actions.push(h("p", { text: "The first steps appear once the short screen is answered." }));
+    else if (!first.length) actions.push(h("p", { text: "No action is suggested for these answers." }));
+    else {
+      actions.push(h("ol", { class: "cr-actions__list" }, first.map((a) => this.actionItem(a))));
+      if (rest.length) {
+        actions.push(
+          details(
+            "all-actions",
+            `All actions (${rest.length} more)`,
+            h("ol", { class: "cr-actions__list", start: String(first.length + 1) }, rest.map((a) => this.actionItem(a))),
+          ),
+        );
+      }
+    }
+    this.el("cr-actions").replaceChildren(...actions);
+
+    // Levels are shown with a recommendation only: an unanswered screen
+    // gives no verdict, not even a "Low".
+    this.el("cr-levels").hidden = !verdict;
     this.el("cr-categories").replaceChildren(
       ...result.categories.map((c) =>
         h("tr", {}, h("th", { scope: "row", text: `${c.id}. ${c.name}` }), h("td", {}, badge(c.inherent, L(c.inherent))), h("td", {}, badge(c.level, L(c.level)))),
@@ -975,32 +1247,35 @@ class Evaluator {
       }),
     );
 
-    this.el("cr-actions").replaceChildren(
-      result.actions.length
-        ? h("ol", { class: "cr-actions__list" }, result.actions.map((a) => this.actionItem(a)))
-        : h("p", { text: "No action is suggested for these answers." }),
-    );
-
     body.hidden = false;
     this.root.dataset.scored = "true";
-    const summary = `${overall.recommendation_label}. Overall level after safeguards: ${L(overall.level)}; before safeguards: ${L(overall.inherent)}. ${result.answered} of ${result.visible} questions answered.`;
+    this.root.dataset.verdict = String(verdict);
+    const counts = `${result.answered} of ${result.visible} questions answered.`;
+    let summary;
+    const barLink = this.el("cr-summary-link");
+    if (verdict) {
+      const provisional = overall.status === "complete" ? "" : " (provisional)";
+      summary = `${overall.recommendation_label}${provisional}: ${overall.headline}. Overall level after safeguards: ${L(overall.level)}. ${counts}`;
+      barLink.setAttribute("href", "#cr-results-title");
+      barLink.textContent = "See the full result";
+    } else {
+      const n = screen.missing.length;
+      const names = n <= 3 ? ` (${screen.missing.map((qid) => this.questionRef(qid, false)).join(", ")})` : "";
+      summary = `No recommendation yet. ${this.missingScreenText(result, names)} ${counts}`;
+      barLink.setAttribute("href", `#q-${screen.missing[0]}`);
+      barLink.textContent = "Go to the next screening question";
+    }
     const live = this.el("cr-summary");
     if (live.textContent !== summary) live.textContent = summary;
   }
 
   actionItem(action) {
-    const names = this.config.stakeholders;
-    const who = [];
-    action.stakeholders.forEach((code, i) => {
-      if (i) who.push(", ");
-      who.push(h("abbr", { title: names[code] || code, text: code }), names[code] ? ` (${names[code]})` : "");
-    });
     const contacts = action.contacts || [];
     return h(
       "li",
       { class: "cr-action" },
       h("p", { class: "cr-action__text", text: action.text }),
-      h("p", { class: "cr-action__who" }, "With: ", who),
+      h("p", { class: "cr-action__who", text: `With: ${action.who}` }),
       contacts.length
         ? h("p", { class: "cr-action__contacts" }, `Contacts${this.config.profile_name ? ` in ${this.config.profile_name}` : ""}: `, contacts.map((c) => `${c.name} (${c.stakeholder})`).join("; "))
         : null,
@@ -1011,7 +1286,8 @@ class Evaluator {
   /* the print report: everything on paper, nothing collapsed */
 
   renderReport() {
-    const result = this.result;
+    // Only a result computed from the answers now in the form is printed.
+    const result = this.result && this.resultKey === JSON.stringify(this.answers()) ? this.result : null;
     const p = this.partnership();
     this.el("cr-report-name").textContent = p.name ? `: ${p.name}` : "";
     const dl = h("dl", { class: "cr-report__facts" });
@@ -1023,6 +1299,7 @@ class Evaluator {
     fact("Note", p.note);
     fact("Printed on", today());
     fact("Method version", this.config.method_version);
+    fact("Carried over from method version", this.migration && this.migration.from);
     fact("Country profile", this.config.profile_name);
     const parts = [dl];
     if (result) {
@@ -1030,43 +1307,63 @@ class Evaluator {
       const lk = Object.fromEntries(result.likelihood_levels.map((l) => [l.id, l.label]));
       const im = Object.fromEntries(result.impact_levels.map((l) => [l.id, l.label]));
       const o = result.overall;
-      const rec = result.recommendations.find((r) => r.id === o.recommendation);
-      parts.push(
-        h("h3", { text: "Result" }),
-        h("p", { class: "cr-report__rec" }, h("strong", { text: o.recommendation_label }), `. ${rec ? rec.description : ""}`),
-        h("p", { text: `Overall level after safeguards: ${L(o.level)}; before safeguards: ${L(o.inherent)}. ${result.answered} of ${result.visible} questions answered${result.complete ? "" : " (provisional result)"}.` }),
-        h("ul", {}, o.reasons.map((r) => h("li", { text: r.text }))),
-        h(
-          "table",
-          {},
-          h("thead", {}, h("tr", {}, h("th", { text: "Category" }), h("th", { text: "Before safeguards" }), h("th", { text: "After safeguards" }))),
-          h("tbody", {}, result.categories.map((c) => h("tr", {}, h("td", { text: `${c.id}. ${c.name}` }), h("td", { text: L(c.inherent) }), h("td", { text: L(c.level) })))),
-        ),
-        h("h3", { text: "Likelihood and impact" }),
-        this.heatmapCopy(),
-        h("h3", { text: "Scenarios" }),
-        result.scenarios.map((s) =>
+      const verdict = o.recommendation !== null;
+      const rec = verdict ? result.recommendations.find((r) => r.id === o.recommendation) : null;
+      const counts = `${result.answered} of ${result.visible} questions answered`;
+      parts.push(h("h3", { text: "Recommendation" }));
+      if (this.migration) parts.push(h("ul", {}, this.migration.texts.map((t) => h("li", { text: `Carried over: ${t}` }))));
+      if (!verdict) {
+        parts.push(
+          h("p", { class: "cr-report__rec" }, h("strong", { text: "No recommendation yet." }), ` ${this.missingScreenText(result)}`),
+          h("ul", {}, result.screen.missing.map((qid) => h("li", { text: this.questionRef(qid, false) }))),
+          h("p", { text: `${counts}.` }),
+        );
+      } else {
+        parts.push(
+          h("p", { class: "cr-report__rec" }, h("strong", { text: o.recommendation_label }), o.headline ? `: ${o.headline}.` : ".", rec ? ` ${rec.description}` : ""),
+          h("p", { text: `Overall level after safeguards: ${L(o.level)}; before safeguards: ${L(o.inherent)}. ${counts}${result.complete ? "" : " (provisional result)"}.` }),
+          result.screen.clear ? h("p", { text: result.screen.text }) : null,
+          h("ul", {}, o.reasons.map((r) => h("li", { text: r.text }))),
+        );
+      }
+      const whatIf = this.whatIfNodes(result, false);
+      if (whatIf.length) parts.push(h("h3", { text: "What would lower this result" }), ...whatIf);
+      const findOut = this.findOutNodes(result, false);
+      if (findOut.length) parts.push(h("h3", { text: "To find out" }), ...findOut);
+      if (verdict) {
+        const { first, rest } = this.splitActions(result);
+        const line = (a) => {
+          const contacts = (a.contacts || []).map((c) => `${c.name} (${c.stakeholder})`).join("; ");
+          return h("li", { text: `${a.text} With: ${a.who}. Handbook: ${this.config.steps[a.step] || a.step_title}.${contacts ? ` Contacts: ${contacts}.` : ""}` });
+        };
+        parts.push(h("h3", { text: "First steps" }));
+        parts.push(first.length ? h("ol", {}, first.map(line)) : h("p", { text: "No action is suggested for these answers." }));
+        if (rest.length) parts.push(h("h3", { text: "Further actions" }), h("ol", { start: String(first.length + 1) }, rest.map(line)));
+        parts.push(
+          h("h3", { text: "Risk categories" }),
           h(
-            "div",
-            { class: "cr-report__scenario" },
-            h("h4", { text: `${s.id} ${s.name}` }),
-            h("p", { text: `Before safeguards: ${L(s.inherent)} (likelihood ${lk[s.likelihood]}, impact ${im[s.impact]}). After safeguards: ${L(s.residual)} (likelihood ${lk[s.residual_likelihood]}, impact ${im[s.residual_impact]}).` }),
-            s.impacts.length ? h("p", { text: `Impacts that apply: ${s.impacts.map((i) => i.name).join("; ")}.` }) : null,
-            s.reasons.length ? h("ul", {}, s.reasons.map((r) => h("li", { text: r.text }))) : null,
+            "table",
+            {},
+            h("thead", {}, h("tr", {}, h("th", { text: "Category" }), h("th", { text: "Before safeguards" }), h("th", { text: "After safeguards" }))),
+            h("tbody", {}, result.categories.map((c) => h("tr", {}, h("td", { text: `${c.id}. ${c.name}` }), h("td", { text: L(c.inherent) }), h("td", { text: L(c.level) })))),
           ),
-        ),
-        h("h3", { text: "Next actions" }),
-        result.actions.length
-          ? h(
-              "ol",
-              {},
-              result.actions.map((a) => {
-                const contacts = (a.contacts || []).map((c) => `${c.name} (${c.stakeholder})`).join("; ");
-                return h("li", { text: `${a.text} With: ${a.stakeholders.join(", ")}. Handbook: ${this.config.steps[a.step] || a.step_title}.${contacts ? ` Contacts: ${contacts}.` : ""}` });
-              }),
-            )
-          : h("p", { text: "No action is suggested for these answers." }),
-      );
+          h("h3", { text: "Likelihood and impact" }),
+          this.heatmapCopy(),
+          h("h3", { text: "Scenarios" }),
+          result.scenarios.map((s) =>
+            h(
+              "div",
+              { class: "cr-report__scenario" },
+              h("h4", { text: `${s.id} ${s.name}` }),
+              h("p", { text: `Before safeguards: ${L(s.inherent)} (likelihood ${lk[s.likelihood]}, impact ${im[s.impact]}). After safeguards: ${L(s.residual)} (likelihood ${lk[s.residual_likelihood]}, impact ${im[s.residual_impact]}).` }),
+              s.impacts.length ? h("p", { text: `Impacts that apply: ${s.impacts.map((i) => i.name).join("; ")}.` }) : null,
+              s.reasons.length ? h("ul", {}, s.reasons.map((r) => h("li", { text: r.text }))) : null,
+            ),
+          ),
+        );
+      }
+    } else if (this.client.state === "ready" || this.result) {
+      parts.push(h("p", { text: "No result yet: the result for these answers is being computed. Print again in a moment." }));
     } else {
       parts.push(h("p", { text: "No result: the scoring engine had not started when this was printed." }));
     }
@@ -1081,7 +1378,7 @@ class Evaluator {
       if (q.note.value) list.append(h("dd", { class: "cr-report__note" }, h("em", { text: "Note: " }), q.note.value));
     }
     parts.push(list);
-    this.el("cr-report-body").replaceChildren(...parts.flat());
+    this.el("cr-report-body").replaceChildren(...parts.flat().filter(Boolean));
   }
 
   heatmapCopy() {
