@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from itertools import accumulate
 
 from .errors import InputError, RequestError, quote
 from .evaluate import _describe, check_request, evaluate
@@ -17,8 +18,17 @@ from .model import Method, compile_method
 # input is refused before parsing: the C parser recurses once per level, and in
 # Pyodide a few thousand levels exhaust the JavaScript stack and kill the runtime.
 MAX_DEPTH = 32
-_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
-_BRACKETS = re.compile(r"[\[\]{}]")
+# The largest input read, as in the browser (which refuses larger files before
+# reading them): an assessment with every note at its longest is far smaller.
+MAX_INPUT_BYTES = 2 * 1024 * 1024
+TOO_LARGE = "the input is larger than 2 MiB, far larger than any Crossroads assessment."
+TOO_DEEP = f"the input nests lists and objects more than {MAX_DEPTH} levels deep; an assessment needs only a few levels."
+# A JSON string, or the rest of the text after a '"' that is never closed: the
+# closing quote is optional, so a match never fails once it has started and no
+# position is scanned twice (one pass, linear in the length of the text).
+_STRING_OR_REST = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?', re.S)
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_DEPTH_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
 _SPACE = " \t\n\r"
 
 
@@ -27,14 +37,11 @@ def dumps(value) -> str:
 
 
 def _too_deep(text: str) -> bool:
+    """Whether brackets outside strings nest more than MAX_DEPTH deep, in one linear pass."""
     if text.count("[") + text.count("{") <= MAX_DEPTH:
         return False
-    depth = 0
-    for match in _BRACKETS.finditer(_JSON_STRING.sub("", text)):
-        depth += 1 if match.group() in "[{" else -1
-        if depth > MAX_DEPTH:
-            return True
-    return False
+    brackets = _NOT_BRACKET.sub("", _STRING_OR_REST.sub("", text))
+    return max(accumulate(map(_DEPTH_STEP.__getitem__, brackets)), default=0) > MAX_DEPTH
 
 
 def _trailing_comma(text: str, pos: int):
@@ -58,8 +65,12 @@ def _trailing_comma(text: str, pos: int):
 
 
 def parse_json(text: str):
-    if isinstance(text, str) and _too_deep(text):
-        raise RequestError(f"the input nests lists and objects more than {MAX_DEPTH} levels deep; an assessment needs only a few levels.")
+    if not isinstance(text, str):
+        raise RequestError("the input must be JSON text.")
+    if len(text) > MAX_INPUT_BYTES:
+        raise RequestError(TOO_LARGE)
+    if _too_deep(text):
+        raise RequestError(TOO_DEEP)
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
@@ -72,12 +83,10 @@ def parse_json(text: str):
             message = f"Illegal trailing comma before end of {'object' if comma[1] == '}' else 'array'}"
         raise RequestError(f"the input is not valid JSON at line {line}, column {column}: {message}.") from None
     except RecursionError:
-        raise RequestError(f"the input nests lists and objects more than {MAX_DEPTH} levels deep; an assessment needs only a few levels.") from None
+        raise RequestError(TOO_DEEP) from None
     except ValueError:
         # The only other ValueError json.loads raises: an integer longer than Python converts.
         raise RequestError("the input is not valid JSON for an assessment: a number in it has too many digits.") from None
-    except TypeError:
-        raise RequestError(f"the input must be JSON text, got {type(text).__name__}.") from None
 
 
 def questions_document(method: Method) -> dict:

@@ -118,12 +118,16 @@ def load_cases(method: Method, folder: str, display_root: str | None = None) -> 
     """Read and check every case file of `folder`; raise MethodError with file:line on any problem."""
     from .source import Located, SourceError, load_yaml_file
 
-    if not os.path.isdir(folder):
-        return []
     display_root = display_root if display_root is not None else os.path.basename(os.path.normpath(folder))
+    if not os.path.exists(folder):
+        return []
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError as error:
+        raise SourceError([(display_root, 1, Problem((), f"cannot read the case folder: {error.strerror or 'not a readable folder'}."))]) from None
     rows = []
     cases = []
-    for name in sorted(os.listdir(folder)):
+    for name in names:
         if not name.endswith((".yaml", ".yml")):
             continue
         display = f"{display_root}/{name}"

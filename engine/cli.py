@@ -1,14 +1,120 @@
-"""Command line: `python -m engine questions | assess FILE | check | compile | cases`."""
+"""Command line: `python -m engine questions | assess FILE | check | compile | cases`.
+
+Every failure ends in one line on standard error and a non-zero exit, never a
+traceback: bad input (exit 1), a method, file or stream that cannot be used
+(exit 2), or an internal fault (exit 70, details with CROSSROADS_DEBUG=1).
+Input is read up to the same 2 MiB the browser accepts."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
-from .api import dumps, parse_json, questions_document, run
-from .errors import InputError, MethodError
+from .api import MAX_INPUT_BYTES, TOO_LARGE, dumps, parse_json, questions_document, run
+from .errors import InputError, MethodError, printable, quote_path
 from .evaluate import check_request
 from .report import markdown_report, what_if_text
+
+STDIN_NAME = "standard input"
+
+
+class CommandError(Exception):
+    """A failure the command reports as one line (without the 'error: ' prefix) and an exit code."""
+
+    def __init__(self, message: str, code: int = 2):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with the input it echoes in its errors cut and made printable."""
+
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {printable(message, 300)}\n")
+
+    def _print_message(self, message, file=None):
+        try:
+            super()._print_message(message, file)
+        except (OSError, AttributeError):
+            pass
+
+
+def _err(line: str) -> None:
+    """One line on standard error; nothing when standard error is closed or full."""
+    stream = sys.stderr
+    if stream is None:
+        return
+    try:
+        stream.write(line + "\n")
+        stream.flush()
+    except (OSError, ValueError):
+        _discard(stream)
+
+
+def _discard(stream) -> None:
+    """Point a failed standard stream at the null device, so that the data left
+    in its buffer does not fail again (with a traceback) when Python exits."""
+    try:
+        fd = stream.fileno()
+    except (OSError, ValueError, AttributeError):
+        return
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, fd)
+        os.close(null)
+    except OSError:
+        pass
+
+
+def _emit(text: str) -> None:
+    """Write the command's output to standard output, or raise CommandError."""
+    stream = sys.stdout
+    if stream is None:
+        raise CommandError("cannot write the output: standard output is closed.")
+    try:
+        stream.write(text)
+        stream.flush()
+    except UnicodeEncodeError:
+        _discard(stream)
+        raise CommandError(f"cannot write the output: standard output only takes {printable(getattr(stream, 'encoding', None) or 'another encoding', 40)} "
+                           "text; set PYTHONIOENCODING=utf-8.") from None
+    except BrokenPipeError:
+        _discard(stream)
+        raise CommandError("cannot write the output: the program reading it has stopped.") from None
+    except OSError as error:
+        _discard(stream)
+        raise CommandError(f"cannot write the output ({error.strerror or 'standard output refused it'}).") from None
+    except ValueError:
+        raise CommandError("cannot write the output: standard output is closed.") from None
+
+
+def _read_input(name: str) -> str:
+    """The text of an assessment file ('-' for standard input), at most MAX_INPUT_BYTES; raises CommandError."""
+    shown = STDIN_NAME if name == "-" else quote_path(name)
+    try:
+        if name == "-":
+            stream = sys.stdin
+            if stream is None:
+                raise CommandError("cannot read standard input: it is closed; give a file name, or '-' with the assessment piped in.")
+            raw = getattr(stream, "buffer", stream).read(MAX_INPUT_BYTES + 1)
+            if isinstance(raw, str):  # a text stream put in place of sys.stdin
+                raw = raw.encode("utf-8", "surrogatepass")
+        else:
+            with open(name, "rb") as handle:
+                raw = handle.read(MAX_INPUT_BYTES + 1)
+    except OSError as error:
+        raise CommandError(f"cannot read {shown}: {error.strerror or 'it cannot be opened'}.") from None
+    except ValueError:  # a closed stream
+        raise CommandError(f"cannot read {shown}: it is closed.") from None
+    if len(raw) > MAX_INPUT_BYTES:
+        raise CommandError(f"{shown}: {TOO_LARGE}", 1)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise CommandError(f"{shown} is not UTF-8 text.") from None
 
 
 def _load(folder):
@@ -17,10 +123,10 @@ def _load(folder):
     return load_method_dir(folder or default_method_dir(), "scenarios" if folder is None else None)
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m engine", description="Score a city partnership with the Crossroads method.")
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m engine", description="Score a city partnership with the Crossroads method.")
     parser.add_argument("--method", metavar="DIR", help="method folder (default: the scenarios/ folder of this checkout)")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     sub.add_parser("questions", help="print the questionnaire as JSON")
     assess = sub.add_parser("assess", help="score an assessment file ({\"answers\": {...}}); '-' reads standard input")
     assess.add_argument("file")
@@ -32,80 +138,103 @@ def main(argv=None) -> int:
     cases.add_argument("--folder", metavar="DIR", help="case folder (default: the method folder's cases/)")
     cases.add_argument("--json", action="store_true", help="print the calibration as JSON")
     sub.add_parser("compile", help="print the validated method as JSON (what the browser loads)")
-    args = parser.parse_args(argv)
+    return parser
 
+
+def main(argv=None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _run(args)
+    except CommandError as error:
+        _err(f"error: {error.message}")
+        return error.code
+    except KeyboardInterrupt:
+        _err("error: interrupted.")
+        return 130
+    except MemoryError:
+        _err("error: not enough memory to finish; the input or the method is far larger than it should be.")
+        return 2
+    except RecursionError:
+        _err("error: the input nests too deeply to be read.")
+        return 2
+    except OSError as error:
+        where = f" {quote_path(error.filename)}" if error.filename else ""
+        _err(f"error: cannot read or write{where} ({error.strerror or 'the system refused it'}).")
+        return 2
+    except Exception:
+        if os.environ.get("CROSSROADS_DEBUG"):
+            raise
+        _err("error: the evaluator stopped on an internal fault; please report it with the command you ran "
+             "(set CROSSROADS_DEBUG=1 to see the details).")
+        return 70
+
+
+def _run(args) -> int:
+    if args.command == "assess" and args.profile is not None and not args.profile.strip():
+        raise CommandError("--profile is empty; give a country id (for example us or de), or leave the option out for no profile.")
     try:
         method = _load(args.method)
     except MethodError as error:
         for line in error.lines():
-            print(line, file=sys.stderr)
-        print(f"{len(error.problems)} problem(s) in the method data.", file=sys.stderr)
+            _err(line)
+        _err(f"{len(error.problems)} problem(s) in the method data.")
         return 2
+    except ImportError:
+        raise CommandError("reading the method needs PyYAML; install it (pip install pyyaml) or run bash scripts/setup.sh.") from None
 
     if args.command == "questions":
-        sys.stdout.write(dumps(questions_document(method)))
+        _emit(dumps(questions_document(method)))
         return 0
     if args.command == "check":
-        print(f"method {method.version}: {len(method.scenarios)} scenarios, {len(method.questions)} questions, "
-              f"{len(method.data['scoring']['actions'])} actions, {len(method.countries)} country profiles: OK")
+        _emit(f"method {method.version}: {len(method.scenarios)} scenarios, {len(method.questions)} questions, "
+              f"{len(method.data['scoring']['actions'])} actions, {len(method.countries)} country profiles: OK\n")
         return 0
     if args.command == "compile":
-        sys.stdout.write(dumps(method.data))
+        _emit(dumps(method.data))
         return 0
     if args.command == "cases":
         return _cases(method, args)
 
-    try:
-        if args.file == "-":
-            text = sys.stdin.buffer.read().decode("utf-8-sig")
-        else:
-            with open(args.file, encoding="utf-8-sig") as handle:
-                text = handle.read()
-    except OSError as error:
-        print(f"error: cannot read {args.file}: {error.strerror}.", file=sys.stderr)
-        return 2
-    except UnicodeDecodeError:
-        print(f"error: {'standard input' if args.file == '-' else args.file} is not UTF-8 text.", file=sys.stderr)
-        return 2
+    text = _read_input(args.file)
     try:
         request = parse_json(text)
-        if isinstance(request, dict) and args.profile and request.get("profile") is None:
+        if isinstance(request, dict) and args.profile is not None and request.get("profile") is None:
             request = dict(request, profile=args.profile)
         checked = check_request(method, request)
     except InputError as error:
-        name = "standard input" if args.file == "-" else args.file
-        print(f"error: {name}: {error.message}", file=sys.stderr)
-        return 1
+        name = STDIN_NAME if args.file == "-" else quote_path(args.file)
+        raise CommandError(f"{name}: {error.message}", 1) from None
     result = run(method, checked)
     if args.what_if:
-        sys.stdout.write(what_if_text(method, result))
+        _emit(what_if_text(method, result))
         return 0
     if args.format == "markdown":
-        sys.stdout.write(markdown_report(method, result, checked["partnership"], checked["notes"]))
+        _emit(markdown_report(method, result, checked["partnership"], checked["notes"]))
     else:
-        sys.stdout.write(dumps(result))
+        _emit(dumps(result))
     return 0
 
 
 def _cases(method, args) -> int:
-    import os
-
     from .cases import calibrate, calibration_table, load_cases
 
     folder = args.folder or os.path.join(args.method or os.path.dirname(__file__) + "/../scenarios", "cases")
+    if args.folder is not None and not os.path.isdir(args.folder):
+        _err(f"error: {quote_path(args.folder)} is not a folder of case files.")
+        return 2
     try:
         cases = load_cases(method, folder, "scenarios/cases" if args.folder is None and args.method is None else None)
     except MethodError as error:
         for line in error.lines():
-            print(line, file=sys.stderr)
+            _err(line)
         return 2
     runs = calibrate(method, cases)
     if args.json:
         slim = [dict(entry, runs=[{k: v for k, v in run.items() if k != "result"} for run in entry["runs"]]) for entry in runs]
-        sys.stdout.write(dumps(slim))
+        _emit(dumps(slim))
     else:
-        print(calibration_table(method, runs))
+        _emit(calibration_table(method, runs) + "\n")
     outside = sum(1 for entry in runs for run in entry["runs"] if not run["in_band"])
     total = sum(len(entry["runs"]) for entry in runs)
-    print(f"{len(runs)} cases, {total} runs, {total - outside} in band, {outside} out of band.", file=sys.stderr)
+    _err(f"{len(runs)} cases, {total} runs, {total - outside} in band, {outside} out of band.")
     return 1 if outside else 0

@@ -17,21 +17,49 @@ def format_path(path: tuple) -> str:
     return out or "(top)"
 
 
-def quote(text: str, limit: int = 80) -> str:
-    """A reader's text inside a one-line message: in single quotes, cut after
-    `limit` characters, with control characters, line separators and lone
-    surrogates escaped, so the message stays one printable line everywhere."""
+# Characters that change how the text around them is shown: bidirectional
+# embeddings, overrides and isolates, and the implicit direction marks.
+BIDI_CONTROLS = frozenset([0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+
+
+def _unsafe(code: int) -> bool:
+    return (code < 0x20 or 0x7F <= code < 0xA0 or code in (0x2028, 0x2029) or 0xD800 <= code <= 0xDFFF
+            or code in BIDI_CONTROLS)
+
+
+def printable(text, limit: int | None = None) -> str:
+    """Text made safe for a one-line message: cut after `limit` characters (with
+    '...'), and control characters, line separators, bidirectional controls and
+    lone surrogates written as escapes (\\x0a, \\u202e)."""
     text = text if isinstance(text, str) else str(text)
-    if len(text) > limit:
+    if limit is not None and len(text) > limit:
         text = text[: limit - 3] + "..."
     out = []
     for char in text:
         code = ord(char)
-        if code < 0x20 or 0x7F <= code < 0xA0 or code in (0x2028, 0x2029) or 0xD800 <= code <= 0xDFFF:
+        if _unsafe(code):
             out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
         else:
             out.append(char)
-    return "'" + "".join(out) + "'"
+    return "".join(out)
+
+
+def quote(text: str, limit: int = 80) -> str:
+    """A reader's text inside a one-line message: in single quotes, cut after
+    `limit` characters, with control characters, line separators, bidirectional
+    controls and lone surrogates escaped, so the message stays one printable
+    line that reads in the order it was written, everywhere."""
+    return "'" + printable(text, limit) + "'"
+
+
+def quote_path(path, limit: int = 120) -> str:
+    """A file name inside a one-line message, like `quote` but cut in the
+    middle when it is long, so that both the folder and the file name show."""
+    path = path if isinstance(path, str) else str(path)
+    if len(path) > limit:
+        head = (limit - 3) // 3
+        path = path[:head] + "..." + path[len(path) - (limit - 3 - head):]
+    return "'" + printable(path) + "'"
 
 
 @dataclass(frozen=True)
@@ -62,7 +90,7 @@ class MethodError(CrossroadsError):
         rows = []
         for problem in self.problems:
             where = self.locate(problem.path) if self.locate else None
-            prefix = f"{where[0]}:{where[1]}: " if where else ""
+            prefix = f"{printable(where[0])}:{where[1]}: " if where else ""
             rows.append((where or ("", 0), prefix + problem.describe()))
         rows.sort(key=lambda row: (row[0][0], row[0][1]))
         return [text for _, text in rows]

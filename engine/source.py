@@ -4,19 +4,37 @@ This module is the only one that imports PyYAML; the browser receives the
 method as JSON. It is strict where YAML is loose: a key given twice, a bare
 yes/no/on/off (which YAML 1.1 reads as a boolean), non-decimal numbers and
 merge keys are all errors, and every value remembers its file and line so
-that `MethodError` can print `file:line: message`.
+that `MethodError` can print `file:line: message`. YAML aliases are refused
+before anything is expanded (the method never needs them, and a few hundred
+bytes of nested aliases expand to gigabytes), and a file that cannot be read
+is named with the reason, never a traceback.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import stat
 
-from .errors import MethodError, Problem
-from .model import Method, compile_method
+from .errors import MethodError, Problem, printable, quote, quote_path
+from .model import METHOD_SCHEMA, Method, compile_method
 
 _BOOL_WORDS = {"yes", "no", "on", "off", "y", "n"}
 _DECIMAL = re.compile(r"^[-+]?(0|[1-9][0-9]*)$")
+# A method file is tens of kilobytes; anything this large is not one.
+MAX_FILE_BYTES = 4 * 1024 * 1024
+# Where each top-level key of the method lives in a checkout's scenarios/ folder.
+KEY_FILES = {
+    "method": "method.yaml",
+    "categories": "matrix.yaml",
+    "scenarios": "matrix.yaml",
+    "stakeholders": "stakeholders.yaml",
+    "cooperation_levels": "stakeholders.yaml",
+    "flowcharts": "flowcharts.yaml",
+    "questionnaire": "questions.yaml",
+    "scoring": "scoring.yaml",
+    "migrations": "migrations.yaml",
+}
 
 
 class Located:
@@ -53,7 +71,7 @@ def _convert(node, path, file, located, problems):
                 continue
             key_line = key_node.start_mark.line + 1
             if key in result:
-                problems.append((file, key_line, Problem(path + (key,), f"duplicate key '{key}' (first on line {first_line[key]}); YAML would silently keep only the last one, so remove one.")))
+                problems.append((file, key_line, Problem(path + (key,), f"duplicate key {quote(key)} (first on line {first_line[key]}); YAML would silently keep only the last one, so remove one.")))
                 continue
             first_line[key] = key_line
             located.where[path + (key,)] = (file, key_line)
@@ -114,16 +132,94 @@ def _compose_fast(yaml, text: str):
         return None
 
 
+def read_file_bytes(path: str, limit: int = MAX_FILE_BYTES):
+    """The bytes of a file, or (None, reason) in plain words when it cannot be read.
+
+    Returns (bytes, None) on success. A dangling link, a folder, a device or a
+    pipe, a file that is unreadable or too large each get their own reason."""
+    try:
+        info = os.stat(path)
+    except OSError as error:
+        if os.path.islink(path):
+            return None, "cannot read the file: it is a symbolic link to a file that does not exist; restore the file or remove the link."
+        return None, f"cannot read the file ({error.strerror or 'it cannot be opened'})."
+    if stat.S_ISDIR(info.st_mode):
+        return None, "cannot read the file: it is a folder; a method file is a YAML file."
+    if not stat.S_ISREG(info.st_mode):
+        return None, "cannot read the file: it is not a regular file (a device, pipe or socket); a method file is a YAML file."
+    if info.st_size > limit:
+        return None, f"cannot read the file: it is {info.st_size // 1024} kB, far larger than any method file (at most {limit // (1024 * 1024)} MiB)."
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(limit + 1)
+    except OSError as error:
+        return None, f"cannot read the file ({error.strerror or 'it cannot be opened'}); check that it exists and can be read."
+    if len(raw) > limit:
+        return None, f"cannot read the file: it is larger than {limit // (1024 * 1024)} MiB, far larger than any method file."
+    return raw, None
+
+
+def _merge_key(yaml, event) -> bool:
+    return (isinstance(event, yaml.ScalarEvent) and event.value == "<<" and event.tag is None and not event.style)
+
+
+def _aliases(yaml, text: str, display: str) -> list:
+    """Problems for every YAML alias ('*name') in the text, one per line, found
+    from the parser's events without building anything (so an alias bomb costs
+    no more than its own size). Aliases under a merge key ('<<') are left to the
+    merge-key check, which refuses them with its own message."""
+    loader = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
+    anchors: dict[str, int] = {}
+    lines: dict[int, list[str]] = {}
+    # One entry per open collection: [is_mapping, next_is_key, last_key_was_merge, inside_merge_value]
+    stack: list[list] = []
+    for event in yaml.parse(text, Loader=loader):
+        if isinstance(event, yaml.CollectionEndEvent):
+            stack.pop()
+            continue
+        if not isinstance(event, yaml.NodeEvent):
+            continue
+        inside_merge = False
+        if stack:
+            top = stack[-1]
+            inside_merge = top[3]
+            if top[0]:
+                if top[1]:
+                    top[2] = _merge_key(yaml, event)
+                else:
+                    inside_merge = inside_merge or top[2]
+                top[1] = not top[1]
+        line = event.start_mark.line + 1
+        if isinstance(event, yaml.AliasEvent):
+            if not inside_merge:
+                lines.setdefault(line, []).append(event.anchor)
+            continue
+        if event.anchor is not None:
+            anchors.setdefault(event.anchor, line)
+        if isinstance(event, yaml.MappingStartEvent):
+            stack.append([True, True, False, inside_merge])
+        elif isinstance(event, yaml.SequenceStartEvent):
+            stack.append([False, True, False, inside_merge])
+    problems = []
+    for line, names in lines.items():
+        shown = []
+        for name in dict.fromkeys(names):
+            where = f", anchored on line {anchors[name]}" if name in anchors else ""
+            shown.append(f"'*{printable(name, 40)}'{where}")
+        more = f"; and {len(shown) - 3} more" if len(shown) > 3 else ""
+        problems.append((display, line, Problem((), f"YAML aliases are not supported ({'; '.join(shown[:3])}{more}); "
+                                                    "write the value out in full: the method never needs them.")))
+    return problems
+
+
 def load_yaml_file(path: str, display: str, located: Located, prefix=(), problems=None):
     """Parse one YAML file strictly; return its data (problems appended, not raised)."""
     import yaml
 
     problems = problems if problems is not None else []
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
-    except OSError as error:
-        problems.append((display, 1, Problem((), f"cannot read the file ({error.strerror or error}).")))
+    raw, reason = read_file_bytes(path)
+    if raw is None:
+        problems.append((display, None, Problem((), reason)))
         return None
     try:
         text = raw.decode("utf-8")
@@ -131,8 +227,9 @@ def load_yaml_file(path: str, display: str, located: Located, prefix=(), problem
         line = raw.count(b"\n", 0, error.start) + 1
         problems.append((display, line, Problem((), f"expected UTF-8 text, got the byte 0x{raw[error.start]:02x} that UTF-8 cannot decode; save the file as UTF-8.")))
         return None
-    node = _compose_fast(yaml, text)
+    too_deep = Problem((), "the file nests lists and mappings too deeply to be read; the method needs only a few levels.")
     try:
+        node = _compose_fast(yaml, text)
         if node is None:
             node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
@@ -151,12 +248,24 @@ def load_yaml_file(path: str, display: str, located: Located, prefix=(), problem
         problems.append((display, line, Problem((), f"invalid YAML: the character U+{error.character:04X} is not allowed in YAML text; remove it or write it as an escape in a double-quoted string.")))
         return None
     except yaml.YAMLError as error:  # pragma: no cover - any other refusal by the parser
-        problems.append((display, 1, Problem((), f"invalid YAML: {str(error).splitlines()[0]}.")))
+        problems.append((display, 1, Problem((), f"invalid YAML: {printable(str(error).splitlines()[0], 200)}.")))
+        return None
+    except RecursionError:
+        problems.append((display, 1, too_deep))
         return None
     if node is None:
         problems.append((display, 1, Problem((), "the file is empty; expected a mapping of method keys.")))
         return None
-    return _convert(node, tuple(prefix), display, located, problems)
+    if "*" in text:
+        refused = _aliases(yaml, text, display)
+        if refused:
+            problems.extend(refused)
+            return None
+    try:
+        return _convert(node, tuple(prefix), display, located, problems)
+    except RecursionError:
+        problems.append((display, 1, too_deep))
+        return None
 
 
 def read_method_dir(folder: str, display_root: str | None = None):
@@ -171,8 +280,12 @@ def read_method_dir(folder: str, display_root: str | None = None):
     data: dict = {}
     owner: dict[str, str] = {}
     if not os.path.isdir(folder):
-        raise MethodError([Problem((), f"method folder {folder!r} does not exist; expected the scenarios/ folder of a Crossroads checkout.")])
-    for name in sorted(os.listdir(folder)):
+        raise MethodError([Problem((), f"method folder {quote_path(folder)} does not exist; expected the scenarios/ folder of a Crossroads checkout.")])
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError as error:
+        raise MethodError([Problem((), f"cannot read the method folder {quote_path(folder)} ({error.strerror or 'it cannot be listed'}).")]) from None
+    for name in names:
         if not name.endswith((".yaml", ".yml")):
             continue
         display = f"{display_root}/{name}"
@@ -194,7 +307,12 @@ def read_method_dir(folder: str, display_root: str | None = None):
         if "countries" in owner:
             problems.append((owner["countries"], 1, Problem(("countries",), "country profiles live in countries/*.yaml, not in a top-level 'countries' key.")))
         countries = []
-        for name in sorted(os.listdir(countries_dir)):
+        try:
+            names = sorted(os.listdir(countries_dir))
+        except OSError as error:
+            problems.append((f"{display_root}/countries", None, Problem((), f"cannot read the folder ({error.strerror or 'it cannot be listed'}).")))
+            names = []
+        for name in names:
             if not name.endswith((".yaml", ".yml")):
                 continue
             display = f"{display_root}/countries/{name}"
@@ -220,15 +338,42 @@ class SourceError(MethodError):
         super().__init__(problems, None)
 
     def lines(self) -> list[str]:
-        ordered = sorted(getattr(self, "rows", []), key=lambda row: (row[0], row[1]))
-        return [f"{file}:{line}: {problem.describe() if problem.path else problem.message}" for file, line, problem in ordered]
+        ordered = sorted(getattr(self, "rows", []), key=lambda row: (row[0], row[1] or 0))
+        return [f"{printable(file)}{'' if line is None else f':{line}'}: {problem.describe() if problem.path else problem.message}"
+                for file, line, problem in ordered]
+
+
+def missing_keys(data: dict, folder: str, display_root: str, located: Located) -> list:
+    """Rows for each required top-level key that no file gave, naming the file
+    expected to hold it (and for each unknown top-level key, often the same key misspelt)."""
+    rows = []
+    allowed = {**METHOD_SCHEMA.required, **METHOD_SCHEMA.optional}
+    for key in data:
+        if key not in allowed:
+            file, line = located.where.get((key,), (display_root, None))
+            rows.append((file, line, Problem((key,), f"unknown key {quote(key)}; expected one of: {', '.join(allowed)}.")))
+    for key in METHOD_SCHEMA.required:
+        if key in data:
+            continue
+        home = KEY_FILES.get(key)
+        if home is None:
+            rows.append((display_root, None, Problem((), f"the method has no {quote(key)}; add it to one of the files of {display_root}/.")))
+        elif os.path.exists(os.path.join(folder, home)):
+            rows.append((f"{display_root}/{home}", None, Problem((), f"the method has no {quote(key)} (expected in {display_root}/{home}); add it to that file.")))
+        else:
+            rows.append((display_root, None, Problem((), f"the method has no {quote(key)} (expected in {display_root}/{home}, which is missing); restore that file.")))
+    return rows
 
 
 def load_method_dir(folder: str, display_root: str | None = None) -> Method:
     """Read, check and compile a method folder; raise MethodError with file:line on any problem."""
+    display_root = display_root if display_root is not None else os.path.basename(os.path.normpath(folder))
     data, located, problems = read_method_dir(folder, display_root)
     if problems:
         raise SourceError(problems)
+    missing = missing_keys(data, folder, display_root, located)
+    if any(problem.path == () for _, _, problem in missing):
+        raise SourceError(missing)
     return compile_method(data, located)
 
 

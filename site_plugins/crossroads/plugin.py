@@ -64,9 +64,20 @@ def _method_files(folder: str, subfolders=("", "countries")) -> tuple:
         where = os.path.join(folder, sub)
         if not os.path.isdir(where):
             continue
-        for name in sorted(os.listdir(where)):
+        try:
+            names = sorted(os.listdir(where))
+        except OSError:
+            # The loader reports an unreadable folder with its name; the cache just notes it.
+            found.append((sub, None, None, None))
+            continue
+        for name in names:
             if name.endswith((".yaml", ".yml")):
-                stat = os.stat(os.path.join(where, name))
+                try:
+                    stat = os.stat(os.path.join(where, name))
+                except OSError:
+                    # A dangling link or a vanished file: the loader names it as "cannot read".
+                    found.append((sub, name, None, None))
+                    continue
                 found.append((sub, name, stat.st_mtime_ns, stat.st_size))
     return tuple(found)
 

@@ -20,7 +20,7 @@ EXPECT_KEYS = {
 }
 SCENARIO_KEYS = {"likelihood", "impact", "inherent", "residual_likelihood", "residual_impact", "residual", "impacts", "points"}
 POINTS_KEYS = {"likelihood", "impact", "safeguard_likelihood", "safeguard_impact", "steps_likelihood", "steps_impact"}
-SCREEN_KEYS = {"questions", "missing", "complete", "clear", "text"}
+SCREEN_KEYS = {"questions", "missing", "complete", "clear", "concerns", "text"}
 FIND_OUT_KEYS = {"question", "short", "answer_label", "ask", "who", "text"}
 WHAT_IF_KEYS = {"status", "target", "recommendation", "safeguards", "moves", "floors"}
 # A vector's request: its answers, and optionally the method version it was saved with (an older one is carried over).

@@ -116,7 +116,7 @@ def test_assess_markdown(port_file):
         "- Impacts that apply: Exposure to Foreign Political and Economic Influence, National Security Breaches",
         "## First steps",
         "## Unanswered questions",
-        "- **National government consulted:** Meeting booked for May.",
+        "- **National government consulted:** Meeting booked for May.",  # the reader's text: nothing in it acts as Markdown
     ):
         assert expected in text, expected
     assert text.endswith("This assessment structures judgement; it is not a verdict or legal advice.\n")
@@ -238,15 +238,15 @@ def test_bad_input_in_markdown_mode_too():
 
 def test_file_errors_name_the_file(tmp_path):
     missing = tmp_path / "missing.json"
-    assert _one_line_error(run_cli("assess", str(missing))) == f"error: cannot read {missing}: No such file or directory."
+    assert _one_line_error(run_cli("assess", str(missing))) == f"error: cannot read '{missing}': No such file or directory."
     latin = tmp_path / "latin1.json"
     latin.write_bytes('{"answers": {}, "notes": {"money": "caf\xe9"}}'.encode("latin-1"))
-    assert _one_line_error(run_cli("assess", str(latin))) == f"error: {latin} is not UTF-8 text."
+    assert _one_line_error(run_cli("assess", str(latin))) == f"error: '{latin}' is not UTF-8 text."
     broken = tmp_path / "broken.json"
     broken.write_text('{\n  "answers": {\n    "money": "large"\n  }\n', encoding="utf-8")
     assert _one_line_error(run_cli("assess", str(broken))) == (
-        f"error: {broken}: the input is not valid JSON at line 5, column 1: Expecting ',' delimiter.")
-    assert _one_line_error(run_cli("assess", str(tmp_path))) == f"error: cannot read {tmp_path}: Is a directory."
+        f"error: '{broken}': the input is not valid JSON at line 5, column 1: Expecting ',' delimiter.")
+    assert _one_line_error(run_cli("assess", str(tmp_path))) == f"error: cannot read '{tmp_path}': Is a directory."
 
 
 def test_unknown_profile_flag():
@@ -313,3 +313,17 @@ def test_cases_command_prints_the_calibration():
     assert "cases," in completed.stderr and "in band" in completed.stderr
     assert completed.stdout.startswith("case ")
     assert completed.returncode == (0 if " 0 out of band" in completed.stderr else 1)
+
+
+def test_markdown_before_the_screen_shows_no_levels(tmp_path):
+    path = tmp_path / "partial.json"
+    path.write_text('{"answers": {"stage": "proposed", "political_system": "democracy"}}', encoding="utf-8")
+    text = run_cli("assess", str(path), "--format", "markdown").stdout
+    assert "**No recommendation yet.**" in text
+    assert "## Categories" not in text and "## Scenarios" not in text and "Low" not in text
+
+
+def test_cases_command_refuses_a_missing_folder(tmp_path):
+    completed = run_cli("cases", "--folder", str(tmp_path / "nowhere"))
+    assert completed.returncode == 2 and completed.stdout == ""
+    assert completed.stderr.strip().endswith("is not a folder of case files.") and "Traceback" not in completed.stderr

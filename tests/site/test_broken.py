@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from site_support import build, make_site, output_lines
+from site_support import ROOT as REPO, build, make_site, output_lines
 
 Q = "questionnaire.questions"
 A_CASE = "cases/alpha-school-exchange.yaml"
@@ -155,3 +155,21 @@ def test_a_method_problem_comes_before_the_cases(tmp_path):
     lines = output_lines(build(tmp_path))
     assert "scenarios/matrix.yaml:28: scenarios[1]: missing required key 'summary'; add it." in lines
     assert not any("case library" in line for line in lines)
+
+
+def test_a_dangling_link_in_the_method_folder_is_named_not_a_traceback(tmp_path):
+    """The plugin's change watcher stats every method file: a dangling link must reach the loader's own message."""
+    import shutil
+    import subprocess
+    import sys
+
+    root = tmp_path / "site"
+    shutil.copytree(REPO / "scenarios", root / "scenarios")
+    shutil.copytree(REPO / "docs", root / "docs")
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    (root / "scenarios" / "zz.yaml").symlink_to(root / "scenarios" / "missing-target.yaml")
+    completed = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(tmp_path / "out")],
+                               cwd=root, capture_output=True, text=True, timeout=300)
+    assert completed.returncode != 0
+    assert "Traceback" not in completed.stderr
+    assert "scenarios/zz.yaml: cannot read the file" in completed.stderr
