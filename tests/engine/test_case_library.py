@@ -71,16 +71,21 @@ def test_safeguards_never_raise_a_case(method, runs):
             assert rank[after["recommendation"]] <= rank[before["recommendation"]], entry["id"]
 
 
-def test_a_broken_case_file_names_its_file_and_line(method, tmp_path):
-    (tmp_path / "bad-case.yaml").write_text(
-        'case:\n  id: "bad-case"\n  title: "A case"\n  cities: ["A (X)"]\n  years: "2020"\n  kind: ["ordinary"]\n'
+def _write_case(folder, stem, answers, expected, second_date="2020-02"):
+    """A small case file; line 13 holds the answers and line 15 the band."""
+    (folder / f"{stem}.yaml").write_text(
+        f'case:\n  id: "{stem}"\n  title: "A case"\n  cities: ["A (X)"]\n  years: "2020"\n  kind: ["ordinary"]\n'
         '  sources:\n    - {title: "T", publisher: "P", date: "2020-01-01", url: "https://example.org/"}\n'
-        '    - {title: "T2", publisher: "P", date: "2020-13", url: "https://example.org/2"}\n'
+        f'    - {{title: "T2", publisher: "P", date: "{second_date}", url: "https://example.org/2"}}\n'
         '  story: "S"\n  known_before: "K"\n'
-        '  assessment:\n    answers: {political_system: "monarchy"}\n'
-        '  outcome: "O"\n  expected: {lowest: "pause_and_consult", highest: "proceed"}\n  reasoning: "R"\n',
+        f'  assessment:\n    answers: {answers}\n'
+        f'  outcome: "O"\n  expected: {expected}\n  reasoning: "R"\n',
         encoding="utf-8",
     )
+
+
+def test_a_broken_case_file_names_its_file_and_line(method, tmp_path):
+    _write_case(tmp_path, "bad-case", '{political_system: "monarchy"}', '{lowest: "pause_and_consult", highest: "proceed"}')
     with pytest.raises(MethodError) as caught:
         load_cases(method, str(tmp_path), "scenarios/cases")
     lines = caught.value.lines()
@@ -89,15 +94,7 @@ def test_a_broken_case_file_names_its_file_and_line(method, tmp_path):
 
 
 def test_a_case_must_answer_the_screen(method, tmp_path):
-    (tmp_path / "short.yaml").write_text(
-        'case:\n  id: "short"\n  title: "A case"\n  cities: ["A (X)"]\n  years: "2020"\n  kind: ["ordinary"]\n'
-        '  sources:\n    - {title: "T", publisher: "P", date: "2020-01-01", url: "https://example.org/"}\n'
-        '    - {title: "T2", publisher: "P", date: "2020-02", url: "https://example.org/2"}\n'
-        '  story: "S"\n  known_before: "K"\n'
-        '  assessment:\n    answers: {stage: "proposed"}\n'
-        '  outcome: "O"\n  expected: {lowest: "proceed", highest: "proceed"}\n  reasoning: "R"\n',
-        encoding="utf-8",
-    )
+    _write_case(tmp_path, "short", '{stage: "proposed"}', '{lowest: "proceed", highest: "proceed"}')
     with pytest.raises(MethodError) as caught:
         load_cases(method, str(tmp_path), "scenarios/cases")
     assert any("screen question" in line and "political_system" in line for line in caught.value.lines())
