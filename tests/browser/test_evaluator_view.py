@@ -79,6 +79,16 @@ def test_print_view_holds_the_report(view_page, artifacts):
     assert not tab.is_visible("#cr-report")
 
 
+SETTLE = """() => Promise.all(document.getAnimations()
+  .filter(a => a.effect && a.effect.getTiming().iterations !== Infinity)
+  .map(a => a.finished.catch(() => null)))"""
+
+
+def settle_transitions(tab) -> None:
+    """Material's buttons change colour with a transition: wait for the colours they settle on."""
+    tab.evaluate(SETTLE)
+
+
 def use_scheme(tab, scheme: str) -> None:
     """Material picks its palette when the page loads: switch it as its toggle would."""
     tab.emulate_media(color_scheme=scheme)
@@ -141,6 +151,7 @@ def test_accessibility_scan(view_page, scheme):
     tab.set_viewport_size({"width": 1280, "height": 900})
     use_scheme(tab, scheme)
     tab.evaluate("document.querySelectorAll('#crossroads-evaluator details').forEach(d => d.open = true)")
+    settle_transitions(tab)
     if not tab.evaluate("typeof axe !== 'undefined'"):
         tab.add_script_tag(path=str(AXE))
     found = tab.evaluate("""async () => {
