@@ -159,3 +159,66 @@ def cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
 def write_json(path, value) -> str:
     path.write_text(json.dumps(value, ensure_ascii=False, indent=2), encoding="utf-8")
     return str(path)
+
+
+# A short screen with nothing of concern: "Proceed" (issue 9's school exchange, low visibility).
+CLEAR_SCREEN = {"stage": "existing", "political_system": "democracy", "identity_checked": "independent",
+                "national_relations": "good", "activities": ["culture"], "investment_proposal": "no",
+                "visibility": "low", "rights_record": "no"}
+
+
+def answer_all(tab, answers: dict) -> dict:
+    """Answer by clicking labels, as a reader does; return the panel's result for them."""
+    watch_results(tab)
+    for qid, value in answers.items():
+        for item in value if isinstance(value, list) else [value]:
+            click_answer(tab, qid, item)
+    return wait_answered(tab, len(answers))
+
+
+def engine_worker(tab):
+    """The evaluator's background worker (worker.js), as Playwright sees it."""
+    workers = [w for w in tab.workers if "/worker.js" in w.url]
+    assert len(workers) == 1, f"expected one engine worker, found {[w.url for w in tab.workers]}"
+    return workers[0]
+
+
+def stale(tab) -> bool:
+    return tab.get_attribute("#crossroads-evaluator", "data-stale") == "true"
+
+
+def count_prints(tab) -> None:
+    """Replace window.print with a counter (window.__prints)."""
+    tab.evaluate("() => { window.__prints = 0; window.print = () => { window.__prints += 1; }; }")
+
+
+def printed_report(tab) -> str:
+    """The text of the print report as the printer would get it."""
+    tab.emulate_media(media="print")
+    try:
+        return tab.inner_text("#cr-report")
+    finally:
+        tab.emulate_media(media="screen")
+
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_violations(tab, schemes: tuple[str, ...] = ("default", "slate")) -> list[str]:
+    """axe-core (WCAG 2.1 AA) on the evaluator as it is now, in the light and the dark palette."""
+    assert AXE.exists(), "node_modules/axe-core is missing: run 'npm ci'"
+    if not tab.evaluate("typeof axe !== 'undefined'"):
+        tab.add_script_tag(path=str(AXE))
+    before = tab.evaluate("document.body.getAttribute('data-md-color-scheme')")
+    found = []
+    try:
+        for scheme in schemes:
+            tab.evaluate("s => document.body.setAttribute('data-md-color-scheme', s)", scheme)
+            tab.wait_for_timeout(700)  # the fade of an out-of-date result, and the palette's transitions
+            found += tab.evaluate("""async scheme => {
+              const r = await axe.run('#crossroads-evaluator', {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa']}});
+              return r.violations.map(v => `${scheme}: ${v.id}: ` + v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' ' + n.failureSummary).join(' | '));
+            }""", scheme)
+    finally:
+        tab.evaluate("s => document.body.setAttribute('data-md-color-scheme', s)", before)
+    return found

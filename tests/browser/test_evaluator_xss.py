@@ -69,3 +69,67 @@ def test_payload_from_a_file_or_a_link_stays_text(new_context, evaluator_url, tm
     receiver.emulate_media(media="print")
     assert XSS in receiver.inner_text("#cr-report")
     assert_inert(receiver, log)
+
+
+# --- issue 10, item 2: the Markdown export and the names of downloads ------------------------------
+
+HOSTILE_NAMES = [
+    "<img src=x onerror=alert(1)>",
+    "[a](javascript:alert(1)) <script>alert(2)</script>",
+    "../../etc/passwd",
+    "CON",
+    "line one\r\n# Heading from reader text\r\n<script>alert(3)</script>",
+    "\u202eexe.md\u0000\u001b[31m",
+    "x" * 5000,
+]
+SAFE_FILE = r"^crossroads-(report-)?[a-z0-9]+(-[a-z0-9]+)*-\d{4}-\d{2}-\d{2}\.(md|json)$"
+
+
+class _LiveHtml(__import__("html.parser").parser.HTMLParser):
+    """Collects what would be live in rendered Markdown: scripts, images, frames, handlers, script links."""
+
+    def __init__(self):
+        super().__init__()
+        self.live: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "img", "iframe", "object", "embed", "svg", "style"):
+            self.live.append(f"<{tag}>")
+        for name, value in attrs:
+            if name.startswith("on") or (value or "").strip().lower().startswith(("javascript:", "data:", "vbscript:")):
+                self.live.append(f"<{tag} {name}={value}>")
+
+
+def test_report_and_file_names_are_sanitised_and_markdown_is_inert(new_context, evaluator_url, tmp_path):
+    """The page adds no reader text of its own to the report (it is the engine's, byte for byte) and names files safely."""
+    import re
+
+    import markdown
+    from evaluator_support import cli
+
+    tab = open_evaluator(new_context(), evaluator_url)
+    tab.click("label[for='q-stage-1']")
+    for i, name in enumerate(HOSTILE_NAMES):
+        tab.fill("#cr-p-name", name)
+        tab.fill("#cr-p-note", f"{name}\n[link](javascript:alert(4))")
+        with tab.expect_download() as saved:
+            tab.click("#cr-save")
+        assert re.match(SAFE_FILE, saved.value.suggested_filename), saved.value.suggested_filename
+        saved_path = tmp_path / f"saved-{i}.json"
+        saved.value.save_as(saved_path)
+        with tab.expect_download() as report:
+            tab.click("#cr-report-md")
+        assert re.match(SAFE_FILE, report.value.suggested_filename), report.value.suggested_filename
+        assert len(report.value.suggested_filename) < 100
+        report_path = tmp_path / f"report-{i}.md"
+        report.value.save_as(report_path)
+        text = report_path.read_text(encoding="utf-8")
+        done = cli("assess", str(saved_path), "--format", "markdown")
+        assert done.returncode == 0, done.stderr
+        assert text == done.stdout, "the page's report is not the engine's"
+        parser = _LiveHtml()
+        parser.feed(markdown.markdown(text, extensions=["tables"]))
+        assert parser.live == [], f"{name[:40]!r}: live HTML in the rendered report: {parser.live}"
+        assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]", text), f"{name[:40]!r}: control characters in the report"
+        assert tab.get_attribute("#cr-message", "data-kind") != "error", tab.inner_text("#cr-message")
+    assert tab.errors == []

@@ -108,3 +108,101 @@ def test_the_engine_api_is_fuzzed():
     fuzzed = re.findall(r"@given\(", source)
     assert len(fuzzed) >= 3, f"only {len(fuzzed)} property tests in {PROPERTY_TESTS.name}"
     assert "handle(" in source, "the JSON message entry point (Engine.handle) should be fed arbitrary text"
+
+
+# --- hostile conditions in the browser (issue 10) ----------------------------------------------
+#
+# Each case names the browser test that reproduces it (and fails without the
+# fix). Cases given as data in the test modules (share links, broken runtime
+# files, names of downloads) are counted from there.
+
+BROWSER_TESTS = ROOT / "tests" / "browser"
+PROMISE_TESTS = ROOT / "tests" / "promises"
+BROWSER_CASES = {
+    # item 1: never a stale verdict
+    "the worker is closed (self.close()) after a verdict, then an answer changes":
+        "browser/test_evaluator_resilience.py::test_closed_worker_result_goes_out_of_date_and_restart_keeps_the_answers",
+    "the worker hangs in a busy loop; window.crossroads.evaluate must settle":
+        "browser/test_evaluator_resilience.py::test_hung_worker_is_found_by_the_request_timeout",
+    "the worker throws an uncaught error (error event)":
+        "browser/test_evaluator_resilience.py::test_worker_error_event_stops_the_engine_and_withdraws_the_verdict",
+    "restart from the keyboard, announced in the live region":
+        "browser/test_evaluator_resilience.py::test_restart_is_keyboard_reachable_and_announced",
+    # item 2: reader text in exports
+    "script, image and javascript: links, control and bidi characters in the partnership name and note (report, file names)":
+        "browser/test_evaluator_xss.py::test_report_and_file_names_are_sanitised_and_markdown_is_inert",
+    # item 3: unreadable stored answers
+    "a stored record with an option that no longer exists":
+        "browser/test_evaluator_storage.py::test_unreadable_record_is_kept_aside_and_never_overwritten",
+    "a stored record that is not JSON":
+        "browser/test_evaluator_storage.py::test_record_that_is_not_json_is_kept_aside",
+    "storage full: the unreadable record cannot be copied aside":
+        "browser/test_evaluator_storage.py::test_record_is_held_when_storage_refuses_a_copy",
+    "storage that throws on every write":
+        "browser/test_evaluator_storage.py::test_storage_that_throws_on_every_write",
+    "storage access denied (SecurityError), on every page":
+        "promises/test_storage_denied.py::test_every_page_is_quiet_when_storage_is_denied",
+    "storage access denied, in the evaluator":
+        "promises/test_storage_denied.py::test_the_evaluator_works_when_storage_is_denied",
+    # item 4: two tabs
+    "two tabs, one without changes of its own":
+        "browser/test_evaluator_storage.py::test_a_tab_without_changes_of_its_own_follows_the_other",
+    "two tabs, each with changes of its own":
+        "browser/test_evaluator_storage.py::test_tabs_with_changes_of_their_own_lose_neither",
+    "two tabs: use the other tab's version":
+        "browser/test_evaluator_storage.py::test_use_the_other_version",
+    "erase in one tab while others are open":
+        "browser/test_evaluator_storage.py::test_erase_reaches_every_open_tab",
+    "don't store turned on in one tab while others are open":
+        "browser/test_evaluator_storage.py::test_dont_store_reaches_every_open_tab",
+    # item 5: share links
+    "notes that make a link too long uncompressed":
+        "browser/test_evaluator_links.py::test_long_link_is_compressed_and_opens",
+    "notes that make a link too long even compressed":
+        "browser/test_evaluator_links.py::test_link_too_long_even_compressed_is_not_offered",
+    "a deflate bomb in a share link":
+        "browser/test_evaluator_links.py::test_deflate_bomb_is_refused_with_its_reason",
+    # item 10: failure messages
+    "a runtime file missing, damaged or blocked":
+        "browser/test_evaluator_failures.py::test_failure_names_the_file_in_plain_words",
+}
+MIN_BROWSER_CASES = 40
+
+
+def _module_data(path: Path, name: str):
+    """A module-level constant of a test module, read without importing it (no browser needed)."""
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
+            return node.value
+    raise AssertionError(f"{path.name} defines no {name}")
+
+
+def test_every_hostile_browser_case_has_its_test():
+    missing = []
+    for case, where in BROWSER_CASES.items():
+        file, test = where.split("::")
+        path = ROOT / "tests" / file
+        if not path.exists() or not re.search(rf"^def {re.escape(test)}\(", path.read_text(encoding="utf-8"), re.M):
+            missing.append(f"{case}: {where}")
+    assert not missing, "catalogued cases whose test is gone:\n  " + "\n  ".join(missing)
+
+
+def test_at_least_40_hostile_browser_cases_are_covered():
+    import ast
+
+    links = _module_data(BROWSER_TESTS / "test_evaluator_links.py", "HOSTILE_LINKS")
+    link_cases = [ast.literal_eval(k) for k in links.keys]
+    names = _module_data(BROWSER_TESTS / "test_evaluator_xss.py", "HOSTILE_NAMES").elts
+    files = ast.literal_eval(_module_data(BROWSER_TESTS / "test_evaluator_failures.py", "FILES"))
+    source = (BROWSER_TESTS / "test_evaluator_failures.py").read_text(encoding="utf-8")
+    assert '(f, "missing") for f in FILES' in source and '(f, "damaged") for f in FILES' in source, \
+        "every runtime file should be tried missing and damaged"
+    for runtime in ("worker.js", "engine.tar.gz", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide.mjs", "pyodide.asm.mjs", "pyodide-lock.json"):
+        assert runtime in files, f"{runtime} is no longer tried broken"
+    assert len(link_cases) >= 8, f"only {len(link_cases)} hostile share links"
+    assert len(names) >= 6, f"only {len(names)} hostile partnership names"
+    total = len(BROWSER_CASES) + len(link_cases) + len(names) + 2 * len(files)
+    assert total >= MIN_BROWSER_CASES, f"only {total} hostile browser cases; the promise is at least {MIN_BROWSER_CASES}"

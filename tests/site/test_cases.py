@@ -95,6 +95,8 @@ def test_share_code_matches_the_evaluators_javascript():
         "function parseJSON(text) { return JSON.parse(text); }",
         _evaluator_function("encodeFragment"),
         _evaluator_function("decodeFragment"),
+        _evaluator_function("fragmentBytes"),
+        _evaluator_function("fragmentJSON"),
         f"const docs = JSON.parse({json.dumps(json.dumps(documents))});",
         f"const ours = {json.dumps([render.share_code(d) for d in documents])};",
         "const out = docs.map((d, i) => ({js: encodeFragment(d), back: decodeFragment(ours[i])}));",

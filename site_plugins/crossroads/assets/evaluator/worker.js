@@ -12,7 +12,13 @@
 //                   {"type": "status", "step": 1, "steps": 3, "text": "..."}
 //                   {"type": "ready", "ms": 2712, "python": "3.14.2",
 //                    "timings": {"runtime_ms": 2600, "engine_ms": 110}}
-//                   {"type": "failed", "reason": "..."}
+//                   {"type": "failed", "file": "engine.tar.gz" | null,
+//                    "problem": "download" | "damaged" | "method" | "refused" | "unsupported" | "internal",
+//                    "reason": "<technical detail>"}
+// A failed start names the file at fault when it can: after a failure that
+// does not say which file it was, the runtime's files are fetched again and
+// checked (status, and the first bytes: a zip, WebAssembly, JSON…), so that
+// the page can tell the reader which file failed and what to do.
 // Messages that arrive before the engine is ready wait in a queue.
 
 const params = new URL(import.meta.url).searchParams;
@@ -23,6 +29,25 @@ const ARCHIVE_URL = new URL(`engine.tar.gz?v=${encodeURIComponent(ENGINE_HASH)}`
 const EXTRACT_DIR = "/home/pyodide/crossroads";
 const STEPS = 3;
 
+// The files of the runtime, in the order loadPyodide needs them, and what
+// their first bytes must be.
+const RUNTIME_FILES = [
+  { file: "pyodide.mjs", kind: "script" },
+  { file: "pyodide-lock.json", kind: "json" },
+  { file: "python_stdlib.zip", kind: "zip" },
+  { file: "pyodide.asm.wasm", kind: "wasm" },
+  { file: "pyodide.asm.mjs", kind: "script" },
+];
+
+// A failure to start, with the file at fault when it is known.
+class BootError extends Error {
+  constructor(problem, file, reason) {
+    super(reason);
+    this.problem = problem;
+    this.file = file;
+  }
+}
+
 let handle = null; // Python: WebEngine.handle(text: str) -> str
 let rejectBoot = null;
 // loadPyodide does not always reject when its downloads fail (a failed
@@ -32,7 +57,18 @@ const bootFailed = new Promise((_, reject) => {
 });
 bootFailed.catch(() => {});
 let failure = null;
+let booted = false;
 const waiting = [];
+
+// While the runtime starts, a promise of its own that fails after the start
+// has already failed (or that nothing awaits) is part of the same failure:
+// it is reported once, by the start, not as an uncaught error.
+self.addEventListener("unhandledrejection", (event) => {
+  if (booted) return;
+  event.preventDefault();
+  const reason = event.reason;
+  rejectBoot(reason instanceof BootError ? reason : new BootError("internal", null, `the Python runtime failed while starting (${describe(reason)})`));
+});
 
 function post(value) {
   self.postMessage(JSON.stringify(value));
@@ -87,10 +123,10 @@ self.fetch = async (input, init) => {
   try {
     response = await siteFetch(input, init);
   } catch (error) {
-    rejectBoot(new Error(`could not download ${fileName(input)} (${describe(error)})`));
+    rejectBoot(new BootError("download", fileName(input), `could not download ${fileName(input)} (${describe(error)})`));
     throw error;
   }
-  if (!response.ok) rejectBoot(new Error(`could not download ${fileName(input)} (HTTP ${response.status})`));
+  if (!response.ok) rejectBoot(new BootError("download", fileName(input), `could not download ${fileName(input)} (HTTP ${response.status})`));
   return response;
 };
 
@@ -98,43 +134,140 @@ const consoleWarn = console.warn.bind(console);
 let wasmFailed = false;
 console.warn = (...args) => {
   if (args[0] === "wasm instantiation failed!") wasmFailed = true;
-  else if (wasmFailed) rejectBoot(new Error(`this browser refused to run the engine's WebAssembly (${describe(args[0])})`));
+  else if (wasmFailed) rejectBoot(new BootError("refused", "pyodide.asm.wasm", `the WebAssembly of the runtime did not start (${describe(args[0])})`));
   consoleWarn(...args);
 };
 
+// Fetch one runtime file again and check it: null if it looks right, else
+// the problem with it.
+async function checkFile({ file, kind }) {
+  const url = file === "engine.tar.gz" ? ARCHIVE_URL : `${INDEX_URL}${file}`;
+  let response;
+  try {
+    response = await siteFetch(url);
+  } catch (error) {
+    return new BootError("download", file, `could not download ${file} (${describe(error)})`);
+  }
+  if (!response.ok) return new BootError("download", file, `could not download ${file} (HTTP ${response.status})`);
+  let bytes;
+  try {
+    bytes = new Uint8Array(await response.arrayBuffer());
+  } catch (error) {
+    return new BootError("download", file, `could not download ${file} (${describe(error)})`);
+  }
+  const starts = (...magic) => magic.every((b, i) => bytes[i] === b);
+  const damaged = (what) => new BootError("damaged", file, `${file} (${bytes.length} bytes, type ${response.headers.get("content-type") || "none"}) ${what}`);
+  if (!bytes.length) return damaged("is empty");
+  if (kind === "zip" && !starts(0x50, 0x4b)) return damaged("is not a zip archive");
+  if (kind === "wasm" && !starts(0x00, 0x61, 0x73, 0x6d)) return damaged("is not WebAssembly");
+  if (kind === "gzip" && !starts(0x1f, 0x8b)) return damaged("is not a gzip archive");
+  if (kind === "json") {
+    try {
+      JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+    } catch (error) {
+      return damaged(`is not valid JSON (${describe(error)})`);
+    }
+  }
+  if (kind === "script") {
+    const type = (response.headers.get("content-type") || "").toLowerCase();
+    if (!type.includes("javascript")) return damaged("is not served as JavaScript");
+    if (bytes.subarray(0, 4096).includes(0)) return damaged("is not JavaScript text");
+  }
+  return null;
+}
+
+// After a failure that names no file: which runtime file is at fault?
+async function diagnose(error) {
+  if (error instanceof BootError && error.problem === "download") return error;
+  for (const entry of RUNTIME_FILES) {
+    const found = await checkFile(entry);
+    if (found) {
+      found.message = `${found.message}; the runtime reported: ${describe(error)}`;
+      return found;
+    }
+  }
+  if (error instanceof BootError) return error;
+  if (wasmFailed) return new BootError("refused", "pyodide.asm.wasm", `the WebAssembly of the runtime did not start (${describe(error)})`);
+  return new BootError("internal", null, `the Python runtime did not start (${describe(error)})`);
+}
+
 async function fetchArchive() {
-  const response = await siteFetch(ARCHIVE_URL);
-  if (!response.ok) throw new Error(`could not download the engine (engine.tar.gz: HTTP ${response.status})`);
-  return response.arrayBuffer();
+  let response;
+  try {
+    response = await siteFetch(ARCHIVE_URL);
+  } catch (error) {
+    throw new BootError("download", "engine.tar.gz", `could not download engine.tar.gz (${describe(error)})`);
+  }
+  if (!response.ok) throw new BootError("download", "engine.tar.gz", `could not download engine.tar.gz (HTTP ${response.status})`);
+  try {
+    return await response.arrayBuffer();
+  } catch (error) {
+    throw new BootError("download", "engine.tar.gz", `could not download engine.tar.gz (${describe(error)})`);
+  }
+}
+
+// The runtime's lock file, read here rather than by loadPyodide, which
+// leaves a damaged one as an uncaught error.
+async function fetchLock() {
+  const url = `${INDEX_URL}pyodide-lock.json`;
+  let response;
+  try {
+    response = await siteFetch(url);
+  } catch (error) {
+    throw new BootError("download", "pyodide-lock.json", `could not download pyodide-lock.json (${describe(error)})`);
+  }
+  if (!response.ok) throw new BootError("download", "pyodide-lock.json", `could not download pyodide-lock.json (HTTP ${response.status})`);
+  const text = await response.text();
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new BootError("damaged", "pyodide-lock.json", `pyodide-lock.json (${text.length} characters) is not valid JSON (${describe(error)})`);
+  }
 }
 
 async function boot() {
   const started = performance.now();
-  if (typeof WebAssembly !== "object") throw new Error("this browser does not run WebAssembly, which the engine needs");
+  if (typeof WebAssembly !== "object") throw new BootError("unsupported", null, "this browser does not run WebAssembly, which the engine needs");
   status(1, "downloading and starting Python");
   const archive = fetchArchive();
   archive.catch(() => {}); // reported below, after the runtime
-  let loadPyodide;
+  const lock = fetchLock();
+  lock.catch(() => {}); // reported below, before the runtime starts
+  let pyodide;
   try {
-    ({ loadPyodide } = await import(`${INDEX_URL}pyodide.mjs`));
+    let loadPyodide;
+    try {
+      ({ loadPyodide } = await import(`${INDEX_URL}pyodide.mjs`));
+    } catch (error) {
+      throw (await checkFile(RUNTIME_FILES[0])) || new BootError("damaged", "pyodide.mjs", `could not load pyodide.mjs (${describe(error)})`);
+    }
+    const lockFileContents = await lock;
+    pyodide = await Promise.race([
+      // packageBaseUrl also replaces Pyodide's default package CDN: nothing is
+      // ever fetched from another origin (and no package is loaded at all).
+      loadPyodide({ indexURL: INDEX_URL, packageBaseUrl: INDEX_URL, lockFileContents, packages: [], stdout: () => {}, stderr: () => {} }),
+      bootFailed,
+    ]);
   } catch (error) {
-    throw new Error(`could not load the Python runtime (${describe(error)})`);
+    throw await diagnose(error);
   }
-  const pyodide = await Promise.race([
-    // packageBaseUrl also replaces Pyodide's default package CDN: nothing is
-    // ever fetched from another origin (and no package is loaded at all).
-    loadPyodide({ indexURL: INDEX_URL, packageBaseUrl: INDEX_URL, packages: [], stdout: () => {}, stderr: () => {} }),
-    bootFailed,
-  ]);
   const runtimeAt = performance.now();
   status(2, "loading the method");
   const buffer = await Promise.race([archive, bootFailed]);
-  pyodide.unpackArchive(new Uint8Array(buffer), "gztar", { extractDir: EXTRACT_DIR });
+  try {
+    pyodide.unpackArchive(new Uint8Array(buffer), "gztar", { extractDir: EXTRACT_DIR });
+  } catch (error) {
+    throw new BootError("damaged", "engine.tar.gz", `engine.tar.gz (${buffer.byteLength} bytes) could not be unpacked (${describe(error)})`);
+  }
   status(3, "checking the method");
-  pyodide.runPython(`import sys\nif ${JSON.stringify(EXTRACT_DIR)} not in sys.path: sys.path.insert(0, ${JSON.stringify(EXTRACT_DIR)})`);
-  const web = pyodide.pyimport("crossroads_web");
-  const engine = web.create();
-  handle = engine.handle;
+  try {
+    pyodide.runPython(`import sys\nif ${JSON.stringify(EXTRACT_DIR)} not in sys.path: sys.path.insert(0, ${JSON.stringify(EXTRACT_DIR)})`);
+    const web = pyodide.pyimport("crossroads_web");
+    const engine = web.create();
+    handle = engine.handle;
+  } catch (error) {
+    throw new BootError("method", "engine.tar.gz", `the engine in engine.tar.gz did not load (${describe(error)})`);
+  }
   const python = pyodide.runPython("import sys; sys.version.split()[0]");
   const done = performance.now();
   return {
@@ -152,12 +285,14 @@ self.onmessage = (event) => {
 
 boot().then(
   (info) => {
+    booted = true;
     post({ type: "ready", ...info });
     for (const text of waiting.splice(0)) answer(text);
   },
   (error) => {
-    failure = describe(error);
-    post({ type: "failed", reason: failure });
+    const known = error instanceof BootError;
+    failure = known ? String(error.message).replace(/\s+/g, " ").slice(0, 600) : describe(error);
+    post({ type: "failed", file: known ? error.file : null, problem: known ? error.problem : "internal", reason: failure });
     for (const text of waiting.splice(0)) answer(text);
   },
 );
