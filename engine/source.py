@@ -17,7 +17,8 @@ import re
 import stat
 
 from .errors import MethodError, Problem, printable, quote, quote_path
-from .model import METHOD_SCHEMA, Method, compile_method
+from .model import Method, compile_method
+from .validate import METHOD_SCHEMA
 
 _BOOL_WORDS = {"yes", "no", "on", "off", "y", "n"}
 _DECIMAL = re.compile(r"^[-+]?(0|[1-9][0-9]*)$")

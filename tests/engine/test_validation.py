@@ -1,6 +1,6 @@
 """Every validation rule of the method, each asserting its exact message.
 
-Structural rules (schema.py, model.py) and invariants (invariants.py) run on a
+Structural rules (schema.py, validate.py) and invariants (invariants.py) run on a
 broken copy of the real method: one edit, then `compile_method` must raise a
 MethodError whose problems are exactly the expected (path, message) pairs.
 The strict YAML reader (source.py) runs on small method folders written to
@@ -88,7 +88,7 @@ def case(name):
     return register
 
 
-# -- structure: schema.py specs and model.py's METHOD_SCHEMA ---------------------
+# -- structure: schema.py specs and validate.py's METHOD_SCHEMA ---------------------
 
 @case("schema-top-not-a-mapping")
 def _(d):
@@ -1527,46 +1527,6 @@ def test_the_evaluator_and_the_invariants_share_one_scale():
         assert getattr(evaluate, name) is getattr(scale, name)
         assert getattr(invariants, name) is getattr(scale, name)
     assert not hasattr(model, "level_for")
-
-
-# -- no import cycle between engine.model and engine.invariants ----------------------
-
-def _fresh_python(code: str) -> subprocess.CompletedProcess:
-    return subprocess.run([PYTHON, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
-
-
-def test_invariants_import_first_in_a_fresh_interpreter():
-    completed = _fresh_python(
-        "import engine.invariants\n"
-        "import engine.model\n"
-        "assert engine.model.check_invariants is engine.invariants.check_invariants\n"
-        "print('ok')\n")
-    assert completed.returncode == 0, completed.stderr
-    assert completed.stdout == "ok\n"
-
-
-def test_invariants_need_neither_the_model_nor_the_package():
-    # Without engine/__init__.py (which imports everything), engine.invariants
-    # must load on its own, and engine.model after it.
-    completed = _fresh_python(
-        "import sys, types\n"
-        f"package = types.ModuleType('engine'); package.__path__ = [{str(ROOT / 'engine')!r}]\n"
-        "sys.modules['engine'] = package\n"
-        "import engine.invariants\n"
-        "print(sorted(m for m in sys.modules if m.startswith('engine')))\n"
-        "import engine.model\n"
-        "print(sorted(m for m in sys.modules if m.startswith('engine')))\n")
-    assert completed.returncode == 0, completed.stderr
-    assert completed.stdout.splitlines() == [
-        "['engine', 'engine.errors', 'engine.invariants', 'engine.scale']",
-        "['engine', 'engine.errors', 'engine.invariants', 'engine.model', 'engine.scale', 'engine.schema']",
-    ]
-
-
-def test_model_imports_first_in_a_fresh_interpreter():
-    completed = _fresh_python("import engine.model, engine.invariants, engine.source\nprint('ok')\n")
-    assert completed.returncode == 0, completed.stderr
-    assert completed.stdout == "ok\n"
 
 
 # -- problems located in the YAML files -------------------------------------------
