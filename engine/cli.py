@@ -187,7 +187,7 @@ def _run(args) -> int:
         return 0
     if args.command == "check":
         _emit(f"method {method.version}: {len(method.scenarios)} scenarios, {len(method.questions)} questions, "
-              f"{len(method.data['scoring']['actions'])} actions, {len(method.countries)} country profiles: OK\n")
+              f"{len(method.actions)} actions, {len(method.countries)} country profiles: OK\n")
         return 0
     if args.command == "compile":
         _emit(dumps(method.data))

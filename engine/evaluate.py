@@ -286,7 +286,7 @@ def _condition_holds(when: dict, state: dict) -> bool:
 
 def _residual(method: Method, sid: str, likelihood: str, impact: str, lowering: dict) -> tuple[str, str, dict]:
     """Residual likelihood and impact levels after the safeguards' steps."""
-    steps_def = method.data["scoring"]["safeguard_steps"]
+    steps_def = method.safeguard_steps
     ids = {"likelihood": [lv["id"] for lv in method.likelihood_levels], "impact": [lv["id"] for lv in method.impact_levels]}
     out = {}
     steps = {}
@@ -299,15 +299,15 @@ def _residual(method: Method, sid: str, likelihood: str, impact: str, lowering: 
 
 def _levels(method: Method, answers: dict, visible: list[dict]):
     """Inherent points and levels, safeguard points, and the reasons, per scenario."""
-    scoring = method.data["scoring"]
-    mode = scoring["combine"]
+    mode = method.combine_mode
+    base_points = method.base_points
     signals = {sid: {"likelihood": [], "impact": []} for sid in method.scenario_by_id}
     lowering = {sid: {"likelihood": 0, "impact": 0} for sid in method.scenario_by_id}
     reasons = {sid: [] for sid in method.scenario_by_id}
     safeguard_reasons = {sid: [] for sid in method.scenario_by_id}
     activated = set()
     for sid in method.scenario_by_id:
-        base = scoring["base"][sid]
+        base = base_points[sid]
         for axis in ("likelihood", "impact"):
             if base[axis]:
                 reasons[sid].append({"question": None, "answer": None, "axis": axis, "points": base[axis], "stage": "inherent",
@@ -336,7 +336,7 @@ def _levels(method: Method, answers: dict, visible: list[dict]):
         for axis in ("likelihood", "impact"):
             found = signals[sid][axis]
             combined = combine(found, mode)
-            points[sid][axis] = scoring["base"][sid][axis] + combined
+            points[sid][axis] = base_points[sid][axis] + combined
             if combined < sum(found):
                 reasons[sid].append({"question": None, "answer": None, "axis": axis, "points": combined - sum(found), "stage": "inherent",
                                      "text": f"The strongest signal counts in full, the other {len(found) - 1} together count half "
@@ -355,7 +355,7 @@ def _recommend(method: Method, scenarios: dict, state: dict):
     by_level = recommendation
     fired = []
     state = dict(state, scenarios=scenarios, recommendation=recommendation)
-    for rule in method.data["scoring"]["recommendation_rules"]:
+    for rule in method.recommendation_rules:
         if _condition_holds(rule["when"], state):
             fired.append(rule)
             if method.rec_rank[rule["at_least"]] > method.rec_rank[recommendation]:
@@ -437,7 +437,7 @@ def _what_if(method: Method, answers: dict, visible: list[dict], scenarios: dict
     # residual level is below the level that calls for the current one.
     # Only safeguards that lower one of those scenarios can help, and for
     # them only those scenarios need re-deriving, so the search stays small.
-    level_rules = any(_has_level_condition(rule["when"]) for rule in method.data["scoring"]["recommendation_rules"])
+    level_rules = any(_has_level_condition(rule["when"]) for rule in method.recommendation_rules)
     current = method.recommendations[rec_rank[recommendation]]
     if level_rules or "from_level" not in current:
         must = list(scenarios)
@@ -485,7 +485,7 @@ def _what_if(method: Method, answers: dict, visible: list[dict], scenarios: dict
                         f"{', '.join(stuck)} cannot be lowered far enough.",
                 "safeguards": [], "moves": [], "floors": []}
     _, chosen, new_rec, trial_scenarios = best
-    level_label = {lv["id"]: lv["label"] for lv in method.data["scoring"]["levels"]}
+    level_label = method.level_labels
     safeguards = [{"question": q["id"], "short": q["short"], "from": current, "to": top["value"], "label": top["label"]}
                   for q, current, top, _ in chosen]
     moves = [{"scenario": sid, "name": s["name"], "from": s["residual"], "to": trial_scenarios[sid]["residual"]}
@@ -504,7 +504,6 @@ def evaluate(method: Method, answers: dict, profile: str | None = None, what_if:
     `what_if=False` leaves out the search for the fewest safeguards that would
     lower the result (`what_if` is then null); the benchmark uses it to
     measure what the search costs."""
-    scoring = method.data["scoring"]
     visible = visible_questions(method, answers)
     visible_ids = {q["id"] for q in visible}
     rank = method.level_rank
@@ -575,7 +574,7 @@ def evaluate(method: Method, answers: dict, profile: str | None = None, what_if:
     state = {"method": method, "scenarios": scenarios, "answers": answers, "visible": visible_ids, "recommendation": None}
     recommendation, by_level, fired = _recommend(method, scenarios, state)
     rec_by_id = {r["id"]: r for r in method.recommendations}
-    level_label = {level["id"]: level["label"] for level in scoring["levels"]}
+    level_label = method.level_labels
     drivers = [s["id"] for s in scenarios.values() if s["residual"] == overall_level]
     why = [{"rule": "level", "recommendation": by_level,
             "text": f"Highest level after safeguards: {level_label[overall_level]} ({', '.join(drivers)}), which calls for '{rec_by_id[by_level]['label']}'."}]
@@ -641,7 +640,7 @@ def evaluate(method: Method, answers: dict, profile: str | None = None, what_if:
     return {
         "method_version": method.version,
         "profile": profile,
-        "levels": [{"id": level["id"], "label": level["label"]} for level in scoring["levels"]],
+        "levels": [{"id": level["id"], "label": level["label"]} for level in method.risk_levels],
         "recommendations": [{"id": r["id"], "label": r["label"], "headline": r["headline"], "description": r["description"]}
                             for r in method.recommendations],
         "likelihood_levels": [{"id": level["id"], "label": level["label"]} for level in method.likelihood_levels],
@@ -689,7 +688,7 @@ def _actions(method: Method, state: dict, profile: str | None) -> list[dict]:
     rank = method.level_rank
     country = method.countries.get(profile) if profile else None
     listed = []
-    for index, action in enumerate(method.data["scoring"]["actions"]):
+    for index, action in enumerate(method.actions):
         when = action["when"]
         if not _condition_holds(when, state):
             continue
@@ -723,5 +722,5 @@ def _actions(method: Method, state: dict, profile: str | None) -> list[dict]:
     listed.sort(key=lambda pair: pair[0])
     actions = [entry for _, entry in listed]
     for position, entry in enumerate(actions):
-        entry["first"] = position < method.data["scoring"]["first_steps"]
+        entry["first"] = position < method.first_steps
     return actions

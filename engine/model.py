@@ -9,6 +9,7 @@ problem found.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 from .validate import check_method
@@ -16,29 +17,150 @@ from .validate import check_method
 
 @dataclass
 class Method:
-    """The validated method with the indexes the evaluator needs."""
+    """The checked method: its data, the indexes the evaluator needs, and typed accessors.
+
+    Code outside the engine reads the method through these fields and
+    properties, never through `data` (the checked method as a JSON-able dict,
+    kept for `to_json` and for the engine's own use). Lists and dicts are the
+    method's own: read them, do not change them.
+    """
 
     data: dict
     version: str
-    levels: list[str]
-    level_rank: dict[str, int]
-    likelihood_levels: list[dict]
-    impact_levels: list[dict]
-    grid: dict
+    levels: list[str]  # risk level ids, mildest first (`risk_levels` has their labels)
+    level_rank: dict[str, int]  # risk level id -> its position in `levels`
+    likelihood_levels: list[dict]  # {id, label, min_points}, lowest first
+    impact_levels: list[dict]  # {id, label, min_points}, lowest first
+    grid: dict  # likelihood level id -> impact level id -> risk level id
     scenarios: list[dict]
     scenario_by_id: dict[str, dict]
     categories: list[dict]
     questions: list[dict]
     question_by_id: dict[str, dict]
-    option_by_value: dict[str, dict[str, dict]]
-    recommendations: list[dict]
-    rec_rank: dict[str, int]
-    steps: dict[str, dict] = field(default_factory=dict)
-    stakeholders: dict[str, dict] = field(default_factory=dict)
-    countries: dict[str, dict] = field(default_factory=dict)
-    migrations: dict[str, dict] = field(default_factory=dict)
-    screen: list[str] = field(default_factory=list)
-    step_order: dict[str, int] = field(default_factory=dict)
+    option_by_value: dict[str, dict[str, dict]]  # question id -> option value -> option
+    recommendations: list[dict]  # mildest first
+    rec_rank: dict[str, int]  # recommendation id -> its position in `recommendations`
+    steps: dict[str, dict] = field(default_factory=dict)  # every flowchart step by id, with its chart's `page` (and `category` on a track)
+    stakeholders: dict[str, dict] = field(default_factory=dict)  # by code (Gov, Nac, ...), in the method's order
+    countries: dict[str, dict] = field(default_factory=dict)  # country profiles by id
+    migrations: dict[str, dict] = field(default_factory=dict)  # by the version they start from, in the method's order
+    screen: list[str] = field(default_factory=list)  # ids of the short screen's questions, in order
+    step_order: dict[str, int] = field(default_factory=dict)  # step id -> position (foresight first, then the tracks)
+
+    # -- the method itself (method.yaml) ----------------------------------------------------
+
+    @property
+    def metadata(self) -> dict:
+        """The method's own entry: id, title, version, released, summary, sources and history."""
+        return self.data["method"]
+
+    @property
+    def title(self) -> str:
+        return self.data["method"]["title"]
+
+    @property
+    def released(self) -> str:
+        """The release date of this version, as written in method.yaml."""
+        return self.data["method"]["released"]
+
+    @property
+    def history(self) -> list[dict]:
+        """Every release: {version, date, changes}, in the method's order."""
+        return self.data["method"]["history"]
+
+    @property
+    def sources(self) -> list[dict]:
+        """The sources the method cites: {id, citation, role}, in the method's order."""
+        return self.data["method"]["sources"]
+
+    # -- stakeholders and flowcharts --------------------------------------------------------
+
+    @property
+    def cooperation_levels(self) -> list[dict]:
+        """The levels of cooperation: {id, name, led_by, purpose, functions}."""
+        return self.data["cooperation_levels"]
+
+    @property
+    def foresight(self) -> dict:
+        """The foresight flowchart: {title, page, summary, steps}."""
+        return self.data["flowcharts"]["foresight"]
+
+    @property
+    def management(self) -> dict:
+        """The management flowchart: {title, page, summary, tracks}."""
+        return self.data["flowcharts"]["management"]
+
+    @property
+    def foresight_steps(self) -> list[dict]:
+        """The foresight flowchart's steps, in order (as written: without `page`, unlike `steps`)."""
+        return self.data["flowcharts"]["foresight"]["steps"]
+
+    @property
+    def tracks(self) -> list[dict]:
+        """The management tracks, one per category: {category, steps}."""
+        return self.data["flowcharts"]["management"]["tracks"]
+
+    # -- the questionnaire ------------------------------------------------------------------
+
+    @property
+    def sections(self) -> list[dict]:
+        """The questionnaire's sections: {id, title, intro}, in order (`questions` name theirs)."""
+        return self.data["questionnaire"]["sections"]
+
+    # -- scoring (scoring.yaml) -------------------------------------------------------------
+
+    @property
+    def scoring(self) -> dict:
+        """The whole scoring section as written, for pages that show every number;
+        code reads the accessors below."""
+        return self.data["scoring"]
+
+    @property
+    def risk_levels(self) -> list[dict]:
+        """The risk levels: {id, label, description}, mildest first (`levels` holds their ids)."""
+        return self.data["scoring"]["levels"]
+
+    @property
+    def level_labels(self) -> dict[str, str]:
+        """Risk level id -> its label ("high" -> "High")."""
+        return {level["id"]: level["label"] for level in self.data["scoring"]["levels"]}
+
+    @property
+    def combine_mode(self) -> str:
+        """How the signals of one scenario axis add up: "strongest_plus_half" or "sum" (see `scale.combine`)."""
+        return self.data["scoring"]["combine"]
+
+    @property
+    def base_points(self) -> dict[str, dict[str, int]]:
+        """Scenario id -> its starting points {likelihood, impact}."""
+        return self.data["scoring"]["base"]
+
+    @property
+    def safeguard_steps(self) -> dict[str, list[dict]]:
+        """Per axis ("likelihood", "impact"): the thresholds [{steps, min_points}] of safeguard points (see `scale.steps_for`)."""
+        return self.data["scoring"]["safeguard_steps"]
+
+    @property
+    def first_steps(self) -> int:
+        """How many of the ranked actions a result marks as first steps."""
+        return self.data["scoring"]["first_steps"]
+
+    @property
+    def recommendation_rules(self) -> list[dict]:
+        """The rules that lift the recommendation: {id, when, at_least, reason}."""
+        return self.data["scoring"]["recommendation_rules"]
+
+    @property
+    def actions(self) -> list[dict]:
+        """Every action: {id, text, stakeholders, step, when}, in the method's order."""
+        return self.data["scoring"]["actions"]
+
+    # -- the whole ----------------------------------------------------------------------------
+
+    def to_json(self) -> str:
+        """The checked method as compact JSON with sorted keys: what the browser loads
+        (`api.Engine` and `compile_method(json.loads(...))` read it back)."""
+        return json.dumps(self.data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def _index(data: dict) -> Method:

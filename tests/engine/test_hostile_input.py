@@ -226,7 +226,7 @@ def test_input_over_2_mib_is_refused_by_the_api():
 
 
 def test_engine_handle_refuses_over_2_mib(method):
-    engine = Engine(api.dumps(method.data))
+    engine = Engine(method.to_json())
     reply = json.loads(engine.handle('{"op": "check", "request": {"answers": {}}}' + " " * MAX_INPUT_BYTES))
     assert reply == {"ok": False, "error": {"type": "request", "question": None,
                                             "message": "the input is larger than 2 MiB, far larger than any Crossroads assessment."}}

@@ -14,7 +14,7 @@ SAVED = sorted((Path(__file__).resolve().parent / "saved").glob("*.json"))
 
 def test_there_is_a_saved_file_for_every_earlier_version(method):
     versions = {path.name.split("-", 1)[0] for path in SAVED}
-    earlier = {entry["version"] for entry in method.data["method"]["history"]} - {method.version}
+    earlier = {entry["version"] for entry in method.history} - {method.version}
     assert earlier and earlier <= versions, f"add a saved assessment of each earlier version to tests/engine/saved/: missing {sorted(earlier - versions)}"
 
 

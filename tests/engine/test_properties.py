@@ -37,7 +37,7 @@ RANK = METHOD.level_rank
 REC_RANK = METHOD.rec_rank
 SAFEGUARDS = [q["id"] for q in QUESTIONS if q["kind"] == "safeguard"]
 DRIVERS = [q["id"] for q in QUESTIONS if q["kind"] == "driver"]
-ENGINE = Engine(api.dumps(METHOD.data))
+ENGINE = Engine(METHOD.to_json())
 RECOMPILED = compile_method(copy.deepcopy(METHOD.data))  # a second, independent compile of the same data
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -291,7 +291,7 @@ def test_reasons_add_up_to_the_points(answers):
 # -- (f) disengage only through a floor ------------------------------------------------
 
 DISENGAGE = "disengage"
-FLOOR_RULES = {r["id"] for r in METHOD.data["scoring"]["recommendation_rules"] if r["at_least"] == DISENGAGE}
+FLOOR_RULES = {r["id"] for r in METHOD.recommendation_rules if r["at_least"] == DISENGAGE}
 
 
 def test_no_level_alone_calls_for_disengagement():

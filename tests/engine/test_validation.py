@@ -1395,7 +1395,7 @@ def test_engine_check_passes_on_the_real_method(method):
     completed = subprocess.run([PYTHON, "-m", "engine", "check"], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert completed.returncode == 0, completed.stderr
     assert method.version == "2.0.0"
-    assert completed.stdout == (f"method 2.0.0: 7 scenarios, {len(method.questions)} questions, {len(method.data['scoring']['actions'])} actions, "
+    assert completed.stdout == (f"method 2.0.0: 7 scenarios, {len(method.questions)} questions, {len(method.actions)} actions, "
                                 "5 country profiles: OK\n")
     assert completed.stderr == ""
 
@@ -1421,13 +1421,13 @@ def test_a_screen_of_one_question_is_accepted(method_data):
 
 
 def test_disengage_may_come_only_through_rules(method):
-    recs = method.data["scoring"]["recommendations"]
+    recs = method.recommendations
     assert [r["id"] for r in recs] == ["proceed", "proceed_with_safeguards", "pause_and_consult", "disengage"]
     assert "from_level" not in recs[-1] and all("from_level" in r for r in recs[:-1])
-    rules = method.data["scoring"]["recommendation_rules"]
+    rules = method.recommendation_rules
     assert {r["id"] for r in rules if r["at_least"] == "disengage"} == {"sanctions-restrict", "war", "unmanageable"}
     assert "inherent-critical" not in {r["id"] for r in rules}
-    assert "safeguard_caps" not in method.data["scoring"]
+    assert "safeguard_caps" not in method.scoring
 
 
 # -- the method's arithmetic (engine/scale.py) -----------------------------------------

@@ -124,7 +124,7 @@ def test_every_recommendation_is_reached_and_none_before_the_screen(method):
 
 def test_every_recommendation_rule_changes_a_recommendation(method):
     """For each rule, one vector where it holds and lifts the recommendation above what the level gives."""
-    for rule in method.data["scoring"]["recommendation_rules"]:
+    for rule in method.recommendation_rules:
         lifted = [name for name, v in RESULTS.items()
                   if rule["id"] in v["expect"].get("rules_include", [])
                   and _overall(v).get("recommendation") == rule["at_least"]
@@ -137,7 +137,7 @@ def test_disengage_is_reached_only_through_rules(method):
     for name, vector in RESULTS.items():
         if _overall(vector).get("recommendation") == "disengage":
             rules = set(vector["expect"].get("rules_include", []))
-            floors = {r["id"] for r in method.data["scoring"]["recommendation_rules"] if r["at_least"] == "disengage"}
+            floors = {r["id"] for r in method.recommendation_rules if r["at_least"] == "disengage"}
             assert rules & floors, f"{name} disengages without naming the floor rule that holds"
 
 
@@ -184,8 +184,8 @@ def test_safeguard_steps_are_covered(method):
             ids = [lv["id"] for lv in method.likelihood_levels]
             if points["steps_likelihood"] > ids.index(fields["likelihood"]) > 0:
                 seen.add("floor")
-    wanted = {("likelihood", e["steps"]) for e in method.data["scoring"]["safeguard_steps"]["likelihood"]}
-    wanted |= {("impact", e["steps"]) for e in method.data["scoring"]["safeguard_steps"]["impact"]}
+    wanted = {("likelihood", e["steps"]) for e in method.safeguard_steps["likelihood"]}
+    wanted |= {("impact", e["steps"]) for e in method.safeguard_steps["impact"]}
     assert wanted | {"no-step", "floor"} <= seen, (wanted | {"no-step", "floor"}) - seen
 
 
@@ -264,7 +264,7 @@ def test_impacts_by_answer_and_by_level_are_covered(method):
 def test_every_action_is_expected_somewhere(method):
     included = {a for v in RESULTS.values() for a in v["expect"].get("actions_include", []) + v["expect"].get("actions", [])}
     excluded = {a for v in RESULTS.values() for a in v["expect"].get("actions_exclude", [])}
-    every = {a["id"] for a in method.data["scoring"]["actions"]}
+    every = {a["id"] for a in method.actions}
     assert included == every, f"actions never expected: {every - included}"
     assert every - {"keep-monitoring"} <= excluded, f"actions never expected absent: {every - {'keep-monitoring'} - excluded}"
 
@@ -310,7 +310,7 @@ def test_every_what_if_outcome_is_covered(method):
     assert {"none_needed", "lowers", "floor"} <= {w["status"] for w in outcomes}
     assert any(w["status"] == "lowers" and w.get("safeguards") and w.get("moves") for w in outcomes)
     floors = {rule for w in outcomes if w["status"] == "floor" for rule in w.get("floors", [])}
-    every = {r["id"] for r in method.data["scoring"]["recommendation_rules"]}
+    every = {r["id"] for r in method.recommendation_rules}
     assert floors == every, f"rules never shown as a what-if floor: {every - floors}"
     assert any("what_if" in v["expect"] and v["expect"]["what_if"] is None for v in RESULTS.values())
 
