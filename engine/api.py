@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from itertools import accumulate
+from typing import NamedTuple
 
 from .errors import InputError, RequestError, quote
 from .evaluate import _describe, check_request, evaluate
@@ -125,15 +126,40 @@ def run(method: Method, checked: dict) -> dict:
     return result
 
 
-def assess(method: Method, request, profile: str | None = None) -> dict:
-    """Check a parsed assessment document and return the result dict.
+class Assessment(NamedTuple):
+    """An assessment document checked and scored: `request` is the checked
+    document (answers, profile, partnership, notes, and where it was carried
+    over from), `result` the result dict."""
 
-    `profile`, when given, is the default country profile: it applies unless
-    the document names one itself (the CLI's --profile and the site's
-    country behave the same way)."""
-    if isinstance(request, dict) and profile and request.get("profile") is None:
-        request = dict(request, profile=profile)
-    return run(method, check_request(method, request))
+    request: dict
+    result: dict
+
+
+def check(method: Method, request, default_profile: str | None = None) -> dict:
+    """Check a parsed assessment document and return its checked form (see
+    `evaluate.check_request`); raises InputError.
+
+    The one rule for the country profile, used by the CLI, the JSON API and
+    the browser worker alike: a document that has a "profile" key keeps it (a
+    country id names that profile, null means none), and only a document
+    without the key takes `default_profile` (the CLI's --profile, the site's
+    country). A profile the document names therefore wins over the default.
+    No default (None, or an empty value) leaves the document as it is.
+    """
+    if default_profile and isinstance(request, dict) and "profile" not in request:
+        request = dict(request, profile=default_profile)
+    return check_request(method, request)
+
+
+def assessment(method: Method, request, default_profile: str | None = None) -> Assessment:
+    """Check and score a parsed assessment document (profile rule: see `check`); raises InputError."""
+    checked = check(method, request, default_profile)
+    return Assessment(checked, run(method, checked))
+
+
+def assess(method: Method, request, default_profile: str | None = None) -> dict:
+    """The result dict for a parsed assessment document (profile rule: see `check`); raises InputError."""
+    return assessment(method, request, default_profile).result
 
 
 def assess_json(method: Method, request_text: str) -> str:
@@ -146,6 +172,7 @@ class Engine:
 
     `handle(text)` takes {"op": "assess" | "check" | "questions", ...} and always
     returns a JSON string: {"ok": true, "result": ...} or {"ok": false, "error": {...}}.
+    `profile` is the default country profile of "assess" and "check" (see `check`).
     """
 
     def __init__(self, method_json: str, profile: str | None = None):
@@ -165,11 +192,8 @@ class Engine:
             if op not in ("assess", "check"):
                 raise RequestError(f"unknown operation {quote(op)}; expected 'assess', 'check' or 'questions'.")
             request = message.get("request")
-            if isinstance(request, dict) and "profile" not in request and self.profile:
-                request = dict(request, profile=self.profile)
-            checked = check_request(self.method, request)
             if op == "check":
-                return dumps({"ok": True, "result": checked})
-            return dumps({"ok": True, "result": run(self.method, checked)})
+                return dumps({"ok": True, "result": check(self.method, request, self.profile)})
+            return dumps({"ok": True, "result": assess(self.method, request, self.profile)})
         except InputError as error:
             return dumps({"ok": False, "error": error.to_dict()})

@@ -11,9 +11,8 @@ import argparse
 import os
 import sys
 
-from .api import MAX_INPUT_BYTES, TOO_LARGE, dumps, parse_json, questions_document, run
+from .api import MAX_INPUT_BYTES, TOO_LARGE, assessment, dumps, parse_json, questions_document
 from .errors import InputError, MethodError, printable, quote_path
-from .evaluate import check_request
 from .report import markdown_report, what_if_text
 
 STDIN_NAME = "standard input"
@@ -131,7 +130,8 @@ def _parser() -> argparse.ArgumentParser:
     assess = sub.add_parser("assess", help="score an assessment file ({\"answers\": {...}}); '-' reads standard input")
     assess.add_argument("file")
     assess.add_argument("--format", choices=("json", "markdown"), default="json")
-    assess.add_argument("--profile", help="country profile naming the contacts in actions (e.g. us, de); a profile named in the file wins")
+    assess.add_argument("--profile", help="default country profile, naming the contacts in actions (e.g. us, de): it applies to a "
+                        "file without a \"profile\" key; a file's own \"profile\" wins (null: no profile)")
     assess.add_argument("--what-if", action="store_true", help="print only what would lower the result: the fewest safeguards and the levels they move")
     sub.add_parser("check", help="validate the method folder and print a summary")
     cases = sub.add_parser("cases", help="check the case library and print the calibration table; exit 1 if a case is out of its band")
@@ -197,14 +197,10 @@ def _run(args) -> int:
 
     text = _read_input(args.file)
     try:
-        request = parse_json(text)
-        if isinstance(request, dict) and args.profile is not None and request.get("profile") is None:
-            request = dict(request, profile=args.profile)
-        checked = check_request(method, request)
+        checked, result = assessment(method, parse_json(text), args.profile)
     except InputError as error:
         name = STDIN_NAME if args.file == "-" else quote_path(args.file)
         raise CommandError(f"{name}: {error.message}", 1) from None
-    result = run(method, checked)
     if args.what_if:
         _emit(what_if_text(method, result))
         return 0

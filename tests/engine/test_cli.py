@@ -308,6 +308,13 @@ def test_a_profile_in_the_file_wins_over_the_flag(tmp_path):
     assert result["profile"] == "de"
 
 
+def test_a_null_profile_in_the_file_means_none_whatever_the_flag(tmp_path):
+    path = tmp_path / "none.json"
+    path.write_text(json.dumps({**PORT, "profile": None}), encoding="utf-8")
+    result = json.loads(run_cli("assess", str(path), "--profile", "us").stdout)
+    assert result["profile"] is None and not any("contacts" in action for action in result["actions"])
+
+
 def test_cases_command_prints_the_calibration():
     completed = run_cli("cases")
     assert "cases," in completed.stderr and "in band" in completed.stderr

@@ -494,7 +494,7 @@ def test_an_internal_fault_is_one_plain_line(method, monkeypatch):
         raise KeyError("scenario_by_id")
 
     monkeypatch.setattr(cli, "_load", lambda folder: method)
-    monkeypatch.setattr(cli, "run", broken)
+    monkeypatch.setattr("engine.api.run", broken)
     monkeypatch.delenv("CROSSROADS_DEBUG", raising=False)
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b'{"answers": {}}')))
     out, err = io.StringIO(), io.StringIO()
