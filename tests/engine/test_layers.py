@@ -8,102 +8,13 @@ finds a cycle when there is one.
 
 from __future__ import annotations
 
-import ast
 import json
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from engine_support import PYTHON, ROOT
-
-PACKAGE = "engine"
-ENGINE_DIR = ROOT / PACKAGE
-
-
-def _nodes(tree: ast.AST, top_level_only: bool):
-    """Every node of a module; with `top_level_only`, not those inside functions (what runs on import)."""
-    todo = [tree]
-    while todo:
-        node = todo.pop()
-        yield node
-        for child in ast.iter_child_nodes(node):
-            if not (top_level_only and isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))):
-                todo.append(child)
-
-
-def import_graph(folder: Path, package: str = PACKAGE, top_level_only: bool = False) -> dict[str, set[str]]:
-    """Module stem -> the stems of the package's modules it imports ('__init__' for the package itself).
-
-    Imports inside functions count unless `top_level_only` (then the graph is what importing a module loads)."""
-    stems = {path.stem for path in folder.glob("*.py")}
-
-    def target(module: str | None, names: list[str]) -> set[str]:
-        # `module` is relative to the package ('' for the package itself); `names` are the names imported from it.
-        if module:
-            head = module.split(".")[0]
-            return {head} if head in stems else set()
-        found = {name for name in names if name in stems}
-        return found if found == set(names) else found | {"__init__"}
-
-    graph = {}
-    for path in sorted(folder.glob("*.py")):
-        edges = set()
-        for node in _nodes(ast.parse(path.read_text(encoding="utf-8"), str(path)), top_level_only):
-            if isinstance(node, ast.ImportFrom):
-                names = [alias.name for alias in node.names]
-                if node.level == 1:
-                    edges |= target(node.module or "", names)
-                elif node.level == 0 and node.module and (node.module == package or node.module.startswith(package + ".")):
-                    edges |= target(node.module[len(package) + 1:], names)
-            elif isinstance(node, ast.Import):
-                for alias in node.names:
-                    if alias.name == package:
-                        edges.add("__init__")
-                    elif alias.name.startswith(package + "."):
-                        edges |= target(alias.name[len(package) + 1:], [])
-        edges.discard(path.stem)
-        graph[path.stem] = edges
-    return graph
-
-
-def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
-    """One import cycle as a path [a, b, ..., a], or None."""
-    state: dict[str, str] = {}
-    stack: list[str] = []
-
-    def visit(node):
-        state[node] = "open"
-        stack.append(node)
-        for nxt in sorted(graph.get(node, ())):
-            if state.get(nxt) == "open":
-                return stack[stack.index(nxt):] + [nxt]
-            if nxt not in state:
-                found = visit(nxt)
-                if found:
-                    return found
-        stack.pop()
-        state[node] = "done"
-        return None
-
-    for node in sorted(graph):
-        if node not in state:
-            found = visit(node)
-            if found:
-                return found
-    return None
-
-
-def imported_by(graph: dict[str, set[str]], roots) -> set[str]:
-    """The modules `roots` load, directly or through others, themselves included."""
-    seen, todo = set(), list(roots)
-    while todo:
-        node = todo.pop()
-        if node not in seen:
-            seen.add(node)
-            todo.extend(graph.get(node, ()))
-    return seen
-
+from engine_support import ENGINE_DIR, PACKAGE, PYTHON, ROOT, find_cycle, import_graph, imported_by
 
 GRAPH = import_graph(ENGINE_DIR)
 
