@@ -8,6 +8,7 @@ Input is read up to the same 2 MiB the browser accepts."""
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sys
 
@@ -27,30 +28,70 @@ class CommandError(Exception):
         self.code = code
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse, with the input it echoes in its errors cut and made printable."""
+class _Console:
+    """The standard streams one run of the command reads and writes (a stream is None when closed)."""
 
-    def error(self, message):
-        self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}: error: {printable(message, 300)}\n")
+    def __init__(self, stdin, stdout, stderr):
+        self.stdin = stdin
+        self.stdout = stdout
+        self.stderr = stderr
 
-    def _print_message(self, message, file=None):
+    def err(self, line: str) -> None:
+        """One line on standard error; nothing when standard error is closed or full."""
+        stream = self.stderr
+        if stream is None:
+            return
         try:
-            super()._print_message(message, file)
-        except (OSError, AttributeError):
-            pass
+            stream.write(line + "\n")
+            stream.flush()
+        except (OSError, ValueError):
+            _discard(stream)
 
+    def emit(self, text: str) -> None:
+        """Write the command's output to standard output, or raise CommandError."""
+        stream = self.stdout
+        if stream is None:
+            raise CommandError("cannot write the output: standard output is closed.")
+        try:
+            stream.write(text)
+            stream.flush()
+        except UnicodeEncodeError:
+            _discard(stream)
+            raise CommandError(f"cannot write the output: standard output only takes {printable(getattr(stream, 'encoding', None) or 'another encoding', 40)} "
+                               "text; set PYTHONIOENCODING=utf-8.") from None
+        except BrokenPipeError:
+            _discard(stream)
+            raise CommandError("cannot write the output: the program reading it has stopped.") from None
+        except OSError as error:
+            _discard(stream)
+            raise CommandError(f"cannot write the output ({error.strerror or 'standard output refused it'}).") from None
+        except ValueError:
+            raise CommandError("cannot write the output: standard output is closed.") from None
 
-def _err(line: str) -> None:
-    """One line on standard error; nothing when standard error is closed or full."""
-    stream = sys.stderr
-    if stream is None:
-        return
-    try:
-        stream.write(line + "\n")
-        stream.flush()
-    except (OSError, ValueError):
-        _discard(stream)
+    def read_input(self, name: str) -> str:
+        """The text of an assessment file ('-' for standard input), at most MAX_INPUT_BYTES; raises CommandError."""
+        shown = STDIN_NAME if name == "-" else quote_path(name)
+        try:
+            if name == "-":
+                stream = self.stdin
+                if stream is None:
+                    raise CommandError("cannot read standard input: it is closed; give a file name, or '-' with the assessment piped in.")
+                raw = getattr(stream, "buffer", stream).read(MAX_INPUT_BYTES + 1)
+                if isinstance(raw, str):  # a text stream without a binary buffer (io.StringIO)
+                    raw = raw.encode("utf-8", "surrogatepass")
+            else:
+                with open(name, "rb") as handle:
+                    raw = handle.read(MAX_INPUT_BYTES + 1)
+        except OSError as error:
+            raise CommandError(f"cannot read {shown}: {error.strerror or 'it cannot be opened'}.") from None
+        except ValueError:  # a closed stream
+            raise CommandError(f"cannot read {shown}: it is closed.") from None
+        if len(raw) > MAX_INPUT_BYTES:
+            raise CommandError(f"{shown}: {TOO_LARGE}", 1)
+        try:
+            return raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise CommandError(f"{shown} is not UTF-8 text.") from None
 
 
 def _discard(stream) -> None:
@@ -68,52 +109,35 @@ def _discard(stream) -> None:
         pass
 
 
-def _emit(text: str) -> None:
-    """Write the command's output to standard output, or raise CommandError."""
-    stream = sys.stdout
-    if stream is None:
-        raise CommandError("cannot write the output: standard output is closed.")
-    try:
-        stream.write(text)
-        stream.flush()
-    except UnicodeEncodeError:
-        _discard(stream)
-        raise CommandError(f"cannot write the output: standard output only takes {printable(getattr(stream, 'encoding', None) or 'another encoding', 40)} "
-                           "text; set PYTHONIOENCODING=utf-8.") from None
-    except BrokenPipeError:
-        _discard(stream)
-        raise CommandError("cannot write the output: the program reading it has stopped.") from None
-    except OSError as error:
-        _discard(stream)
-        raise CommandError(f"cannot write the output ({error.strerror or 'standard output refused it'}).") from None
-    except ValueError:
-        raise CommandError("cannot write the output: standard output is closed.") from None
+class _Parser(argparse.ArgumentParser):
+    """argparse on the run's streams, with the input it echoes in its errors cut and made printable."""
 
+    def __init__(self, *args, console: _Console, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.console = console
 
-def _read_input(name: str) -> str:
-    """The text of an assessment file ('-' for standard input), at most MAX_INPUT_BYTES; raises CommandError."""
-    shown = STDIN_NAME if name == "-" else quote_path(name)
-    try:
-        if name == "-":
-            stream = sys.stdin
-            if stream is None:
-                raise CommandError("cannot read standard input: it is closed; give a file name, or '-' with the assessment piped in.")
-            raw = getattr(stream, "buffer", stream).read(MAX_INPUT_BYTES + 1)
-            if isinstance(raw, str):  # a text stream put in place of sys.stdin
-                raw = raw.encode("utf-8", "surrogatepass")
-        else:
-            with open(name, "rb") as handle:
-                raw = handle.read(MAX_INPUT_BYTES + 1)
-    except OSError as error:
-        raise CommandError(f"cannot read {shown}: {error.strerror or 'it cannot be opened'}.") from None
-    except ValueError:  # a closed stream
-        raise CommandError(f"cannot read {shown}: it is closed.") from None
-    if len(raw) > MAX_INPUT_BYTES:
-        raise CommandError(f"{shown}: {TOO_LARGE}", 1)
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise CommandError(f"{shown} is not UTF-8 text.") from None
+    def print_usage(self, file=None):
+        super().print_usage(self.console.stdout if file is None else file)
+
+    def print_help(self, file=None):
+        super().print_help(self.console.stdout if file is None else file)
+
+    def error(self, message):
+        self.print_usage(self.console.stderr)
+        self.exit(2, f"{self.prog}: error: {printable(message, 300)}\n")
+
+    def exit(self, status=0, message=None):
+        if message:
+            self._print_message(message, self.console.stderr)
+        raise SystemExit(status)
+
+    def _print_message(self, message, file=None):
+        file = file if file is not None else self.console.stderr  # as argparse does, on this run's standard error
+        if message and file is not None:
+            try:
+                file.write(message)
+            except (OSError, AttributeError, ValueError):
+                pass
 
 
 def _load(folder):
@@ -122,10 +146,10 @@ def _load(folder):
     return load_method_dir(folder or default_method_dir(), "scenarios" if folder is None else None)
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m engine", description="Score a city partnership with the Crossroads method.")
+def _parser(console: _Console) -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m engine", description="Score a city partnership with the Crossroads method.", console=console)
     parser.add_argument("--method", metavar="DIR", help="method folder (default: the scenarios/ folder of this checkout)")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=functools.partial(_Parser, console=console))
     sub.add_parser("questions", help="print the questionnaire as JSON")
     assess = sub.add_parser("assess", help="score an assessment file ({\"answers\": {...}}); '-' reads standard input")
     assess.add_argument("file")
@@ -141,96 +165,109 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv=None) -> int:
-    args = _parser().parse_args(argv)
+_PROCESS = object()  # the process's own stream (sys.stdin, sys.stdout, sys.stderr when main is called)
+
+
+def main(argv=None, *, stdin=_PROCESS, stdout=_PROCESS, stderr=_PROCESS) -> int:
+    """Run the command line `argv` (default: sys.argv[1:]) and return its exit code.
+
+    The streams default to the process's own; pass others (io.StringIO,
+    io.BytesIO for stdin, or None for a closed stream) to run it in-process.
+    Nothing is raised, not even SystemExit for --help or a usage error."""
+    console = _Console(sys.stdin if stdin is _PROCESS else stdin, sys.stdout if stdout is _PROCESS else stdout,
+                       sys.stderr if stderr is _PROCESS else stderr)
     try:
-        return _run(args)
+        args = _parser(console).parse_args(argv)
+    except SystemExit as stop:  # --help (0) or a usage error (2), already printed
+        return stop.code if isinstance(stop.code, int) else 2
+    try:
+        return _run(args, console)
     except CommandError as error:
-        _err(f"error: {error.message}")
+        console.err(f"error: {error.message}")
         return error.code
     except KeyboardInterrupt:
-        _err("error: interrupted.")
+        console.err("error: interrupted.")
         return 130
     except MemoryError:
-        _err("error: not enough memory to finish; the input or the method is far larger than it should be.")
+        console.err("error: not enough memory to finish; the input or the method is far larger than it should be.")
         return 2
     except RecursionError:
-        _err("error: the input nests too deeply to be read.")
+        console.err("error: the input nests too deeply to be read.")
         return 2
     except OSError as error:
         where = f" {quote_path(error.filename)}" if error.filename else ""
-        _err(f"error: cannot read or write{where} ({error.strerror or 'the system refused it'}).")
+        console.err(f"error: cannot read or write{where} ({error.strerror or 'the system refused it'}).")
         return 2
     except Exception:
         if os.environ.get("CROSSROADS_DEBUG"):
             raise
-        _err("error: the evaluator stopped on an internal fault; please report it with the command you ran "
-             "(set CROSSROADS_DEBUG=1 to see the details).")
+        console.err("error: the evaluator stopped on an internal fault; please report it with the command you ran "
+                    "(set CROSSROADS_DEBUG=1 to see the details).")
         return 70
 
 
-def _run(args) -> int:
+def _run(args, console: _Console) -> int:
     if args.command == "assess" and args.profile is not None and not args.profile.strip():
         raise CommandError("--profile is empty; give a country id (for example us or de), or leave the option out for no profile.")
     try:
         method = _load(args.method)
     except MethodError as error:
         for line in error.lines():
-            _err(line)
-        _err(f"{len(error.problems)} problem(s) in the method data.")
+            console.err(line)
+        console.err(f"{len(error.problems)} problem(s) in the method data.")
         return 2
     except ImportError:
         raise CommandError("reading the method needs PyYAML; install it (pip install pyyaml) or run bash scripts/setup.sh.") from None
 
     if args.command == "questions":
-        _emit(dumps(questions_document(method)))
+        console.emit(dumps(questions_document(method)))
         return 0
     if args.command == "check":
-        _emit(f"method {method.version}: {len(method.scenarios)} scenarios, {len(method.questions)} questions, "
+        console.emit(f"method {method.version}: {len(method.scenarios)} scenarios, {len(method.questions)} questions, "
               f"{len(method.actions)} actions, {len(method.countries)} country profiles: OK\n")
         return 0
     if args.command == "compile":
-        _emit(dumps(method.data))
+        console.emit(dumps(method.data))
         return 0
     if args.command == "cases":
-        return _cases(method, args)
+        return _cases(method, args, console)
 
-    text = _read_input(args.file)
+    text = console.read_input(args.file)
     try:
         checked, result = assessment(method, parse_json(text), args.profile)
     except InputError as error:
         name = STDIN_NAME if args.file == "-" else quote_path(args.file)
         raise CommandError(f"{name}: {error.message}", 1) from None
     if args.what_if:
-        _emit(what_if_text(method, result))
+        console.emit(what_if_text(method, result))
         return 0
     if args.format == "markdown":
-        _emit(markdown_report(method, result, checked["partnership"], checked["notes"]))
+        console.emit(markdown_report(method, result, checked["partnership"], checked["notes"]))
     else:
-        _emit(dumps(result))
+        console.emit(dumps(result))
     return 0
 
 
-def _cases(method, args) -> int:
+def _cases(method, args, console: _Console) -> int:
     from .cases import calibrate, calibration_table, load_cases
 
     folder = args.folder or os.path.join(args.method or os.path.dirname(__file__) + "/../scenarios", "cases")
     if args.folder is not None and not os.path.isdir(args.folder):
-        _err(f"error: {quote_path(args.folder)} is not a folder of case files.")
+        console.err(f"error: {quote_path(args.folder)} is not a folder of case files.")
         return 2
     try:
         cases = load_cases(method, folder, "scenarios/cases" if args.folder is None and args.method is None else None)
     except MethodError as error:
         for line in error.lines():
-            _err(line)
+            console.err(line)
         return 2
     runs = calibrate(method, cases)
     if args.json:
         slim = [dict(entry, runs=[{k: v for k, v in run.items() if k != "result"} for run in entry["runs"]]) for entry in runs]
-        _emit(dumps(slim))
+        console.emit(dumps(slim))
     else:
-        _emit(calibration_table(method, runs) + "\n")
+        console.emit(calibration_table(method, runs) + "\n")
     outside = sum(1 for entry in runs for run in entry["runs"] if not run["in_band"])
     total = sum(len(entry["runs"]) for entry in runs)
-    _err(f"{len(runs)} cases, {total} runs, {total - outside} in band, {outside} out of band.")
+    console.err(f"{len(runs)} cases, {total} runs, {total - outside} in band, {outside} out of band.")
     return 1 if outside else 0

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import copy
-import subprocess
 
 import pytest
 
-from engine_support import PYTHON, ROOT
+from engine_support import cli
 
 
 @pytest.fixture()
@@ -20,7 +19,7 @@ def method_data(method) -> dict:
 def method_json_path(tmp_path_factory):
     """The compiled method as the browser loads it: `python -m engine compile`."""
     out = tmp_path_factory.mktemp("method") / "method.json"
-    completed = subprocess.run([PYTHON, "-m", "engine", "compile"], cwd=ROOT, capture_output=True, timeout=120)
-    assert completed.returncode == 0, completed.stderr.decode()
-    out.write_bytes(completed.stdout)
+    completed = cli("compile")
+    assert completed.returncode == 0, completed.stderr
+    out.write_text(completed.stdout, encoding="utf-8")
     return out

@@ -5,6 +5,7 @@ graph read from its source."""
 from __future__ import annotations
 
 import ast
+import io
 import json
 import os
 import subprocess
@@ -154,8 +155,27 @@ def mismatches(result: dict, expect: dict) -> list[str]:
     return out
 
 
+_OWN = object()
+
+
+def cli(*args: str, stdin: str | bytes | None | object = b"", stdout=_OWN) -> subprocess.CompletedProcess:
+    """`python -m engine ARGS` run in this process (`engine.cli.main` on streams of its own), text out.
+
+    `stdin` is the input as text or bytes, or a file object, or None for a closed standard input;
+    `stdout` may be a file object (such as /dev/full) or None for a closed standard output."""
+    from engine.cli import main
+
+    if isinstance(stdin, str):
+        stdin = stdin.encode("utf-8")
+    if isinstance(stdin, bytes):
+        stdin = io.BytesIO(stdin)
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(args), stdin=stdin, stdout=out if stdout is _OWN else stdout, stderr=err)
+    return subprocess.CompletedProcess(["python -m engine", *args], code, out.getvalue(), err.getvalue())
+
+
 def run_cli(*args: str, stdin: str | bytes | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    """`python -m engine ARGS` as a reader runs it, with bytes in and text out."""
+    """`python -m engine ARGS` as a reader runs it, in a new process, with bytes in and text out (end-to-end tests)."""
     data = stdin.encode("utf-8") if isinstance(stdin, str) else stdin
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     completed = subprocess.run([PYTHON, "-m", "engine", *args], input=data, capture_output=True, cwd=cwd or ROOT, env=env, timeout=60)

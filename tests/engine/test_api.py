@@ -12,6 +12,7 @@ import json
 import pytest
 
 from engine import Engine, InputError, api
+from engine_support import cli
 
 ANSWERS = {"stage": "proposed", "political_system": "non_democratic", "state_steering": "close", "identity_checked": "independent",
            "national_relations": "good", "activities": ["investment"], "investment_proposal": "proposed",
@@ -54,6 +55,13 @@ def test_the_profile_rule_in_engine_handle(method, named, default, expected):
     for op in ("assess", "check"):
         reply = json.loads(engine.handle(json.dumps({"op": op, "request": _document(named)})))
         assert reply["ok"] and reply["result"]["profile"] == expected, op
+
+
+@pytest.mark.parametrize("named, default, expected", RULE)
+def test_the_profile_rule_in_the_cli(named, default, expected):
+    completed = cli("assess", "-", *(["--profile", default] if default else []), stdin=json.dumps(_document(named)))
+    assert completed.returncode == 0, completed.stderr
+    assert json.loads(completed.stdout)["profile"] == expected
 
 
 def test_contacts_name_the_profile_s_bodies(method):

@@ -1,6 +1,10 @@
 """`python -m engine` as a reader runs it: questions, assess (JSON, Markdown,
 standard input, a country profile), check, compile, and bad input that must
-end in one clear line on stderr, never a traceback."""
+end in one clear line on stderr, never a traceback.
+
+The commands run in-process (`engine.cli.main` on streams of its own); the
+first test shows that `python -m engine` in a new process is that same `main`.
+Closed and full streams of a real process are in test_hostile_input.py."""
 
 from __future__ import annotations
 
@@ -8,11 +12,11 @@ import json
 
 import pytest
 
-from engine_support import ROOT, run_cli
+from engine_support import ROOT, cli, run_cli
 
 
 def test_questions_document():
-    completed = run_cli("questions")
+    completed = cli("questions")
     assert completed.returncode == 0 and completed.stderr == ""
     document = json.loads(completed.stdout)
     assert set(document) == {"method_version", "questions"}
@@ -48,8 +52,18 @@ def port_file(tmp_path):
     return path
 
 
+def test_python_m_engine_is_main_in_a_new_process(port_file):
+    """End to end: a new Python process, the input on a real pipe, the output as bytes; the same as in-process."""
+    for args, stdin in ((["assess", "-", "--format", "markdown", "--profile", "us"], json.dumps(PORT)),
+                        (["assess", str(port_file), "--what-if"], None),
+                        (["assess", "-"], '{"answers": {"money": "lots"}}')):
+        process, in_process = run_cli(*args, stdin=stdin), cli(*args, stdin=stdin or b"")
+        assert (process.returncode, process.stdout, process.stderr) == (in_process.returncode, in_process.stdout, in_process.stderr)
+        assert process.stdout or process.stderr.startswith("error: standard input: question 'money'")
+
+
 def test_assess_file_json_shape(port_file):
-    completed = run_cli("assess", str(port_file))
+    completed = cli("assess", str(port_file))
     assert completed.returncode == 0 and completed.stderr == ""
     result = json.loads(completed.stdout)
     assert [level["id"] for level in result["levels"]] == ["low", "medium", "high", "critical"]
@@ -74,20 +88,20 @@ def test_assess_file_json_shape(port_file):
 
 
 def test_assess_same_bytes_from_file_and_stdin(port_file):
-    from_file = run_cli("assess", str(port_file))
-    from_stdin = run_cli("assess", "-", stdin=port_file.read_text(encoding="utf-8"))
+    from_file = cli("assess", str(port_file))
+    from_stdin = cli("assess", "-", stdin=port_file.read_text(encoding="utf-8"))
     assert from_stdin.returncode == 0 and from_stdin.stderr == ""
     assert from_stdin.stdout == from_file.stdout
 
 
 def test_assess_accepts_a_byte_order_mark(port_file):
-    plain = run_cli("assess", "-", stdin=json.dumps(PORT))
-    marked = run_cli("assess", "-", stdin=b"\xef\xbb\xbf" + json.dumps(PORT).encode())
+    plain = cli("assess", "-", stdin=json.dumps(PORT))
+    marked = cli("assess", "-", stdin=b"\xef\xbb\xbf" + json.dumps(PORT).encode())
     assert marked.returncode == 0 and marked.stdout == plain.stdout
 
 
 def test_assess_with_profile(port_file):
-    completed = run_cli("assess", str(port_file), "--profile", "us")
+    completed = cli("assess", str(port_file), "--profile", "us")
     assert completed.returncode == 0, completed.stderr
     result = json.loads(completed.stdout)
     assert result["profile"] == "us"
@@ -99,7 +113,7 @@ def test_assess_with_profile(port_file):
 
 
 def test_assess_markdown(port_file):
-    completed = run_cli("assess", str(port_file), "--format", "markdown", "--profile", "us")
+    completed = cli("assess", str(port_file), "--format", "markdown", "--profile", "us")
     assert completed.returncode == 0 and completed.stderr == ""
     text = completed.stdout
     assert text.startswith("# City diplomacy risk assessment: Harbour twinning\n")
@@ -123,9 +137,9 @@ def test_assess_markdown(port_file):
 
 
 def test_check_and_compile():
-    check = run_cli("check")
+    check = cli("check")
     assert check.returncode == 0 and check.stdout.endswith(": OK\n")
-    compiled = run_cli("compile")
+    compiled = cli("compile")
     assert compiled.returncode == 0
     data = json.loads(compiled.stdout)
     assert data["method"]["version"] == "2.0.0"
@@ -213,44 +227,34 @@ BAD_INPUT = [
 ]
 
 
-@pytest.fixture(scope="module")
-def bad_input_runs():
-    """Every bad input through its own `python -m engine assess -`, a few at a time."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    texts = [param.values[0] for param in BAD_INPUT]
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        return dict(zip(texts, pool.map(lambda text: run_cli("assess", "-", stdin=text), texts)))
-
-
 @pytest.mark.parametrize("text, expected", BAD_INPUT)
-def test_bad_input_gives_one_clear_line(bad_input_runs, text, expected):
-    completed = bad_input_runs[text]
+def test_bad_input_gives_one_clear_line(text, expected):
+    completed = cli("assess", "-", stdin=text)
     assert _one_line_error(completed) == expected
     assert completed.returncode == 1
 
 
 def test_bad_input_in_markdown_mode_too():
-    completed = run_cli("assess", "-", "--format", "markdown", stdin='{"answers": {"money": "lots"}}')
+    completed = cli("assess", "-", "--format", "markdown", stdin='{"answers": {"money": "lots"}}')
     assert _one_line_error(completed) == (
         "error: standard input: question 'money': 'lots' is not an option; allowed values: small, moderate, large.")
 
 
 def test_file_errors_name_the_file(tmp_path):
     missing = tmp_path / "missing.json"
-    assert _one_line_error(run_cli("assess", str(missing))) == f"error: cannot read '{missing}': No such file or directory."
+    assert _one_line_error(cli("assess", str(missing))) == f"error: cannot read '{missing}': No such file or directory."
     latin = tmp_path / "latin1.json"
     latin.write_bytes('{"answers": {}, "notes": {"money": "caf\xe9"}}'.encode("latin-1"))
-    assert _one_line_error(run_cli("assess", str(latin))) == f"error: '{latin}' is not UTF-8 text."
+    assert _one_line_error(cli("assess", str(latin))) == f"error: '{latin}' is not UTF-8 text."
     broken = tmp_path / "broken.json"
     broken.write_text('{\n  "answers": {\n    "money": "large"\n  }\n', encoding="utf-8")
-    assert _one_line_error(run_cli("assess", str(broken))) == (
+    assert _one_line_error(cli("assess", str(broken))) == (
         f"error: '{broken}': the input is not valid JSON at line 5, column 1: Expecting ',' delimiter.")
-    assert _one_line_error(run_cli("assess", str(tmp_path))) == f"error: cannot read '{tmp_path}': Is a directory."
+    assert _one_line_error(cli("assess", str(tmp_path))) == f"error: cannot read '{tmp_path}': Is a directory."
 
 
 def test_unknown_profile_flag():
-    completed = run_cli("assess", "-", "--profile", "atlantis", stdin='{"answers": {}}')
+    completed = cli("assess", "-", "--profile", "atlantis", stdin='{"answers": {}}')
     assert _one_line_error(completed) == "error: standard input: unknown country profile 'atlantis'; expected one of: de, fr, jp, kr, us."
 
 
@@ -262,7 +266,7 @@ def test_broken_method_folder_lists_every_problem(tmp_path):
     text = scoring.read_text(encoding="utf-8").replace("{steps: 2, min_points: 5}", "{steps: 2, min_points: 5.5}")
     text = text.replace('      from_level: "high"', "      from_level: no")
     scoring.write_text(text, encoding="utf-8")
-    completed = run_cli("--method", str(folder), "check")
+    completed = cli("--method", str(folder), "check")
     assert completed.returncode == 2 and "Traceback" not in completed.stderr
     lines = completed.stderr.splitlines()
     assert lines[-1] == "2 problem(s) in the method data."
@@ -274,7 +278,7 @@ def test_broken_method_folder_lists_every_problem(tmp_path):
 
 
 def test_what_if_names_the_fewest_safeguards(port_file):
-    completed = run_cli("assess", str(port_file), "--what-if")
+    completed = cli("assess", str(port_file), "--what-if")
     assert completed.returncode == 0 and completed.stderr == ""
     lines = completed.stdout.splitlines()
     assert lines[0] == "Recommendation: Pause and consult (overall level Critical)."
@@ -282,14 +286,14 @@ def test_what_if_names_the_fewest_safeguards(port_file):
     assert any(line.startswith("  - Investment screened: Yes") for line in lines), lines
     assert any(line.startswith("  A1 Adversarial Proxy Foreign Policy: Critical -> ") for line in lines), lines
     # The same search is in the JSON result.
-    result = json.loads(run_cli("assess", str(port_file)).stdout)
+    result = json.loads(cli("assess", str(port_file)).stdout)
     assert [s["short"] for s in result["what_if"]["safeguards"]] == [l[4:].split(":")[0] for l in lines if l.startswith("  - ")]
 
 
 def test_what_if_names_the_floor(tmp_path):
     path = tmp_path / "war.json"
     path.write_text(json.dumps({"answers": {**PORT["answers"], "national_relations": "war", "sanctions_restrict": "no"}}), encoding="utf-8")
-    completed = run_cli("assess", str(path), "--what-if")
+    completed = cli("assess", str(path), "--what-if")
     assert completed.returncode == 0
     assert "No safeguard can lower this recommendation" in completed.stdout and "floor 'war'" in completed.stdout
 
@@ -297,26 +301,19 @@ def test_what_if_names_the_floor(tmp_path):
 def test_what_if_before_the_screen_is_answered(tmp_path):
     path = tmp_path / "empty.json"
     path.write_text('{"answers": {}}', encoding="utf-8")
-    completed = run_cli("assess", str(path), "--what-if")
+    completed = cli("assess", str(path), "--what-if")
     assert completed.returncode == 0 and completed.stdout.startswith("No recommendation yet.")
 
 
 def test_a_profile_in_the_file_wins_over_the_flag(tmp_path):
     path = tmp_path / "de.json"
     path.write_text(json.dumps({**PORT, "profile": "de"}), encoding="utf-8")
-    result = json.loads(run_cli("assess", str(path), "--profile", "us").stdout)
+    result = json.loads(cli("assess", str(path), "--profile", "us").stdout)
     assert result["profile"] == "de"
 
 
-def test_a_null_profile_in_the_file_means_none_whatever_the_flag(tmp_path):
-    path = tmp_path / "none.json"
-    path.write_text(json.dumps({**PORT, "profile": None}), encoding="utf-8")
-    result = json.loads(run_cli("assess", str(path), "--profile", "us").stdout)
-    assert result["profile"] is None and not any("contacts" in action for action in result["actions"])
-
-
 def test_cases_command_prints_the_calibration():
-    completed = run_cli("cases")
+    completed = cli("cases")
     assert "cases," in completed.stderr and "in band" in completed.stderr
     assert completed.stdout.startswith("case ")
     assert completed.returncode == (0 if " 0 out of band" in completed.stderr else 1)
@@ -325,12 +322,12 @@ def test_cases_command_prints_the_calibration():
 def test_markdown_before_the_screen_shows_no_levels(tmp_path):
     path = tmp_path / "partial.json"
     path.write_text('{"answers": {"stage": "proposed", "political_system": "democracy"}}', encoding="utf-8")
-    text = run_cli("assess", str(path), "--format", "markdown").stdout
+    text = cli("assess", str(path), "--format", "markdown").stdout
     assert "**No recommendation yet.**" in text
     assert "## Categories" not in text and "## Scenarios" not in text and "Low" not in text
 
 
 def test_cases_command_refuses_a_missing_folder(tmp_path):
-    completed = run_cli("cases", "--folder", str(tmp_path / "nowhere"))
+    completed = cli("cases", "--folder", str(tmp_path / "nowhere"))
     assert completed.returncode == 2 and completed.stdout == ""
     assert completed.stderr.strip().endswith("is not a folder of case files.") and "Traceback" not in completed.stderr

@@ -14,19 +14,17 @@ import collections
 import contextlib
 import html
 import html.parser
-import io
 import json
 import os
 import re
 import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from engine_support import PYTHON, ROOT, run_cli
+from engine_support import PYTHON, ROOT, cli
 
 from engine import api
 from engine.api import MAX_INPUT_BYTES, Engine, parse_json
@@ -177,10 +175,10 @@ def test_cli_markdown_never_emits_reader_markup(tmp_path):
     payload = "<script>alert(1)</script>\r# Heading\x1b[31m\x00\u202e[a](javascript:alert(1))<img src=x onerror=alert(1)>"
     path = tmp_path / "hostile.json"
     path.write_text(json.dumps(_document(payload)), encoding="utf-8")
-    completed = run_cli("assess", str(path), "--format", "markdown")
+    completed = cli("assess", str(path), "--format", "markdown")
     plain = tmp_path / "plain.json"
     plain.write_text(json.dumps(_document("plain")), encoding="utf-8")
-    baseline = run_cli("assess", str(plain), "--format", "markdown")
+    baseline = cli("assess", str(plain), "--format", "markdown")
     assert completed.returncode == 0 and completed.stderr == ""
     out = completed.stdout
     for raw in ("<script", "<img", "](javascript:", "\r", "\x1b", "\x00", "\u202e"):
@@ -204,10 +202,9 @@ CRAFTED = "[" * 40 + '"' + '\\"' * 64000
 ])
 def test_crafted_input_is_refused_quickly_by_the_cli(text):
     started = time.monotonic()
-    completed = subprocess.run([PYTHON, "-m", "engine", "assess", "-"], input=text.encode(), capture_output=True, cwd=ROOT, env=ENV,
-                               timeout=5)
+    completed = cli("assess", "-", stdin=text)
     assert completed.returncode == 1
-    assert completed.stderr.decode() == (
+    assert completed.stderr == (
         "error: standard input: the input nests lists and objects more than 32 levels deep; an assessment needs only a few levels.\n")
     assert time.monotonic() - started < 5
 
@@ -235,12 +232,12 @@ def test_engine_handle_refuses_over_2_mib(method):
 def test_cli_reads_at_most_2_mib(tmp_path):
     exact = tmp_path / "exact.json"
     exact.write_bytes(b'{"answers": {}}'.ljust(MAX_INPUT_BYTES))
-    assert run_cli("assess", str(exact)).returncode == 0
+    assert cli("assess", str(exact)).returncode == 0
     over = tmp_path / "over.json"
     over.write_bytes(b'{"answers": {}}'.ljust(MAX_INPUT_BYTES + 1))
-    assert _one_line_failure(run_cli("assess", str(over))) == (
+    assert _one_line_failure(cli("assess", str(over))) == (
         f"error: {quote_path(str(over))}: the input is larger than 2 MiB, far larger than any Crossroads assessment.")
-    piped = run_cli("assess", "-", stdin=b'{"answers": {}}'.ljust(MAX_INPUT_BYTES + 1))
+    piped = cli("assess", "-", stdin=b'{"answers": {}}'.ljust(MAX_INPUT_BYTES + 1))
     assert _one_line_failure(piped) == "error: standard input: the input is larger than 2 MiB, far larger than any Crossroads assessment."
 
 
@@ -262,12 +259,12 @@ def scenarios_copy(tmp_path) -> Path:
 
 
 def _check(folder: Path, timeout: float = 30) -> subprocess.CompletedProcess:
-    completed = subprocess.run([PYTHON, "-m", "engine", "--method", str(folder), "check"], capture_output=True, cwd=ROOT, env=ENV,
-                               timeout=timeout)
-    assert completed.returncode == 2 and completed.stdout == b""
-    stderr = completed.stderr.decode()
-    assert not INTERNALS.search(stderr), stderr
-    return subprocess.CompletedProcess(completed.args, completed.returncode, "", stderr)
+    started = time.monotonic()
+    completed = cli("--method", str(folder), "check")
+    assert time.monotonic() - started < timeout
+    assert completed.returncode == 2 and completed.stdout == ""
+    assert not INTERNALS.search(completed.stderr), completed.stderr
+    return completed
 
 
 def test_alias_bomb_fails_fast_with_file_and_line(scenarios_copy):
@@ -370,36 +367,61 @@ def answers_file(tmp_path) -> Path:
     return path
 
 
-STREAMS = [
+# End to end, in a new process whose streams the shell closes or points at a full device.
+PROCESS_STREAMS = [
     pytest.param("{python} -m engine assess - <&-",
                  "error: cannot read standard input: it is closed; give a file name, or '-' with the assessment piped in.", id="closed-stdin"),
     pytest.param("{python} -m engine assess {file} >&-", "error: cannot write the output: standard output is closed.", id="closed-stdout"),
-    pytest.param("{python} -m engine check >&-", "error: cannot write the output: standard output is closed.", id="closed-stdout-check"),
     pytest.param("{python} -m engine assess {file} >/dev/full", "error: cannot write the output (No space left on device).", id="full-disk"),
-    pytest.param("{python} -m engine assess {file} --format markdown >/dev/full", "error: cannot write the output (No space left on device).",
+]
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize("command, expected", PROCESS_STREAMS)
+def test_streams_of_a_process_end_in_one_line(answers_file, command, expected):
+    completed = _bash(command.replace("{file}", str(answers_file)), timeout=10)
+    assert _one_line_failure(completed) == expected
+    assert completed.returncode == 2
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_stderr_full_too_still_exits_non_zero(answers_file):
+    completed = _bash(f"{{python}} -m engine assess {answers_file} >&- 2>/dev/full")
+    assert completed.returncode == 2 and completed.stderr == ""
+
+
+# The same cases and more, in-process: None is a closed stream.
+STREAMS = [
+    pytest.param(["assess", "-"], None, "keep",
+                 "error: cannot read standard input: it is closed; give a file name, or '-' with the assessment piped in.", id="closed-stdin"),
+    pytest.param(["assess", "{file}"], b"", None, "error: cannot write the output: standard output is closed.", id="closed-stdout"),
+    pytest.param(["check"], b"", None, "error: cannot write the output: standard output is closed.", id="closed-stdout-check"),
+    pytest.param(["assess", "{file}"], b"", "/dev/full", "error: cannot write the output (No space left on device).", id="full-disk"),
+    pytest.param(["assess", "{file}", "--format", "markdown"], b"", "/dev/full", "error: cannot write the output (No space left on device).",
                  id="full-disk-markdown"),
-    pytest.param("{python} -m engine questions >/dev/full", "error: cannot write the output (No space left on device).", id="full-disk-questions"),
-    pytest.param("{python} -m engine compile >/dev/full", "error: cannot write the output (No space left on device).", id="full-disk-compile"),
-    pytest.param("{python} -m engine assess - </dev/zero",
+    pytest.param(["questions"], b"", "/dev/full", "error: cannot write the output (No space left on device).", id="full-disk-questions"),
+    pytest.param(["compile"], b"", "/dev/full", "error: cannot write the output (No space left on device).", id="full-disk-compile"),
+    pytest.param(["assess", "-"], "/dev/zero", "keep",
                  "error: standard input: the input is larger than 2 MiB, far larger than any Crossroads assessment.", id="dev-zero-stdin"),
-    pytest.param("{python} -m engine assess /dev/zero",
+    pytest.param(["assess", "/dev/zero"], b"", "keep",
                  "error: '/dev/zero': the input is larger than 2 MiB, far larger than any Crossroads assessment.", id="dev-zero-file"),
-    pytest.param("{python} -m engine assess /dev/null", "error: '/dev/null': the input is not valid JSON at line 1, column 1: Expecting value.",
+    pytest.param(["assess", "/dev/null"], b"", "keep", "error: '/dev/null': the input is not valid JSON at line 1, column 1: Expecting value.",
                  id="dev-null-file"),
 ]
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full and /dev/zero")
-@pytest.mark.parametrize("command, expected", STREAMS)
-def test_streams_end_in_one_line(answers_file, command, expected):
-    completed = _bash(command.replace("{file}", str(answers_file)), timeout=10)
+@pytest.mark.parametrize("args, stdin, stdout, expected", STREAMS)
+def test_streams_end_in_one_line(answers_file, args, stdin, stdout, expected):
+    with contextlib.ExitStack() as stack:
+        if isinstance(stdin, str):
+            stdin = stack.enter_context(open(stdin, "rb"))
+        kwargs = {}
+        if stdout != "keep":
+            kwargs["stdout"] = stack.enter_context(open(stdout, "w", encoding="utf-8")) if stdout else None
+        completed = cli(*[arg.replace("{file}", str(answers_file)) for arg in args], stdin=stdin, **kwargs)
     assert _one_line_failure(completed) == expected
     assert completed.returncode in (1, 2)
-
-
-def test_stderr_full_too_still_exits_non_zero(answers_file):
-    completed = _bash(f"{{python}} -m engine assess {answers_file} >&- 2>/dev/full")
-    assert completed.returncode == 2 and completed.stderr == ""
 
 
 # -- item 9: messages ----------------------------------------------------------------------------
@@ -433,36 +455,36 @@ def test_messages_cut_the_input_they_quote(method, document):
 
 
 def test_cli_cuts_a_huge_key_and_escapes_bidi():
-    completed = run_cli("assess", "-", stdin=json.dumps({"answers": {"\u202e" + HUGE: "x"}}))
+    completed = cli("assess", "-", stdin=json.dumps({"answers": {"\u202e" + HUGE: "x"}}))
     line = _one_line_failure(completed)
     assert line.startswith("error: standard input: unknown question '\\u202ekkk") and "\u202e" not in line
 
 
 def test_file_name_with_a_newline_stays_on_one_line(tmp_path):
     missing = tmp_path / "a\nb\u202e.json"
-    line = _one_line_failure(run_cli("assess", str(missing)))
+    line = _one_line_failure(cli("assess", str(missing)))
     assert line == f"error: cannot read {quote_path(str(missing))}: No such file or directory."
     assert "\\x0a" in line and "\\u202e" in line
     broken = tmp_path / "c\rd.json"
     broken.write_text("{", encoding="utf-8")
-    assert _one_line_failure(run_cli("assess", str(broken))).startswith(f"error: {quote_path(str(broken))}: the input is not valid JSON")
+    assert _one_line_failure(cli("assess", str(broken))).startswith(f"error: {quote_path(str(broken))}: the input is not valid JSON")
 
 
 def test_a_long_file_name_is_cut_in_the_middle(tmp_path):
     missing = str(tmp_path) + "/" + "folder/" * 300 + "answers.json"
-    line = _one_line_failure(run_cli("assess", missing))
+    line = _one_line_failure(cli("assess", missing))
     assert len(line) < 200 and "answers.json'" in line and "..." in line
 
 
 def test_command_line_errors_are_cut_and_escaped():
-    completed = run_cli("assess", "-", "--format", "x\u202e" + "y" * 5000, stdin="{}")
+    completed = cli("assess", "-", "--format", "x\u202e" + "y" * 5000, stdin="{}")
     assert completed.returncode == 2 and "\u202e" not in completed.stderr and "Traceback" not in completed.stderr
     assert all(len(line) < 400 for line in completed.stderr.splitlines())
 
 
 @pytest.mark.parametrize("profile", ["", " "])
 def test_an_empty_profile_is_refused(profile):
-    completed = run_cli("assess", "-", "--profile", profile, stdin='{"answers": {}}')
+    completed = cli("assess", "-", "--profile", profile, stdin='{"answers": {}}')
     assert _one_line_failure(completed) == (
         "error: --profile is empty; give a country id (for example us or de), or leave the option out for no profile.")
     assert completed.returncode == 2
@@ -473,14 +495,14 @@ def test_an_empty_profile_is_refused(profile):
 def test_cli_failures_never_show_python_internals(tmp_path, scenarios_copy):
     (scenarios_copy / "zz.yaml").symlink_to(tmp_path / "nowhere.yaml")
     runs = [
-        run_cli("assess", str(tmp_path)),
-        run_cli("assess", str(tmp_path / "missing.json")),
-        run_cli("assess", "-", stdin=b"\xff\xfe{}"),
-        run_cli("assess", "-", stdin="[" * 100000),
-        run_cli("--method", str(tmp_path / "nowhere"), "check"),
-        run_cli("--method", str(scenarios_copy), "check"),
-        run_cli("--method", str(ROOT / "README.md"), "check"),
-        run_cli("cases", "--folder", str(tmp_path / "missing")),
+        cli("assess", str(tmp_path)),
+        cli("assess", str(tmp_path / "missing.json")),
+        cli("assess", "-", stdin=b"\xff\xfe{}"),
+        cli("assess", "-", stdin="[" * 100000),
+        cli("--method", str(tmp_path / "nowhere"), "check"),
+        cli("--method", str(scenarios_copy), "check"),
+        cli("--method", str(ROOT / "README.md"), "check"),
+        cli("cases", "--folder", str(tmp_path / "missing")),
     ]
     for completed in runs:
         assert not INTERNALS.search(completed.stderr), completed.stderr
@@ -488,22 +510,18 @@ def test_cli_failures_never_show_python_internals(tmp_path, scenarios_copy):
 
 
 def test_an_internal_fault_is_one_plain_line(method, monkeypatch):
-    from engine import cli
+    from engine import cli as cli_module
 
     def broken(*args, **kwargs):
         raise KeyError("scenario_by_id")
 
-    monkeypatch.setattr(cli, "_load", lambda folder: method)
+    monkeypatch.setattr(cli_module, "_load", lambda folder: method)
     monkeypatch.setattr("engine.api.run", broken)
     monkeypatch.delenv("CROSSROADS_DEBUG", raising=False)
-    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b'{"answers": {}}')))
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = cli.main(["assess", "-"])
-    assert code == 70 and out.getvalue() == ""
-    assert err.getvalue() == ("error: the evaluator stopped on an internal fault; please report it with the command you ran "
-                              "(set CROSSROADS_DEBUG=1 to see the details).\n")
+    completed = cli("assess", "-", stdin=b'{"answers": {}}')
+    assert completed.returncode == 70 and completed.stdout == ""
+    assert completed.stderr == ("error: the evaluator stopped on an internal fault; please report it with the command you ran "
+                                "(set CROSSROADS_DEBUG=1 to see the details).\n")
     monkeypatch.setenv("CROSSROADS_DEBUG", "1")
-    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b'{"answers": {}}')))
-    with pytest.raises(KeyError), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        cli.main(["assess", "-"])
+    with pytest.raises(KeyError):
+        cli("assess", "-", stdin=b'{"answers": {}}')

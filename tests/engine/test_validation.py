@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import copy
 import shutil
-import subprocess
 
 import pytest
 
 from engine import MethodError, compile_method
 from engine.source import SourceError, load_method_dir, read_method_dir
-from engine_support import PYTHON, ROOT
+from engine_support import ROOT, cli
 
 SCENARIOS = "A1, A2, B1, C1, C2, C3, C4"
 LEVELS = "critical, high, low, medium"
@@ -1392,7 +1391,7 @@ def test_the_real_method_compiles_and_keeps_every_invariant(method):
 
 
 def test_engine_check_passes_on_the_real_method(method):
-    completed = subprocess.run([PYTHON, "-m", "engine", "check"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    completed = cli("check")
     assert completed.returncode == 0, completed.stderr
     assert method.version == "2.0.0"
     assert completed.stdout == (f"method 2.0.0: 7 scenarios, {len(method.questions)} questions, {len(method.actions)} actions, "
