@@ -19,8 +19,10 @@ And the judgement properties of method 2 (issue: advice officers can trust):
 
 from __future__ import annotations
 
-import copy
 import json
+import os
+import random
+import subprocess
 
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -28,7 +30,7 @@ from hypothesis import strategies as st
 from engine import Engine, InputError, api, compile_method
 from engine.evaluate import visible_questions
 from engine.source import load_method_dir
-from engine_support import ROOT
+from engine_support import PYTHON, ROOT
 
 METHOD = load_method_dir(str(ROOT / "scenarios"), "scenarios")
 QUESTIONS = METHOD.questions
@@ -38,7 +40,7 @@ REC_RANK = METHOD.rec_rank
 SAFEGUARDS = [q["id"] for q in QUESTIONS if q["kind"] == "safeguard"]
 DRIVERS = [q["id"] for q in QUESTIONS if q["kind"] == "driver"]
 ENGINE = Engine(METHOD.to_json())
-RECOMPILED = compile_method(copy.deepcopy(METHOD.data))  # a second, independent compile of the same data
+FROM_JSON = compile_method(json.loads(METHOD.to_json()))  # the method as the browser loads it: its JSON, keys sorted
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -220,8 +222,8 @@ def test_same_input_same_bytes(answers, profile, seed):
     request = {"answers": answers, **({"profile": profile} if profile else {})}
     text = json.dumps(request)
     first = api.assess_json(METHOD, text)
-    assert api.assess_json(METHOD, text) == first
-    assert api.assess_json(RECOMPILED, text) == first
+    # The method read back from its JSON (keys sorted, as the browser gets it) gives the bytes of the one read from YAML.
+    assert api.assess_json(FROM_JSON, text) == first
     # Key order and the order of values in a multiple-choice answer do not matter.
     items = list(answers.items())
     seed.shuffle(items)
@@ -229,6 +231,51 @@ def test_same_input_same_bytes(answers, profile, seed):
     assert api.assess_json(METHOD, json.dumps({**request, "answers": shuffled})) == first
     reply = json.loads(ENGINE.handle(json.dumps({"op": "assess", "request": request})))
     assert api.dumps(reply["result"]) == first
+
+
+def _sample_requests(count: int, seed: int) -> list[str]:
+    """Request texts with valid answers to the short screen and to a random part of the rest, and a profile or none."""
+    rng = random.Random(seed)
+    texts = []
+    for index in range(count):
+        answers = {}
+        for question in QUESTIONS:
+            qid = question["id"]
+            if qid in METHOD.screen or rng.random() < 0.6:
+                if question["type"] == "single":
+                    answers[qid] = rng.choice(values(qid))
+                elif exclusive(qid) and rng.random() < 0.2:
+                    answers[qid] = [rng.choice(exclusive(qid))]
+                else:
+                    answers[qid] = rng.sample(plain(qid), rng.randint(1, len(plain(qid))))
+        profile = [None, "us", "de"][index % 3]
+        texts.append(json.dumps({"answers": answers, **({"profile": profile} if profile else {})}))
+    return texts
+
+
+_ASSESS_EACH = """
+import json, sys
+from engine import api, compile_method
+method = compile_method(json.loads(open(sys.argv[1], encoding="utf-8").read()))
+print(json.dumps([api.assess_json(method, text) for text in json.loads(open(sys.argv[2], encoding="utf-8").read())]))
+"""
+
+
+def test_same_bytes_in_processes_with_other_hash_seeds(method_json_path, tmp_path):
+    """Sets and dicts of strings iterate in another order under another hash seed: no result may depend on it."""
+    texts = _sample_requests(45, seed=11)
+    requests = tmp_path / "requests.json"
+    requests.write_text(json.dumps(texts), encoding="utf-8")
+    runs = [subprocess.Popen([PYTHON, "-c", _ASSESS_EACH, str(method_json_path), str(requests)], cwd=ROOT, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, env=dict(os.environ, PYTHONHASHSEED=str(hash_seed)))
+            for hash_seed in (1, 2)]
+    here = [api.assess_json(METHOD, text) for text in texts]
+    assert len({json.loads(out)["overall"]["recommendation"] for out in here}) >= 3  # varied results, not one repeated
+    for run in runs:
+        out, err = run.communicate(timeout=120)
+        assert run.returncode == 0, err
+        for text, ours, theirs in zip(texts, here, json.loads(out)):
+            assert theirs == ours, text
 
 
 # -- (e) hidden and unanswered questions never count ------------------------------------
