@@ -11,23 +11,16 @@ in the Jinja2 templates next to this file; Python only prepares the data.
 from __future__ import annotations
 
 import base64
-import functools
 import json
 import posixpath
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Callable, Mapping
 
-from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from . import diagrams
-
-TEMPLATES = Path(__file__).resolve().parent / "templates"
-
-HTML_OPEN = "<!-- crossroads-html -->"
-HTML_CLOSE = "<!-- /crossroads-html -->"
+from . import diagrams, templating
+from .templating import HTML_CLOSE, HTML_OPEN, md_text  # noqa: F401  (used by the plugin and tests)
 
 #: Markers a hand-written page may hold, each on its own line as `<!-- crossroads:NAME -->`.
 #: `management` also takes a category id: `<!-- crossroads:management A -->`.
@@ -36,91 +29,13 @@ MARKERS = (
     "management", "matrix", "questionnaire", "scoring", "screen", "stakeholders", "version",
 )
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}|])")
-
 
 class RenderError(ValueError):
     """A marker or a page cannot be rendered from this method and this site."""
 
 
-# -- escaping ---------------------------------------------------------------
-
-def md_text(value) -> str:
-    """Text from the method, made safe to drop into Markdown (and the HTML it becomes)."""
-    text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MD_SPECIAL.sub(r"\\\1", text)
-
-
-def _finalize_md(value):
-    """Every `{{ value }}` in a Markdown template: escaped for Markdown unless already markup."""
-    if value is None:
-        return Markup("")
-    if isinstance(value, Markup):
-        return value
-    return Markup(md_text(value))
-
-
-def _yaml_string(value) -> Markup:
-    """A YAML double-quoted scalar (JSON strings are valid YAML)."""
-    return Markup(json.dumps(str(value), ensure_ascii=False))
-
-
-def _attr(value) -> Markup:
-    """Text for an HTML attribute value, in either kind of template."""
-    return Markup(escape(value))
-
-
-def _capitalize_first(value) -> Markup:
-    """Upper-case the first letter of a clause that may start with markup."""
-    text = str(value)
-    return Markup(text[:1].upper() + text[1:] if text[:1].isalpha() else text)
-
-
-def _count(number: int, word: str) -> str:
-    """`1 point`, `2 points`."""
-    return f"{number} {word}" if number == 1 else f"{number} {word}s"
-
-
-def _environment(markdown: bool) -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(str(TEMPLATES)),
-        # Compiled templates are kept in a private per-user temp folder, keyed
-        # by each template's source, so later builds skip compiling them.
-        bytecode_cache=FileSystemBytecodeCache(),
-        autoescape=True,
-        finalize=_finalize_md if markdown else None,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters["yaml"] = _yaml_string
-    env.filters["attr"] = _attr
-    env.filters["raw"] = Markup
-    env.filters["capitalize_first"] = _capitalize_first
-    env.filters["pl"] = _count
-    env.globals["HTML_OPEN"] = Markup(HTML_OPEN)
-    env.globals["HTML_CLOSE"] = Markup(HTML_CLOSE)
-    return env
-
-
-@functools.lru_cache(maxsize=None)
-def _environment_for(markdown: bool) -> Environment:
-    return _environment(markdown)
-
-
-def _template(name: str):
-    return _environment_for(name.endswith(".md")).get_template(name)
-
-
-def _render(template: str, **context) -> str:
-    return _template(template).render(**context)
-
-
-def _html(template: str, **context) -> Markup:
-    """Render an HTML template as a block Markdown leaves alone."""
-    body = _render(template, **context).strip("\n")
-    return Markup(f"{HTML_OPEN}\n{body}\n{HTML_CLOSE}\n")
+_render = templating.render
+_html = templating.html_block
 
 
 # -- where pages live ---------------------------------------------------------
