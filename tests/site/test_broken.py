@@ -159,6 +159,7 @@ def test_a_method_problem_comes_before_the_cases(tmp_path):
 
 def test_a_dangling_link_in_the_method_folder_is_named_not_a_traceback(tmp_path):
     """The plugin's change watcher stats every method file: a dangling link must reach the loader's own message."""
+    import os
     import shutil
     import subprocess
     import sys
@@ -169,7 +170,7 @@ def test_a_dangling_link_in_the_method_folder_is_named_not_a_traceback(tmp_path)
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
     (root / "scenarios" / "zz.yaml").symlink_to(root / "scenarios" / "missing-target.yaml")
     completed = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(tmp_path / "out")],
-                               cwd=root, capture_output=True, text=True, timeout=300)
+                               cwd=root, capture_output=True, text=True, timeout=300, env=dict(os.environ, PYTHONPATH=str(REPO)))
     assert completed.returncode != 0
     assert "Traceback" not in completed.stderr
     assert "scenarios/zz.yaml: cannot read the file" in completed.stderr

@@ -12,7 +12,8 @@ import pytest
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
-from site_plugins.crossroads.plugin import CrossroadsPlugin, find_markers
+from site_plugins.crossroads.pages import find_markers
+from site_plugins.crossroads.plugin import CrossroadsPlugin
 from site_support import MINI, ROOT, build, copy_method, make_site, output_lines
 
 
@@ -258,11 +259,11 @@ def test_method_is_cached_until_a_file_changes(tmp_path):
     plugin, errors, _ = _plugin_config(tmp_path, {})
     assert not errors
     folder = str(tmp_path / "scenarios")
-    first = plugin._load(folder, "scenarios")
-    assert plugin._load(folder, "scenarios") is first
+    first = plugin.loader.method(folder, "scenarios")
+    assert plugin.loader.method(folder, "scenarios") is first
     path = tmp_path / "scenarios" / "matrix.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("Alpha Scenario", "Alpha Scenario Renamed"), encoding="utf-8")
-    second = plugin._load(folder, "scenarios")
+    second = plugin.loader.method(folder, "scenarios")
     assert second is not first and second.scenario_by_id["A1"]["name"] == "Alpha Scenario Renamed"
 
 
@@ -272,18 +273,18 @@ def test_case_library_is_cached_until_a_case_file_changes(tmp_path):
     plugin, errors, _ = _plugin_config(tmp_path, {})
     assert not errors
     folder = str(tmp_path / "scenarios")
-    plugin.method = plugin._load(folder, "scenarios")
-    first = plugin._load_cases(folder, "scenarios")
+    method = plugin.loader.method(folder, "scenarios")
+    first = plugin.loader.library(method, folder, "scenarios", evaluator=True)
     assert [c["id"] for c in first.cases] == ["alpha-school-exchange", "beta-port-deal"]
-    assert plugin._load_cases(folder, "scenarios") is first
+    assert plugin.loader.library(method, folder, "scenarios", evaluator=True) is first
     cases = tmp_path / "scenarios" / "cases"
     copy = (cases / "alpha-school-exchange.yaml").read_text(encoding="utf-8").replace('id: "alpha-school-exchange"', 'id: "alpha-again"')
     (cases / "alpha-again.yaml").write_text(copy, encoding="utf-8")
-    second = plugin._load_cases(folder, "scenarios")
+    second = plugin.loader.library(method, folder, "scenarios", evaluator=True)
     assert second is not first and [c["id"] for c in second.cases] == ["alpha-again", "alpha-school-exchange", "beta-port-deal"]
     assert second.runs["alpha-again"]["runs"][0]["recommendation"] == "proceed"
     shutil.rmtree(cases)
-    assert plugin._load_cases(folder, "scenarios").cases == ()  # no library: no case pages
+    assert plugin.loader.library(method, folder, "scenarios", evaluator=True).cases == ()  # no library: no case pages
 
 
 def test_serve_watches_the_method_folder(tmp_path):
