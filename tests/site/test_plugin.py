@@ -14,7 +14,7 @@ from mkdocs.exceptions import Abort
 
 from site_plugins.crossroads.pages import find_markers
 from site_plugins.crossroads.plugin import CrossroadsPlugin
-from site_support import MINI, ROOT, build, copy_method, make_site, output_lines
+from site_support import MINI, ROOT, build_here, copy_method, make_site
 
 
 def read(site: Path, page: str) -> str:
@@ -165,29 +165,29 @@ KNOWN = "calibration, cases, contacts, countries, evaluator, foresight, guidelin
 ], ids=["unknown", "unknown-category", "argument", "indented"])
 def test_bad_marker_fails_the_build(tmp_path, page, message):
     make_site(tmp_path, pages={"bad.md": f"# Bad\n\n{page}\n"})
-    result = build(tmp_path)
-    assert result.returncode != 0
-    assert any(line.endswith(message) for line in output_lines(result)), "\n".join(output_lines(result))
+    built, lines = build_here(tmp_path)
+    assert not built
+    assert any(line.endswith(message) for line in lines), "\n".join(lines)
 
 
 def test_a_page_in_the_way_of_a_generated_one_fails(tmp_path):
     make_site(tmp_path, pages={"risks/a1.md": "# Mine\n"})
-    result = build(tmp_path)
-    assert result.returncode != 0
-    assert any(line.endswith("docs/risks/a1.md exists, but the crossroads plugin generates this page from the method; remove or rename the file.") for line in output_lines(result))
+    built, lines = build_here(tmp_path)
+    assert not built
+    assert any(line.endswith("docs/risks/a1.md exists, but the crossroads plugin generates this page from the method; remove or rename the file.") for line in lines)
 
 
 def test_missing_logo_fails(tmp_path):
     make_site(tmp_path, plugin={"host_logo": "logo.svg"})
-    result = build(tmp_path)
-    assert result.returncode != 0
-    assert any(line.endswith("Plugin 'crossroads' option 'host_logo': expected a file inside the docs folder, but 'logo.svg' is not one.") for line in output_lines(result))
+    built, lines = build_here(tmp_path)
+    assert not built
+    assert any(line.endswith("Plugin 'crossroads' option 'host_logo': expected a file inside the docs folder, but 'logo.svg' is not one.") for line in lines)
 
 
 def test_logo_and_other_country(tmp_path):
     make_site(tmp_path, plugin={"host_logo": "logo.svg", "country": "fr"}, pages={"logo.svg": '<svg viewBox="0 0 1 1"></svg>'})
-    result = build(tmp_path)
-    assert result.returncode == 0, "\n".join(output_lines(result))
+    built, lines = build_here(tmp_path)
+    assert built, "\n".join(lines)
     html = read(tmp_path / "site", "countries")
     assert '<img class="cr-footer__logo" src="../logo.svg" alt="Test Association of Cities" height="32">' in html
     assert "Delegation for local authorities" in text_of(html)
@@ -195,9 +195,9 @@ def test_logo_and_other_country(tmp_path):
 
 def test_flowchart_page_mismatch_warns(tmp_path):
     make_site(tmp_path, method_edits=[("flowcharts.yaml", 'page: "foresight/"', 'page: "steps/"')])
-    result = build(tmp_path)
-    assert result.returncode != 0  # strict: the warning fails the build
-    assert any(line.endswith("flowcharts: the method places 'foresight' on page 'steps/', but its marker is in docs/foresight.md; links to its steps would break. Move the marker or change 'page'.") for line in output_lines(result))
+    built, lines = build_here(tmp_path)
+    assert not built  # strict: the warning fails the build
+    assert any(line.endswith("flowcharts: the method places 'foresight' on page 'steps/', but its marker is in docs/foresight.md; links to its steps would break. Move the marker or change 'page'.") for line in lines)
 
 
 # -- options ------------------------------------------------------------------------
