@@ -118,6 +118,8 @@ class Handbook:
     """Which page holds each marker."""
     page: str | None = None
     """The page being rendered, when the generator does not tell the Markdown extension itself."""
+    links_from_source: bool = False
+    """Raw HTML links relative to each page's source folder (Zensical), not its URL (MkDocs): see links.Links."""
 
     def place(self, pages: dict[str, str], texts: dict[str, str]) -> None:
         """Record where every page lives, and the hand-written pages' text (`{src: markdown}`) for the markers' homes."""
@@ -125,7 +127,7 @@ class Handbook:
         self.homes = inventory.find_homes(texts)
 
     def links(self, src: str) -> Links:
-        return Links(src, self.pages, self.homes)
+        return Links(src, self.pages, self.homes, self.links_from_source)
 
     def generated(self) -> list[tuple[str, str, str]]:
         return inventory.generated_pages(self.method, self.library)
@@ -163,14 +165,15 @@ def _markdown_files(docs_dir: str) -> dict[str, tuple]:
     return found
 
 
-def standalone(data_dir: str, docs_dir: str, country: str, evaluator: bool = True, use_directory_urls: bool = True) -> Handbook:
+def standalone(data_dir: str, docs_dir: str, country: str, evaluator: bool = True, use_directory_urls: bool = True,
+               links_from_source: bool = False) -> Handbook:
     """The handbook from the method folder and every Markdown page of the docs
     folder (generated pages included, already written there); relative
     folders are taken from the working folder. Kept until a file changes."""
     base = os.getcwd()
     data_dir, docs_dir = os.path.abspath(data_dir), os.path.abspath(docs_dir)
     files = _markdown_files(docs_dir)
-    key = (data_dir, docs_dir, country, evaluator, use_directory_urls)
+    key = (data_dir, docs_dir, country, evaluator, use_directory_urls, links_from_source)
     with _lock:
         loader = _loaders.setdefault(key, Loader())
         display = shown(data_dir, base)
@@ -180,7 +183,7 @@ def standalone(data_dir: str, docs_dir: str, country: str, evaluator: bool = Tru
         cached = _standalone.get(key)
         if cached is not None and cached[0] == stamp:
             return cached[1]
-        handbook = Handbook(method, library, country, evaluator, docs=shown(docs_dir, base))
+        handbook = Handbook(method, library, country, evaluator, docs=shown(docs_dir, base), links_from_source=links_from_source)
         generated = {src for src, _, _ in handbook.generated()}
         texts = {}
         for src, (path, _, _) in files.items():

@@ -40,6 +40,10 @@ class Links:
     page: str
     pages: Mapping[str, str]
     homes: Mapping[str, str] = field(default_factory=dict)
+    from_source: bool = False
+    """Write `url()` links relative to the page's source folder instead of its URL: Zensical
+    rebases relative `href` and `src` values of raw HTML from there onto the page's URL,
+    where MkDocs leaves raw HTML as it is."""
 
     def md(self, src: str | None, anchor: str = "") -> str | None:
         if src is None or src not in self.pages:
@@ -55,12 +59,22 @@ class Links:
             return None
         if src == self.page and anchor:
             return f"#{anchor}"
-        return relative_url(self.pages[src], self.pages[self.page]) + (f"#{anchor}" if anchor else "")
+        return relative_url(self.pages[src], self._base()) + (f"#{anchor}" if anchor else "")
+
+    def _base(self) -> str:
+        return (posixpath.dirname(self.page) or ".") + "/" if self.from_source else self.pages[self.page]
 
     def root(self) -> str:
-        """The site root relative to this page, ending in '/'."""
+        """The site root relative to this page's URL, ending in '/' (for scripts, which run at that URL)."""
         rel = relative_url("./", self.pages[self.page])
         return rel if rel.endswith("/") else rel + "/"
+
+    def attribute_root(self) -> str:
+        """The site root as an `href` or `src` of raw HTML on this page writes it (see `from_source`)."""
+        if not self.from_source:
+            return self.root()
+        rel = relative_url("./", self._base())
+        return "" if rel == "./" else rel
 
     def home(self, marker: str) -> str | None:
         return self.homes.get(marker)

@@ -13,7 +13,7 @@ On every page it:
 Options:
     handbook            a handbook.Handbook: the MkDocs plugin passes its own,
                         and tells it which page is being rendered
-    data_dir, docs_dir, country, evaluator, use_directory_urls
+    data_dir, docs_dir, country, evaluator, use_directory_urls, links_from_source
                         without `handbook`: read the method and the docs
                         folder (relative to the working folder), as
                         handbook.standalone() does; the page being rendered
@@ -122,6 +122,7 @@ class CrossroadsExtension(Extension):
             "country": ["us", "The country profile whose roles and contacts the pages show."],
             "evaluator": [True, "Whether this copy has the in-browser evaluator."],
             "use_directory_urls": [True, "Whether pages live at folder URLs (risks/a1/), as MkDocs and Zensical place them by default."],
+            "links_from_source": [False, "Write raw HTML links relative to each page's source folder, as Zensical reads them."],
         }
         super().__init__(**kwargs)
 
@@ -131,7 +132,7 @@ class CrossroadsExtension(Extension):
         handbook = options["handbook"]
         if not handbook:
             handbook = handbooks.standalone(options["data_dir"], options["docs_dir"], options["country"], options["evaluator"],
-                                            options["use_directory_urls"])
+                                            options["use_directory_urls"], options["links_from_source"])
         page = _zensical_page(md) or handbook.page
         if page is None:
             raise PluginError("crossroads: the Markdown extension cannot tell which page it renders; "

@@ -260,4 +260,10 @@ def render_evaluator_marker(method, links: Links, enabled: bool, country: str) -
     """The evaluator (its form and results panel), or a note when the host turned it off."""
     if not enabled:
         return render_evaluator_absent(method, links)
-    return str(wrap_html(evaluator.render_evaluator(method, country, links.root()).strip()))
+    root = links.root()
+    html = evaluator.render_evaluator(method, country, root).strip()
+    if links.from_source:
+        # The settings the scripts read keep the root as seen from the page's URL; the
+        # page's own <link> and <script> take it as its attributes are written (Links.from_source).
+        html = html.replace(f'="{root}{evaluator.ASSET_DIR}/', f'="{links.attribute_root()}{evaluator.ASSET_DIR}/')
+    return str(wrap_html(html))
