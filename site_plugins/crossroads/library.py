@@ -10,7 +10,7 @@ import base64
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Mapping
+from collections.abc import Mapping
 
 from .links import Links
 from .queries import RenderError

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
-from typing import Mapping
+from collections.abc import Mapping
 
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url as relative_url

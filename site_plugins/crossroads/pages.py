@@ -6,7 +6,7 @@ navigation, and the markers that hand-written pages hold.
 from __future__ import annotations
 
 import re
-from typing import Iterator, Mapping
+from collections.abc import Iterator, Mapping
 
 from .links import default_url
 

@@ -74,7 +74,7 @@ def _count(number: int, word: str) -> str:
     return f"{number} {word}" if number == 1 else f"{number} {word}s"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def environment(markdown: bool) -> Environment:
     """The environment for Markdown templates (`markdown=True`) or HTML templates."""
     env = Environment(

@@ -190,7 +190,7 @@ def build(config_file: str = "mkdocs.yml", site_dir: str | None = None, keep_sta
     try:
         staged = stage(config_file, where)
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])))
-        done = subprocess.run([sys.executable, "-m", "zensical", "build", "--clean", "-f", str(staged)], cwd=root, env=env)
+        done = subprocess.run([sys.executable, "-m", "zensical", "build", "--clean", "-f", str(staged)], cwd=root, env=env, check=False)
         if done.returncode != 0:
             raise SystemExit(f"zensical build failed (exit code {done.returncode}); the stage is in {where}" if keep_stage
                              else f"zensical build failed (exit code {done.returncode})")

@@ -85,7 +85,7 @@ def _node_run(script: str) -> str:
 def _evaluator_function(name: str) -> str:
     source = EVALUATOR_JS.read_text(encoding="utf-8")
     match = re.search(rf"^function {name}\(.*?^}}\n", source, re.S | re.M)
-    assert match, f"evaluator.js has no top-level function {name}: update share_code to the evaluator's share links"
+    assert match, f"evaluator.js has no top-level function {name}: update library.share_code to the evaluator's share links"
     return match.group(0)
 
 
