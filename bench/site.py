@@ -33,7 +33,11 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(ROOT))  # first: the `engine` package, not bench/engine.py
 from synthetic import check_method, multiply_method  # noqa: E402
+
+from site_plugins.crossroads import markdown as crossroads_markdown  # noqa: E402
+from site_plugins.crossroads.zensical import read_config as read_tagged, with_extension, write_config  # noqa: E402
 
 PYTHON = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv" / "bin" / "python").exists() else sys.executable
 RATIO_TARGET = 1.5
@@ -80,7 +84,7 @@ def child_config(workdir: Path, plugins: list, extra: dict | None = None) -> Pat
         child["theme"] = {"custom_dir": str((ROOT / theme["custom_dir"]).resolve())}
     child.update(extra or {})
     path = workdir / "mkdocs.yml"
-    path.write_text(yaml.safe_dump(child, sort_keys=False), encoding="utf-8")
+    write_config(child, path)
     return path
 
 
@@ -135,7 +139,9 @@ def run(runs: int = 3) -> dict:
         plain_dir = tmp / "plain"
         plain_dir.mkdir()
         shutil.copytree(ROOT / "docs", plain_dir / "docs")
-        plain_conf = child_config(plain_dir, plain_plugins)
+        # Without the plugin, and without the Markdown extension that renders the markers.
+        extensions = with_extension(read_tagged(ROOT / "mkdocs.yml").get("markdown_extensions"), crossroads_markdown.NAME, None)
+        plain_conf = child_config(plain_dir, plain_plugins, {"markdown_extensions": extensions})
         results["plain_s"], results["plain_runs"] = median_build(plain_conf, tmp / "out-plain", runs, strict=False)
 
         # 2. the real site

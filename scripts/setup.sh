@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything Crossroads needs on a fresh Debian machine:
 #   - Debian packages: chromium (browser tests) and nginx (hosting test), when run as root
-#   - a Python virtual environment in .venv with the project and its test extras
+#   - a Python virtual environment in .venv with the project, its test extras and
+#     the pinned Zensical (the second way to build the handbook)
 #   - the npm packages pinned in package-lock.json (Pyodide runtime, test tools)
 # Safe to run again: each step is skipped when already done.
 set -euo pipefail
@@ -33,7 +34,7 @@ stamp=.venv/.crossroads-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   echo "setup: installing Python packages"
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e ".[test]"
+  .venv/bin/python -m pip install -q -e ".[test,zensical]"
   touch "$stamp"
 fi
 

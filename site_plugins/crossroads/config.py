@@ -1,4 +1,6 @@
-"""The `crossroads` plugin's options, checked by MkDocs' own config machinery."""
+"""The `crossroads` plugin's options and every check on them: MkDocs' own config
+machinery checks each option as it reads it, and `check_site` the ones that
+depend on the rest of the site (the docs folder, the method as read)."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ import os
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
+from mkdocs.exceptions import PluginError
 
 
 def profile_ids(data_dir: str) -> list[str]:
@@ -45,3 +48,14 @@ class CrossroadsConfig(base.Config):
 
     evaluator = c.Type(bool, default=True)
     """Include the in-browser evaluator on the page that holds its marker."""
+
+    def check_site(self, docs_dir: str, method) -> None:
+        """The checks that need the docs folder and the method as read; a PluginError names the option."""
+        if self.country not in method.countries:
+            known = ", ".join(sorted(method.countries)) or "(none)"
+            raise PluginError(f"Plugin 'crossroads' option 'country': Expected one of: {known} but received: {self.country!r}")
+        logo = self.host_logo
+        if logo is not None:
+            inside = not os.path.isabs(logo) and not os.path.normpath(logo).startswith("..")
+            if not inside or not os.path.isfile(os.path.join(docs_dir, logo)):
+                raise PluginError(f"Plugin 'crossroads' option 'host_logo': expected a file inside the docs folder, but '{logo}' is not one.")

@@ -20,7 +20,7 @@ def mini_method():
 @pytest.fixture(scope="session")
 def mini_homes() -> dict[str, str]:
     """Which page of the tiny handbook holds each marker, as the plugin finds them."""
-    from site_plugins.crossroads.plugin import find_markers
+    from site_plugins.crossroads.pages import find_markers
 
     homes = {}
     docs = MINI_SITE / "docs"
@@ -35,12 +35,13 @@ def mini_homes() -> dict[str, str]:
 @pytest.fixture(scope="session")
 def mini_pages(mini_method) -> dict[str, str]:
     """Every page of the tiny handbook (hand-written and generated) and its URL."""
-    from site_plugins.crossroads import render
+    from site_plugins.crossroads.links import site_pages
+    from site_plugins.crossroads.pages import generated_pages
 
     docs = MINI_SITE / "docs"
     srcs = [p.relative_to(docs).as_posix() for p in sorted(docs.rglob("*.md"))]
-    srcs += [src for src, _, _ in render.generated_pages(mini_method)]
-    return render.site_pages(srcs)
+    srcs += [src for src, _, _ in generated_pages(mini_method)]
+    return site_pages(srcs)
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,7 @@ temporary folder, optionally with one edit to the method or the pages."""
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import subprocess
@@ -10,6 +11,9 @@ import sys
 from pathlib import Path
 
 import yaml
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort, PluginError
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -71,6 +75,43 @@ def build(tmp: Path, strict: bool = True) -> subprocess.CompletedProcess:
         command.append("--strict")
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(ROOT))
     return subprocess.run(command, cwd=tmp, capture_output=True, text=True, env=env, timeout=180)
+
+
+class _Lines(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.INFO)
+        self.lines: list[str] = []
+
+    def emit(self, record):
+        self.lines.extend(record.getMessage().splitlines())
+
+
+def build_here(tmp: Path, strict: bool = True) -> tuple[bool, list[str]]:
+    """`mkdocs build` of the site in `tmp`, in this process: whether it succeeded, and each line it logged."""
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    handler, logger = _Lines(), logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    try:
+        config = load_config(str(tmp / "mkdocs.yml"), strict=strict)
+        config.plugins.on_startup(command="build", dirty=False)
+        mkdocs_build(config)
+        return True, handler.lines
+    except Abort:
+        return False, handler.lines
+    finally:
+        logger.removeHandler(handler)
+
+
+def config_problems(tmp: Path) -> list[str]:
+    """The lines of the error that the crossroads plugin stops the build of `tmp` with when it reads the configuration."""
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    config = load_config(str(tmp / "mkdocs.yml"))
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        config.plugins.on_config(config)
+    except PluginError as error:
+        return str(error).splitlines()
+    raise AssertionError(f"the plugin accepted the site in {tmp}")
 
 
 def output_lines(result: subprocess.CompletedProcess) -> list[str]:

@@ -19,7 +19,10 @@ import subprocess
 import pytest
 
 from engine.cases import calibrate, load_cases
-from site_plugins.crossroads import render
+from site_plugins.crossroads import generated, markers
+from site_plugins.crossroads.library import Library, calibration_summary, case_documents, share_code
+from site_plugins.crossroads.links import Links, site_pages
+from site_plugins.crossroads.pages import generated_pages, nav_entries
 from site_support import MINI, ROOT
 from test_plugin import read, text_of
 
@@ -33,12 +36,12 @@ def mini_cases(mini_method):
 
 @pytest.fixture(scope="module")
 def mini_library(mini_method, mini_cases):
-    return render.Library.build(mini_method, mini_cases, evaluator=True)
+    return Library.build(mini_method, mini_cases, evaluator=True)
 
 
 def _links(src, method, library, homes):
-    srcs = ["index.md", "evaluator.md", "methodology.md", "cases/index.md"] + [s for s, _, _ in render.generated_pages(method, library)]
-    return render.Links(src, render.site_pages(srcs), homes)
+    srcs = ["index.md", "evaluator.md", "methodology.md", "cases/index.md"] + [s for s, _, _ in generated_pages(method, library)]
+    return Links(src, site_pages(srcs), homes)
 
 
 HOMES = {"evaluator": "evaluator.md", "questionnaire": "methodology.md", "scoring": "methodology.md",
@@ -65,7 +68,7 @@ DOCUMENTS = [
 
 @pytest.mark.parametrize("document", DOCUMENTS, ids=range(len(DOCUMENTS)))
 def test_share_code_decodes_like_the_evaluator(document):
-    code = render.share_code(document)
+    code = share_code(document)
     assert "=" not in code and "+" not in code and "/" not in code
     assert decode_like_the_evaluator(code) == document
 
@@ -82,7 +85,7 @@ def _node_run(script: str) -> str:
 def _evaluator_function(name: str) -> str:
     source = EVALUATOR_JS.read_text(encoding="utf-8")
     match = re.search(rf"^function {name}\(.*?^}}\n", source, re.S | re.M)
-    assert match, f"evaluator.js has no top-level function {name}: update render.share_code to the evaluator's share links"
+    assert match, f"evaluator.js has no top-level function {name}: update library.share_code to the evaluator's share links"
     return match.group(0)
 
 
@@ -98,19 +101,19 @@ def test_share_code_matches_the_evaluators_javascript():
         _evaluator_function("fragmentBytes"),
         _evaluator_function("fragmentJSON"),
         f"const docs = JSON.parse({json.dumps(json.dumps(documents))});",
-        f"const ours = {json.dumps([render.share_code(d) for d in documents])};",
+        f"const ours = {json.dumps([share_code(d) for d in documents])};",
         "const out = docs.map((d, i) => ({js: encodeFragment(d), back: decodeFragment(ours[i])}));",
         "process.stdout.write(JSON.stringify(out));",
     ])
     results = json.loads(_node_run(script))
     for document, result in zip(documents, results):
-        assert result["js"] == render.share_code(document)
+        assert result["js"] == share_code(document)
         assert result["back"] == document
 
 
 def test_case_documents_carry_the_case_answers(mini_method, mini_cases):
     port = next(c for c in mini_cases if c["id"] == "beta-port-deal")
-    docs = render.case_documents(mini_method, port)
+    docs = case_documents(mini_method, port)
     assert list(docs) == ["before", "after"]
     assert docs["before"] == port["assessment"]  # written for this version: carried as it is
     assert docs["after"]["answers"] == {**port["assessment"]["answers"], "sg_gov": "yes"}
@@ -126,30 +129,30 @@ def test_case_of_an_older_version_opens_with_this_version(mini_method, mini_case
                                      answers=dict(port["assessment"]["answers"], regime="autocrat")))
     migrations = {"0.1.0": {"from": "0.1.0", "to": mini_method.version, "summary": "Renamed.", "rename_options": {"regime": {"autocrat": "autocracy"}}}}
     method = dataclasses.replace(mini_method, migrations=migrations)
-    docs = render.case_documents(method, old)
+    docs = case_documents(method, old)
     assert docs["before"]["method_version"] == mini_method.version
     assert docs["before"]["answers"]["regime"] == "autocracy"
 
 
 def test_case_page_opens_in_the_evaluator(mini_method, mini_library):
     links = _links("cases/beta-port-deal.md", mini_method, mini_library, HOMES)
-    page = render.render_page(mini_method, links, "case", "beta-port-deal", "us", mini_library)
+    page = generated.render_page(mini_method, links, "case", "beta-port-deal", "us", mini_library)
     hrefs = re.findall(r'href="\.\./\.\./evaluator/#a=([A-Za-z0-9_-]+)"', page)
     assert len(hrefs) == 2 and "Open this case in the evaluator" in page and "Open it with the safeguards" in page
-    docs = render.case_documents(mini_method, mini_library.case("beta-port-deal"))
+    docs = case_documents(mini_method, mini_library.case("beta-port-deal"))
     assert [decode_like_the_evaluator(code) for code in hrefs] == [docs["before"], docs["after"]]
 
 
 def test_no_evaluator_no_link(mini_method, mini_cases):
-    library = render.Library.build(mini_method, mini_cases, evaluator=False)
+    library = Library.build(mini_method, mini_cases, evaluator=False)
     links = _links("cases/beta-port-deal.md", mini_method, library, HOMES)
-    assert "#a=" not in render.render_page(mini_method, links, "case", "beta-port-deal", "us", library)
+    assert "#a=" not in generated.render_page(mini_method, links, "case", "beta-port-deal", "us", library)
 
 
 def test_generated_case_pages_and_nav(mini_method, mini_library):
-    cases = [(src, kind, item) for src, kind, item in render.generated_pages(mini_method, mini_library) if kind == "case"]
+    cases = [(src, kind, item) for src, kind, item in generated_pages(mini_method, mini_library) if kind == "case"]
     assert cases == [("cases/alpha-school-exchange.md", "case", "alpha-school-exchange"), ("cases/beta-port-deal.md", "case", "beta-port-deal")]
-    assert render.nav_entries(mini_method, mini_library)["crossroads:cases"] == [
+    assert nav_entries(mini_method, mini_library)["crossroads:cases"] == [
         {"Alpha Town's school exchange with Beta City": "cases/alpha-school-exchange.md"},
         {"Gamma Port's deal with a state-steered investor": "cases/beta-port-deal.md"},
     ]
@@ -157,7 +160,7 @@ def test_generated_case_pages_and_nav(mini_method, mini_library):
 
 def test_calibration_summary_counts_the_engines_runs(mini_method, mini_cases, mini_library):
     runs = calibrate(mini_method, mini_cases)  # the engine's own calibration, computed again
-    summary = render.calibration_summary(mini_method, mini_library)
+    summary = calibration_summary(mini_method, mini_library)
     flat = [run for entry in runs for run in entry["runs"]]
     assert summary["cases"] == len(runs) == 2 and summary["runs"] == len(flat) == 3
     assert summary["in_band"] == sum(run["in_band"] for run in flat) == 3
@@ -174,17 +177,17 @@ def test_calibration_summary_counts_the_engines_runs(mini_method, mini_cases, mi
 def test_a_run_out_of_band_is_shown(mini_method, mini_cases):
     """A band the result misses: the table says No and the method is not called calibrated."""
     cases = [dict(c, expected={"lowest": "stop", "highest": "stop"}) if c["id"] == "alpha-school-exchange" else c for c in mini_cases]
-    library = render.Library.build(mini_method, cases)
-    text = render.render_calibration(mini_method, _links("methodology.md", mini_method, library, HOMES), library)
+    library = Library.build(mini_method, cases)
+    text = markers.render_calibration(mini_method, _links("methodology.md", mini_method, library, HOMES), library)
     assert "**2 of 3 runs are in their band.** The method is not calibrated on this library until every run is in band." in text
     assert '<strong class="cr-calibration__no">No</strong>' in text
 
 
 def test_empty_library(mini_method):
-    library = render.Library(folder="scenarios/cases")
+    library = Library(folder="scenarios/cases")
     links = _links("methodology.md", mini_method, library, HOMES)
-    assert "There are no case files in `scenarios/cases` yet" in render.render_calibration(mini_method, links, library)
-    assert "There are no case files in `scenarios/cases` yet" in render.render_cases(mini_method, links, library)
+    assert "There are no case files in `scenarios/cases` yet" in markers.render_calibration(mini_method, links, library)
+    assert "There are no case files in `scenarios/cases` yet" in markers.render_cases(mini_method, links, library)
 
 
 # -- on the built tiny handbook ----------------------------------------------------

@@ -12,8 +12,9 @@ import pytest
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
-from site_plugins.crossroads.plugin import CrossroadsPlugin, find_markers
-from site_support import MINI, ROOT, build, copy_method, make_site, output_lines
+from site_plugins.crossroads.pages import find_markers
+from site_plugins.crossroads.plugin import CrossroadsPlugin
+from site_support import MINI, ROOT, build_here, copy_method, make_site
 
 
 def read(site: Path, page: str) -> str:
@@ -164,29 +165,29 @@ KNOWN = "calibration, cases, contacts, countries, evaluator, foresight, guidelin
 ], ids=["unknown", "unknown-category", "argument", "indented"])
 def test_bad_marker_fails_the_build(tmp_path, page, message):
     make_site(tmp_path, pages={"bad.md": f"# Bad\n\n{page}\n"})
-    result = build(tmp_path)
-    assert result.returncode != 0
-    assert any(line.endswith(message) for line in output_lines(result)), "\n".join(output_lines(result))
+    built, lines = build_here(tmp_path)
+    assert not built
+    assert any(line.endswith(message) for line in lines), "\n".join(lines)
 
 
 def test_a_page_in_the_way_of_a_generated_one_fails(tmp_path):
     make_site(tmp_path, pages={"risks/a1.md": "# Mine\n"})
-    result = build(tmp_path)
-    assert result.returncode != 0
-    assert any(line.endswith("docs/risks/a1.md exists, but the crossroads plugin generates this page from the method; remove or rename the file.") for line in output_lines(result))
+    built, lines = build_here(tmp_path)
+    assert not built
+    assert any(line.endswith("docs/risks/a1.md exists, but the crossroads plugin generates this page from the method; remove or rename the file.") for line in lines)
 
 
 def test_missing_logo_fails(tmp_path):
     make_site(tmp_path, plugin={"host_logo": "logo.svg"})
-    result = build(tmp_path)
-    assert result.returncode != 0
-    assert any(line.endswith("Plugin 'crossroads' option 'host_logo': expected a file inside the docs folder, but 'logo.svg' is not one.") for line in output_lines(result))
+    built, lines = build_here(tmp_path)
+    assert not built
+    assert any(line.endswith("Plugin 'crossroads' option 'host_logo': expected a file inside the docs folder, but 'logo.svg' is not one.") for line in lines)
 
 
 def test_logo_and_other_country(tmp_path):
     make_site(tmp_path, plugin={"host_logo": "logo.svg", "country": "fr"}, pages={"logo.svg": '<svg viewBox="0 0 1 1"></svg>'})
-    result = build(tmp_path)
-    assert result.returncode == 0, "\n".join(output_lines(result))
+    built, lines = build_here(tmp_path)
+    assert built, "\n".join(lines)
     html = read(tmp_path / "site", "countries")
     assert '<img class="cr-footer__logo" src="../logo.svg" alt="Test Association of Cities" height="32">' in html
     assert "Delegation for local authorities" in text_of(html)
@@ -194,9 +195,9 @@ def test_logo_and_other_country(tmp_path):
 
 def test_flowchart_page_mismatch_warns(tmp_path):
     make_site(tmp_path, method_edits=[("flowcharts.yaml", 'page: "foresight/"', 'page: "steps/"')])
-    result = build(tmp_path)
-    assert result.returncode != 0  # strict: the warning fails the build
-    assert any(line.endswith("flowcharts: the method places 'foresight' on page 'steps/', but its marker is in docs/foresight.md; links to its steps would break. Move the marker or change 'page'.") for line in output_lines(result))
+    built, lines = build_here(tmp_path)
+    assert not built  # strict: the warning fails the build
+    assert any(line.endswith("flowcharts: the method places 'foresight' on page 'steps/', but its marker is in docs/foresight.md; links to its steps would break. Move the marker or change 'page'.") for line in lines)
 
 
 # -- options ------------------------------------------------------------------------
@@ -258,11 +259,11 @@ def test_method_is_cached_until_a_file_changes(tmp_path):
     plugin, errors, _ = _plugin_config(tmp_path, {})
     assert not errors
     folder = str(tmp_path / "scenarios")
-    first = plugin._load(folder, "scenarios")
-    assert plugin._load(folder, "scenarios") is first
+    first = plugin.loader.method(folder, "scenarios")
+    assert plugin.loader.method(folder, "scenarios") is first
     path = tmp_path / "scenarios" / "matrix.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("Alpha Scenario", "Alpha Scenario Renamed"), encoding="utf-8")
-    second = plugin._load(folder, "scenarios")
+    second = plugin.loader.method(folder, "scenarios")
     assert second is not first and second.scenario_by_id["A1"]["name"] == "Alpha Scenario Renamed"
 
 
@@ -272,18 +273,18 @@ def test_case_library_is_cached_until_a_case_file_changes(tmp_path):
     plugin, errors, _ = _plugin_config(tmp_path, {})
     assert not errors
     folder = str(tmp_path / "scenarios")
-    plugin.method = plugin._load(folder, "scenarios")
-    first = plugin._load_cases(folder, "scenarios")
+    method = plugin.loader.method(folder, "scenarios")
+    first = plugin.loader.library(method, folder, "scenarios", evaluator=True)
     assert [c["id"] for c in first.cases] == ["alpha-school-exchange", "beta-port-deal"]
-    assert plugin._load_cases(folder, "scenarios") is first
+    assert plugin.loader.library(method, folder, "scenarios", evaluator=True) is first
     cases = tmp_path / "scenarios" / "cases"
     copy = (cases / "alpha-school-exchange.yaml").read_text(encoding="utf-8").replace('id: "alpha-school-exchange"', 'id: "alpha-again"')
     (cases / "alpha-again.yaml").write_text(copy, encoding="utf-8")
-    second = plugin._load_cases(folder, "scenarios")
+    second = plugin.loader.library(method, folder, "scenarios", evaluator=True)
     assert second is not first and [c["id"] for c in second.cases] == ["alpha-again", "alpha-school-exchange", "beta-port-deal"]
     assert second.runs["alpha-again"]["runs"][0]["recommendation"] == "proceed"
     shutil.rmtree(cases)
-    assert plugin._load_cases(folder, "scenarios").cases == ()  # no library: no case pages
+    assert plugin.loader.library(method, folder, "scenarios", evaluator=True).cases == ()  # no library: no case pages
 
 
 def test_serve_watches_the_method_folder(tmp_path):

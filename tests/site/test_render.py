@@ -9,50 +9,53 @@ from __future__ import annotations
 
 import pytest
 
-from site_plugins.crossroads import diagrams, render
+from site_plugins.crossroads import diagrams, generated, markers, queries, templating
+from site_plugins.crossroads.library import Library
+from site_plugins.crossroads.links import Links, default_url, relative_url, site_pages
+from site_plugins.crossroads.pages import generated_pages, nav_entries
 from site_support import check_golden
 
 # golden file, page it is rendered for, what renders it
 CASES = [
-    ("matrix.html", "risks/index.md", lambda m, l: render.render_matrix(m, l)),
-    ("foresight.html", "foresight.md", lambda m, l: render.render_foresight(m, l)),
-    ("management-a.html", "management.md", lambda m, l: render.render_management(m, l, "A")),
-    ("management-all.html", "management.md", lambda m, l: render.render_management(m, l)),
-    ("guidelines.html", "partners.md", lambda m, l: render.render_guidelines(m, l)),
-    ("stakeholders.md", "partners.md", lambda m, l: render.render_stakeholders(m, l)),
-    ("levels.md", "partners.md", lambda m, l: render.render_levels(m, l)),
-    ("questionnaire.md", "methodology.md", lambda m, l: render.render_questionnaire(m, l)),
-    ("scoring.md", "methodology.md", lambda m, l: render.render_scoring(m, l)),
-    ("countries.md", "countries/index.md", lambda m, l: render.render_countries(m, l, "us")),
-    ("contacts.md", "countries/index.md", lambda m, l: render.render_contacts(m, l, "us")),
-    ("version.md", "about.md", lambda m, l: render.render_version(m, l)),
-    ("no-evaluator.md", "evaluator.md", lambda m, l: render.render_evaluator_absent(m, l)),
-    ("page-risks-a.md", "risks/a.md", lambda m, l: render.render_category_page(m, l, "A")),
-    ("page-risks-a1.md", "risks/a1.md", lambda m, l: render.render_scenario_page(m, l, "A1")),
-    ("page-risks-b1.md", "risks/b1.md", lambda m, l: render.render_scenario_page(m, l, "B1")),
-    ("page-countries-us.md", "countries/us.md", lambda m, l: render.render_country_page(m, l, "us", "us")),
-    ("page-countries-fr.md", "countries/fr.md", lambda m, l: render.render_country_page(m, l, "fr", "us")),
+    ("matrix.html", "risks/index.md", lambda m, lk: markers.render_matrix(m, lk)),
+    ("foresight.html", "foresight.md", lambda m, lk: markers.render_foresight(m, lk)),
+    ("management-a.html", "management.md", lambda m, lk: markers.render_management(m, lk, "A")),
+    ("management-all.html", "management.md", lambda m, lk: markers.render_management(m, lk)),
+    ("guidelines.html", "partners.md", lambda m, lk: markers.render_guidelines(m, lk)),
+    ("stakeholders.md", "partners.md", lambda m, lk: markers.render_stakeholders(m, lk)),
+    ("levels.md", "partners.md", lambda m, lk: markers.render_levels(m, lk)),
+    ("questionnaire.md", "methodology.md", lambda m, lk: markers.render_questionnaire(m, lk)),
+    ("scoring.md", "methodology.md", lambda m, lk: markers.render_scoring(m, lk)),
+    ("countries.md", "countries/index.md", lambda m, lk: markers.render_countries(m, lk, "us")),
+    ("contacts.md", "countries/index.md", lambda m, lk: markers.render_contacts(m, lk, "us")),
+    ("version.md", "about.md", lambda m, lk: markers.render_version(m, lk)),
+    ("no-evaluator.md", "evaluator.md", lambda m, lk: markers.render_evaluator_absent(m, lk)),
+    ("page-risks-a.md", "risks/a.md", lambda m, lk: generated.render_category_page(m, lk, "A")),
+    ("page-risks-a1.md", "risks/a1.md", lambda m, lk: generated.render_scenario_page(m, lk, "A1")),
+    ("page-risks-b1.md", "risks/b1.md", lambda m, lk: generated.render_scenario_page(m, lk, "B1")),
+    ("page-countries-us.md", "countries/us.md", lambda m, lk: generated.render_country_page(m, lk, "us", "us")),
+    ("page-countries-fr.md", "countries/fr.md", lambda m, lk: generated.render_country_page(m, lk, "fr", "us")),
 ]
 
 
 @pytest.mark.parametrize("name, page, renderer", CASES, ids=[case[0] for case in CASES])
 def test_golden(name, page, renderer, mini_method, mini_pages, mini_homes):
-    links = render.Links(page, mini_pages, mini_homes)
+    links = Links(page, mini_pages, mini_homes)
     check_golden(name, renderer(mini_method, links))
 
 
 def test_render_is_deterministic(mini_method, mini_pages, mini_homes):
-    links = render.Links("risks/a1.md", mini_pages, mini_homes)
-    assert render.render_scenario_page(mini_method, links, "A1") == render.render_scenario_page(mini_method, links, "A1")
+    links = Links("risks/a1.md", mini_pages, mini_homes)
+    assert generated.render_scenario_page(mini_method, links, "A1") == generated.render_scenario_page(mini_method, links, "A1")
 
 
 def test_generated_pages_and_nav(mini_method):
-    assert render.generated_pages(mini_method) == [
+    assert generated_pages(mini_method) == [
         ("risks/a.md", "category", "A"), ("risks/b.md", "category", "B"),
         ("risks/a1.md", "scenario", "A1"), ("risks/b1.md", "scenario", "B1"),
         ("countries/fr.md", "country", "fr"), ("countries/us.md", "country", "us"),
     ]
-    assert render.nav_entries(mini_method) == {
+    assert nav_entries(mini_method) == {
         "crossroads:risks": [
             {"Category A: Alpha Risk": [{"Overview": "risks/a.md"}, {"A1 Alpha Scenario": "risks/a1.md"}]},
             {"Category B: Beta Risk": [{"Overview": "risks/b.md"}, {"B1 Beta Scenario": "risks/b1.md"}]},
@@ -63,7 +66,7 @@ def test_generated_pages_and_nav(mini_method):
 
 
 def test_glossary_names_every_stakeholder(mini_method):
-    assert render.glossary(mini_method) == {"Gov": "National government", "Nac": "National association of cities", "Med": "Media"}
+    assert queries.glossary(mini_method) == {"Gov": "National government", "Nac": "National association of cities", "Med": "Media"}
 
 
 @pytest.mark.parametrize("src, directory_urls, url", [
@@ -74,7 +77,7 @@ def test_glossary_names_every_stakeholder(mini_method):
     ("countries/us.md", True, "countries/us/"),
 ])
 def test_default_url(src, directory_urls, url):
-    assert render.default_url(src, directory_urls) == url
+    assert default_url(src, directory_urls) == url
 
 
 @pytest.mark.parametrize("url, other, expected", [
@@ -85,11 +88,11 @@ def test_default_url(src, directory_urls, url):
     ("risks/a1.html", "risks/index.html", "a1.html"),
 ])
 def test_relative_url(url, other, expected):
-    assert render.relative_url(url, other) == expected
+    assert relative_url(url, other) == expected
 
 
 def test_links(mini_pages, mini_homes):
-    links = render.Links("risks/a1.md", mini_pages, mini_homes)
+    links = Links("risks/a1.md", mini_pages, mini_homes)
     assert links.md("management.md", "track-a") == "../management.md#track-a"
     assert links.md("risks/a.md") == "a.md"
     assert links.md("risks/a1.md", "impacts") == "#impacts"
@@ -100,33 +103,33 @@ def test_links(mini_pages, mini_homes):
 
 
 def test_markdown_escaping_keeps_text_literal():
-    assert render.md_text("a *b* [c](d) | e_f <g> & h") == r"a \*b\* \[c\](d) \| e\_f &lt;g&gt; &amp; h"
+    assert templating.md_text("a *b* [c](d) | e_f <g> & h") == r"a \*b\* \[c\](d) \| e\_f &lt;g&gt; &amp; h"
 
 
 def test_level_tones_spread_over_four_colours(mini_method):
-    assert render.level_tones(mini_method) == {"low": 0, "medium": 2, "high": 3}
+    assert queries.level_tones(mini_method) == {"low": 0, "medium": 2, "high": 3}
 
 
 def test_when_clauses_cover_every_kind(mini_method):
     actions = {a["id"]: a for a in mini_method.data["scoring"]["actions"]}
-    clauses = render.when_clauses(mini_method, actions["disengage-a"]["when"])
+    clauses = queries.when_clauses(mini_method, actions["disengage-a"]["when"])
     assert [c["kind"] for c in clauses] == ["recommendation", "any"]
     assert [[c["kind"] for c in alt] for alt in clauses[1]["alternatives"]] == [["level"], ["answer"]]
-    assert render.when_clauses(mini_method, actions["keep-record"]["when"]) == [{"kind": "always"}]
-    missing = render.when_clauses(mini_method, actions["consult-gov"]["when"])[1]
+    assert queries.when_clauses(mini_method, actions["keep-record"]["when"]) == [{"kind": "always"}]
+    missing = queries.when_clauses(mini_method, actions["consult-gov"]["when"])[1]
     assert missing["kind"] == "missing" and missing["safeguards"][0]["first"] == "No"
 
 
 def test_scenario_views(mini_method):
-    assert [d["question"]["id"] for d in render.scenario_drivers(mini_method, "A1")] == ["regime", "assets"]
-    assert [g["question"]["id"] for g in render.scenario_safeguards(mini_method, "B1")] == ["sg_gov"]
-    assert [a["id"] for a in render.scenario_actions(mini_method, "A1")] == ["consult-gov", "disengage-a"]
-    assert [a["id"] for a in render.general_actions(mini_method)] == ["keep-record"]
-    assert [t["question"]["id"] for t in render.impact_triggers(mini_method, "A1-security")] == ["assets"]
+    assert [d["question"]["id"] for d in queries.scenario_drivers(mini_method, "A1")] == ["regime", "assets"]
+    assert [g["question"]["id"] for g in queries.scenario_safeguards(mini_method, "B1")] == ["sg_gov"]
+    assert [a["id"] for a in queries.scenario_actions(mini_method, "A1")] == ["consult-gov", "disengage-a"]
+    assert [a["id"] for a in queries.general_actions(mini_method)] == ["keep-record"]
+    assert [t["question"]["id"] for t in queries.impact_triggers(mini_method, "A1-security")] == ["assets"]
 
 
 def test_abbreviations_in_html_blocks(mini_method):
-    html = str(render.abbreviate(mini_method, "Ask Gov <now> and the Government"))
+    html = str(markers.abbreviate(mini_method, "Ask Gov <now> and the Government"))
     assert html == 'Ask <abbr title="National government">Gov</abbr> &lt;now&gt; and the Government'
 
 
@@ -158,7 +161,7 @@ def _real_outputs(method) -> dict[str, str]:
     """Everything the plugin renders from the real method, as the real site places it."""
     from pathlib import Path
 
-    from site_plugins.crossroads.plugin import find_markers
+    from site_plugins.crossroads.pages import find_markers
 
     docs = Path(__file__).resolve().parents[2] / "docs"
     homes = {}
@@ -168,15 +171,15 @@ def _real_outputs(method) -> dict[str, str]:
                 homes.setdefault(f"{name} {arg}" if arg else name, path.relative_to(docs).as_posix())
     from engine.cases import load_cases
 
-    library = render.Library.build(method, load_cases(method, str(docs.parent / "scenarios" / "cases"), "scenarios/cases"))
-    generated = render.generated_pages(method, library)
-    srcs = [p.relative_to(docs).as_posix() for p in docs.rglob("*.md")] + [src for src, _, _ in generated]
-    pages = render.site_pages(srcs)
-    out = {src: render.render_page(method, render.Links(src, pages, homes), kind, item, "us", library) for src, kind, item in generated}
+    library = Library.build(method, load_cases(method, str(docs.parent / "scenarios" / "cases"), "scenarios/cases"))
+    made = generated_pages(method, library)
+    srcs = [p.relative_to(docs).as_posix() for p in docs.rglob("*.md")] + [src for src, _, _ in made]
+    pages = site_pages(srcs)
+    out = {src: generated.render_page(method, Links(src, pages, homes), kind, item, "us", library) for src, kind, item in made}
     for marker, home in homes.items():
         name, _, arg = marker.partition(" ")
         if name != "evaluator":
-            out[marker] = render.render_marker(method, render.Links(home, pages, homes), name, arg or None, "us", library)
+            out[marker] = markers.render_marker(method, Links(home, pages, homes), name, arg or None, "us", library)
     return out
 
 
@@ -194,6 +197,6 @@ def test_real_output_is_well_formed_markdown(method):
         for bad in ("{{", "{%", "%}", "}}"):
             if bad in text:
                 problems.append(f"{name}: contains {bad!r}")
-        if text.count(render.HTML_OPEN) != text.count(render.HTML_CLOSE):
+        if text.count(templating.HTML_OPEN) != text.count(templating.HTML_CLOSE):
             problems.append(f"{name}: unbalanced HTML block")
     assert problems == []

@@ -14,12 +14,13 @@ import pytest
 
 from engine.cases import load_cases
 from engine.source import load_method_dir
-from site_plugins.crossroads import render
+from site_plugins.crossroads.library import case_documents
+from site_plugins.crossroads.pages import generated_pages
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE_HOST = urlsplit(re.search(r"^site_url:\s*(\S+)", (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), re.M).group(1)).hostname
 METHOD = load_method_dir(str(ROOT / "scenarios"), "scenarios")
-GENERATED = render.generated_pages(METHOD)
+GENERATED = generated_pages(METHOD)
 CASES = load_cases(METHOD, str(ROOT / "scenarios" / "cases"), "scenarios/cases")
 
 
@@ -66,7 +67,7 @@ def test_case_page(built_site, case):
     for source in case["sources"]:
         assert f'href="{html_module.escape(source["url"])}"' in html
     codes = re.findall(r'href="\.\./\.\./evaluator/#a=([A-Za-z0-9_-]+)"', html)
-    documents = render.case_documents(METHOD, case)
+    documents = case_documents(METHOD, case)
     assert len(codes) == len(documents)
     for code, document in zip(codes, documents.values()):
         padded = code.replace("-", "+").replace("_", "/") + "==="[(len(code) + 3) % 4:]

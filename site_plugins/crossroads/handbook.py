@@ -1,0 +1,195 @@
+"""The handbook being built: the method and its case library (read once, and
+again only when one of their files changes), the country profile, where each
+page lives and which page holds each marker.
+
+The MkDocs plugin fills a `Handbook` from MkDocs' own files; a generator
+without the plugin (Zensical) gets one from `standalone()`, which reads the
+method folder and the docs folder itself. The Markdown extension renders the
+markers of a page through either.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from mkdocs.exceptions import PluginError
+
+from engine.cases import load_cases
+from engine.errors import MethodError
+from engine.source import load_method_dir
+
+from . import pages as inventory
+from .generated import render_page
+from .library import Library
+from .links import Links, site_pages
+from .markers import render_marker
+from .queries import RenderError
+
+
+def posix(path: str) -> str:
+    return path.replace(os.sep, "/")
+
+
+def shown(path: str, base: str | None) -> str:
+    """A folder as the user wrote it: relative to `base` (the folder of mkdocs.yml, or the working folder)."""
+    return posix(os.path.relpath(path, base) if base else path)
+
+
+def method_files(folder: str, subfolders=("", "countries")) -> tuple:
+    """What a cache depends on: every YAML file's name, size and modification time in these subfolders."""
+    found = []
+    for sub in subfolders:
+        where = os.path.join(folder, sub)
+        if not os.path.isdir(where):
+            continue
+        try:
+            names = sorted(os.listdir(where))
+        except OSError:
+            # The loader reports an unreadable folder with its name; the cache just notes it.
+            found.append((sub, None, None, None))
+            continue
+        for name in names:
+            if name.endswith((".yaml", ".yml")):
+                try:
+                    stat = os.stat(os.path.join(where, name))
+                except OSError:
+                    # A dangling link or a vanished file: the loader names it as "cannot read".
+                    found.append((sub, name, None, None))
+                    continue
+                found.append((sub, name, stat.st_mtime_ns, stat.st_size))
+    return tuple(found)
+
+
+def _problems(what: str, error: MethodError) -> PluginError:
+    lines = error.lines()
+    return PluginError(f"{what} has {len(lines)} problem(s); fix them and build again:\n" + "\n".join(lines))
+
+
+class Loader:
+    """Reads and checks the method and its case library (`cases/` in the method
+    folder, each case run through the evaluator), again only when a file changed."""
+
+    def __init__(self):
+        self._method: tuple | None = None
+        self._library: tuple | None = None
+
+    def method(self, folder: str, display: str):
+        key = (folder, display, method_files(folder))
+        if self._method is not None and self._method[0] == key:
+            return self._method[1]
+        try:
+            method = load_method_dir(folder, display)
+        except MethodError as error:
+            raise _problems(f"The method in '{display}'", error) from None
+        self._method = (key, method)
+        return method
+
+    def library(self, method, folder: str, display: str, evaluator: bool) -> Library:
+        cases_dir = os.path.join(folder, "cases")
+        where = f"{display}/cases"
+        key = (where, evaluator, method_files(cases_dir, ("",)))
+        if self._library is not None and self._library[0] == key and self._library[1] is method:
+            return self._library[2]
+        try:
+            cases = load_cases(method, cases_dir, where)
+        except MethodError as error:
+            raise _problems(f"The case library in '{where}'", error) from None
+        library = Library.build(method, cases, evaluator=evaluator, folder=where)
+        self._library = (key, method, library)
+        return library
+
+
+@dataclass
+class Handbook:
+    """What the markers and the generated pages are rendered from."""
+
+    method: Any
+    library: Library
+    country: str
+    evaluator: bool = True
+    docs: str = "docs"
+    """The docs folder as the user wrote it, for messages."""
+    pages: dict[str, str] = field(default_factory=dict)
+    """Every page's source path and URL."""
+    homes: dict[str, str] = field(default_factory=dict)
+    """Which page holds each marker."""
+    page: str | None = None
+    """The page being rendered, when the generator does not tell the Markdown extension itself."""
+    links_from_source: bool = False
+    """Raw HTML links relative to each page's source folder (Zensical), not its URL (MkDocs): see links.Links."""
+
+    def place(self, pages: dict[str, str], texts: dict[str, str]) -> None:
+        """Record where every page lives, and the hand-written pages' text (`{src: markdown}`) for the markers' homes."""
+        self.pages = dict(pages)
+        self.homes = inventory.find_homes(texts)
+
+    def links(self, src: str) -> Links:
+        return Links(src, self.pages, self.homes, self.links_from_source)
+
+    def generated(self) -> list[tuple[str, str, str]]:
+        return inventory.generated_pages(self.method, self.library)
+
+    def nav(self) -> dict[str, list]:
+        return inventory.nav_entries(self.method, self.library)
+
+    def render_generated(self, src: str, kind: str, item: str) -> str:
+        return render_page(self.method, self.links(src), kind, item, self.country, self.library)
+
+    def render_marker(self, src: str, name: str | None, argument: str | None) -> str:
+        try:
+            return render_marker(self.method, self.links(src), name, argument, self.country, self.library, self.evaluator)
+        except RenderError as error:
+            raise PluginError(f"{self.docs}/{src}: {error}") from None
+
+    def flowchart_warnings(self) -> list[str]:
+        return inventory.flowchart_warnings(self.method, self.homes, self.docs)
+
+
+_lock = threading.Lock()
+_loaders: dict[tuple, Loader] = {}
+_standalone: dict[tuple, tuple] = {}
+
+
+def _markdown_files(docs_dir: str) -> dict[str, tuple]:
+    found = {}
+    for folder, dirs, names in os.walk(docs_dir):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in names:
+            if name.endswith(".md") and not name.startswith("."):
+                path = os.path.join(folder, name)
+                stat = os.stat(path)
+                found[posix(os.path.relpath(path, docs_dir))] = (path, stat.st_mtime_ns, stat.st_size)
+    return found
+
+
+def standalone(data_dir: str, docs_dir: str, country: str, evaluator: bool = True, use_directory_urls: bool = True,
+               links_from_source: bool = False) -> Handbook:
+    """The handbook from the method folder and every Markdown page of the docs
+    folder (generated pages included, already written there); relative
+    folders are taken from the working folder. Kept until a file changes."""
+    base = os.getcwd()
+    data_dir, docs_dir = os.path.abspath(data_dir), os.path.abspath(docs_dir)
+    files = _markdown_files(docs_dir)
+    key = (data_dir, docs_dir, country, evaluator, use_directory_urls, links_from_source)
+    with _lock:
+        loader = _loaders.setdefault(key, Loader())
+        display = shown(data_dir, base)
+        method = loader.method(data_dir, display)
+        library = loader.library(method, data_dir, display, evaluator)
+        stamp = (id(method), id(library), tuple(sorted((src, m, s) for src, (_, m, s) in files.items())))
+        cached = _standalone.get(key)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        handbook = Handbook(method, library, country, evaluator, docs=shown(docs_dir, base), links_from_source=links_from_source)
+        generated = {src for src, _, _ in handbook.generated()}
+        texts = {}
+        for src, (path, _, _) in files.items():
+            if src not in generated:
+                with open(path, encoding="utf-8-sig") as stream:
+                    texts[src] = stream.read()
+        handbook.place(site_pages(sorted(files), use_directory_urls), texts)
+        _standalone[key] = (stamp, handbook)
+        return handbook
