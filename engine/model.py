@@ -56,6 +56,7 @@ class Method:
 
     @property
     def title(self) -> str:
+        """The method's title, as written in method.yaml."""
         return self.data["method"]["title"]
 
     @property
