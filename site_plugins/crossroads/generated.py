@@ -35,7 +35,7 @@ def render_scenario_page(method, links: Links, scenario_id: str) -> str:
     category = category_of(method, scenario["category"])
     actions = scenario_actions(method, scenario_id)
     impacts = [{"impact": i, "triggers": impact_triggers(method, i["id"])} for i in scenario["impacts"]]
-    base = method.data["scoring"]["base"].get(scenario_id, {"likelihood": 0, "impact": 0})
+    base = method.base_points.get(scenario_id, {"likelihood": 0, "impact": 0})
     return render(
         "scenario.md", scenario=scenario, category=category, impacts=impacts, base=base,
         drivers=scenario_drivers(method, scenario_id), full=safeguard_reach(method)[scenario_id],
@@ -74,4 +74,4 @@ def render_page(method, links: Links, kind: str, item_id: str, country: str | No
 
 def footer_context(method, host_name: str | None, host_logo: str | None) -> dict:
     """What the footer shows: the method version, the primary citation and the host."""
-    return {"version": method.version, "released": method.data["method"]["released"], "host_name": host_name, "host_logo": host_logo}
+    return {"version": method.version, "released": method.released, "host_name": host_name, "host_logo": host_logo}

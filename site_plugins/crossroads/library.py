@@ -97,7 +97,7 @@ def _first_sentence(text: str, limit: int = 220) -> str:
 def answer_rows(method, answers: Mapping) -> list[dict]:
     """Answers grouped by questionnaire section: each question's short text and the chosen options."""
     sections = []
-    for section in method.data["questionnaire"]["sections"]:
+    for section in method.sections:
         rows = []
         for question in method.questions:
             if question["section"] != section["id"] or answers.get(question["id"]) is None:

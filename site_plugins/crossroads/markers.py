@@ -101,7 +101,6 @@ def template_context(method, links: Links) -> dict:
     return {
         "abbr_text": lambda text: abbreviate(method, text),
         "method": method,
-        "data": method.data,
         "links": links,
         "tones": level_tones(method),
         "level_label": lambda level_id: level_label(method, level_id),
@@ -131,9 +130,9 @@ def render_matrix(method, links: Links) -> str:
 
 def chart(method, links: Links, chart_id: str, steps, category=None) -> Markup:
     """One flowchart: the foresight chart, or the management track of `category`."""
-    chart = method.data["flowcharts"]["management" if category else "foresight"]
+    chart = (method.management if category else method.foresight)
     step_actions = {}
-    for action in method.data["scoring"]["actions"]:
+    for action in method.actions:
         step_actions.setdefault(action["step"], []).append(action)
     return html_block(
         "flowchart.html", chart_id=chart_id, chart=chart, category=category, steps=steps,
@@ -144,13 +143,13 @@ def chart(method, links: Links, chart_id: str, steps, category=None) -> Markup:
 @marker("foresight")
 def render_foresight(method, links: Links) -> str:
     """The foresight flowchart as an SVG diagram followed by its steps as a list."""
-    return str(chart(method, links, "foresight-chart", method.data["flowcharts"]["foresight"]["steps"]))
+    return str(chart(method, links, "foresight-chart", method.foresight_steps))
 
 
 @marker("management", argument="category")
 def render_management(method, links: Links, category_id: str | None = None) -> str:
     """One management track (or all of them), each as a diagram and a list of steps."""
-    tracks = method.data["flowcharts"]["management"]["tracks"]
+    tracks = method.tracks
     if category_id is not None:
         category_of(method, category_id)
         tracks = [t for t in tracks if t["category"] == category_id]
@@ -163,7 +162,7 @@ def render_management(method, links: Links, category_id: str | None = None) -> s
 @marker("stakeholders")
 def render_stakeholders(method, links: Links) -> str:
     """The seven stakeholders with their codes, roles and level of cooperation."""
-    coop = {c["id"]: c for c in method.data["cooperation_levels"]}
+    coop = {c["id"]: c for c in method.cooperation_levels}
     return render("stakeholders.md", coop=coop, **template_context(method, links))
 
 
@@ -176,8 +175,8 @@ def render_levels(method, links: Links) -> str:
 @marker("guidelines")
 def render_guidelines(method, links: Links) -> str:
     """Whom to involve: every flowchart step against every stakeholder."""
-    groups = [{"category": None, "steps": method.data["flowcharts"]["foresight"]["steps"]}]
-    for track in method.data["flowcharts"]["management"]["tracks"]:
+    groups = [{"category": None, "steps": method.foresight_steps}]
+    for track in method.tracks:
         groups.append({"category": category_of(method, track["category"]), "steps": track["steps"]})
     return str(html_block("guidelines.html", groups=groups, **template_context(method, links)))
 
@@ -186,7 +185,7 @@ def render_guidelines(method, links: Links) -> str:
 def render_questionnaire(method, links: Links) -> str:
     """Every question, grouped by section, with every option and its points."""
     sections = []
-    for section in method.data["questionnaire"]["sections"]:
+    for section in method.sections:
         questions = [q for q in method.questions if q["section"] == section["id"]]
         sections.append({"section": section, "questions": [{"q": q, "rows": question_effects(method, q)} for q in questions]})
     return render("questionnaire.md", sections=sections, **template_context(method, links))
@@ -196,7 +195,7 @@ def render_questionnaire(method, links: Links) -> str:
 def render_scoring(method, links: Links) -> str:
     """Every level, threshold, grid cell, base point, safeguard step, "don't know" answer, recommendation, rule,
     the what-if search's bound and every action."""
-    scoring = method.data["scoring"]
+    scoring = method.scoring
     grid = html_block("grid.html", scoring=scoring, **template_context(method, links))
     return render(
         "scoring.md", scoring=scoring, grid=grid, reach=safeguard_reach(method), example=combine_example(method),

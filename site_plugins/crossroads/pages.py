@@ -109,9 +109,8 @@ def find_homes(texts: Mapping[str, str]) -> dict[str, str]:
 
 def flowchart_warnings(method, homes: Mapping[str, str], docs: str) -> list[str]:
     """The method names the page of each flowchart; it must be where the diagram is."""
-    charts = method.data["flowcharts"]
-    wanted = [("foresight", charts["foresight"]["page"])]
-    wanted += [(f"management {t['category']}", charts["management"]["page"]) for t in charts["management"]["tracks"]]
+    wanted = [("foresight", method.foresight["page"])]
+    wanted += [(f"management {t['category']}", method.management["page"]) for t in method.tracks]
     warnings = []
     for marker, page in wanted:
         home = homes.get(marker) or (homes.get("management") if marker.startswith("management ") else None)

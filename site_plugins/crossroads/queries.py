@@ -32,7 +32,7 @@ def labels(items) -> dict[str, str]:
 
 def sources(method) -> list[dict]:
     """The method's sources, numbered in the order the method lists them."""
-    return [dict(source, number=index + 1) for index, source in enumerate(method.data["method"]["sources"])]
+    return [dict(source, number=index + 1) for index, source in enumerate(method.sources)]
 
 
 def source_index(method) -> dict[str, dict]:
@@ -52,7 +52,7 @@ def category_of(method, category_id: str) -> dict:
 
 
 def track_of(method, category_id: str) -> dict | None:
-    for track in method.data["flowcharts"]["management"]["tracks"]:
+    for track in method.tracks:
         if track["category"] == category_id:
             return track
     return None
@@ -76,7 +76,7 @@ def question_effects(method, question) -> list[dict]:
             for value in cond["in"]:
                 dependents.setdefault(value, []).append(other)
     rules = []
-    for rule in method.data["scoring"]["recommendation_rules"]:
+    for rule in method.recommendation_rules:
         for when in [rule["when"], *rule["when"].get("any", [])]:
             values = when.get("answers", {}).get(question["id"])
             if values:
@@ -152,7 +152,7 @@ def scenario_actions(method, scenario_id: str) -> list[dict]:
     """Actions the evaluator can list for this scenario: those scoped to it, or set off by answers that drive it."""
     drivers = {item["question"]["id"] for item in scenario_drivers(method, scenario_id)}
     found = []
-    for action in method.data["scoring"]["actions"]:
+    for action in method.actions:
         when = action["when"]
         if scenario_id in _condition_scenarios(when) or _condition_questions(when) & drivers:
             found.append(action)
@@ -161,12 +161,12 @@ def scenario_actions(method, scenario_id: str) -> list[dict]:
 
 def general_actions(method) -> list[dict]:
     """Actions not tied to any scenario or answer."""
-    return [a for a in method.data["scoring"]["actions"] if not _condition_scenarios(a["when"]) and not _condition_questions(a["when"])]
+    return [a for a in method.actions if not _condition_scenarios(a["when"]) and not _condition_questions(a["when"])]
 
 
 def when_clauses(method, when) -> list[dict]:
     """A condition (`when`) as a list of clauses the templates put into words."""
-    levels = labels(method.data["scoring"]["levels"])
+    levels = method.level_labels
     recs = labels(method.recommendations)
     clauses = []
     scope = [method.scenario_by_id[s] for s in when.get("scenarios", []) if s in method.scenario_by_id]
@@ -205,7 +205,7 @@ def safeguard_reach(method) -> dict[str, dict]:
     """
     from engine.scale import steps_for
 
-    steps_def = method.data["scoring"]["safeguard_steps"]
+    steps_def = method.safeguard_steps
     reach = {sid: {"questions": [], "likelihood": 0, "impact": 0} for sid in method.scenario_by_id}
     for question in method.questions:
         if question["kind"] != "safeguard":
@@ -228,7 +228,7 @@ def combine_example(method) -> dict | None:
     """The scenario axis with the most driver signals, every driver at its riskiest answer: added up, and as the method combines them."""
     from engine.scale import combine
 
-    mode = method.data["scoring"]["combine"]
+    mode = method.combine_mode
     best = None
     for scenario in method.scenarios:
         for axis in ("likelihood", "impact"):
@@ -292,7 +292,7 @@ def what_if_bound(method) -> dict:
 
 def first_steps_count(method) -> int:
     """How many ranked actions the evaluator shows as first steps (scoring.first_steps)."""
-    return method.data["scoring"]["first_steps"]
+    return method.first_steps
 
 
 def recommendation_rows(method) -> list[dict]:
@@ -300,7 +300,7 @@ def recommendation_rows(method) -> list[dict]:
     recs = method.recommendations
     levels = method.levels
     by_level = [r for r in recs if "from_level" in r]
-    rules = method.data["scoring"]["recommendation_rules"]
+    rules = method.recommendation_rules
     rows = []
     for rec in recs:
         covered = []
@@ -334,4 +334,4 @@ def stakeholder_roles(method, category_id: str, actions, scenario_id: str | None
 
 
 def level_label(method, level_id: str) -> str:
-    return labels(method.data["scoring"]["levels"]).get(level_id, level_id)
+    return method.level_labels.get(level_id, level_id)
