@@ -91,7 +91,7 @@ def bench_cpython(texts: list[str], calls: int) -> dict:
             start = time.perf_counter()
             evaluate(method, checked["answers"], checked["profile"], what_if=False)
             without.append((time.perf_counter() - start) * 1000)
-        what_if_ms.extend(a - b for a, b in zip(sorted(evaluate_ms[-calls:]), sorted(without)))
+        what_if_ms.extend(a - b for a, b in zip(sorted(evaluate_ms[-calls:]), sorted(without), strict=True))
         message = json.dumps({"op": "assess", "request": json.loads(text)})
         for _ in range(calls):
             start = time.perf_counter()

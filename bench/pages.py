@@ -14,6 +14,7 @@ Run: .venv/bin/python bench/pages.py [--site DIR] [--json]
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import json
 import statistics
@@ -72,10 +73,8 @@ def wait_until_settled(page, path: str) -> None:
         from promises_support import wait_for_engine
 
         wait_for_engine(page, timeout=60_000)
-    try:
+    with contextlib.suppress(Exception):  # a page that never goes idle is measured as it is
         page.wait_for_load_state("networkidle", timeout=15_000)
-    except Exception:
-        pass
 
 
 def measure(site: Path) -> dict:
@@ -89,7 +88,7 @@ def measure(site: Path) -> dict:
         for path in pages:
             context = browser.new_context(viewport={"width": 1280, "height": 900})
             urls: list[str] = []
-            context.on("request", lambda request: urls.append(request.url))
+            context.on("request", lambda request, urls=urls: urls.append(request.url))
             page = context.new_page()
             page.goto(server.url + path)
             wait_until_settled(page, path)

@@ -148,7 +148,7 @@ def main(argv=None) -> int:
     spec.loader.exec_module(site_bench)
 
     results: dict = {
-        "when": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "machine": {"python": platform.python_version(), "platform": platform.platform(), "processor": platform.machine()},
     }
     if "engine" not in skip:

@@ -8,6 +8,7 @@ Input is read up to the same 2 MiB the browser accepts."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import os
 import sys
@@ -134,10 +135,8 @@ class _Parser(argparse.ArgumentParser):
     def _print_message(self, message, file=None):
         file = file if file is not None else self.console.stderr  # as argparse does, on this run's standard error
         if message and file is not None:
-            try:
+            with contextlib.suppress(OSError, AttributeError, ValueError):
                 file.write(message)
-            except (OSError, AttributeError, ValueError):
-                pass
 
 
 def _load(folder):

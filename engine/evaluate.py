@@ -279,9 +279,7 @@ def _condition_holds(when: dict, state: dict) -> bool:
         current = state["recommendation"]
         if current is None or method.rec_rank[current] < method.rec_rank[when["recommendation_at_least"]]:
             return False
-    if "any" in when and not any(_condition_holds(nested, state) for nested in when["any"]):
-        return False
-    return True
+    return "any" not in when or any(_condition_holds(nested, state) for nested in when["any"])
 
 
 def _residual(method: Method, sid: str, likelihood: str, impact: str, lowering: dict) -> tuple[str, str, dict]:

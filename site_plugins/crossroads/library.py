@@ -28,7 +28,7 @@ def share_code(document) -> str:
     \\uXXXX), encoded as UTF-8, then base64url without padding.
     """
     text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
-    text = _LONE_SURROGATE.sub(lambda m: "\\u%04x" % ord(m.group()), text)
+    text = _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
     text = _SURROGATE_PAIR.sub(lambda m: m.group().encode("utf-16-le", "surrogatepass").decode("utf-16-le"), text)
     return base64.urlsafe_b64encode(text.encode("utf-8")).decode("ascii").rstrip("=")
 
@@ -69,7 +69,7 @@ class Library:
     folder: str = "scenarios/cases"
 
     @classmethod
-    def build(cls, method, cases, evaluator: bool = True, folder: str = "scenarios/cases") -> "Library":
+    def build(cls, method, cases, evaluator: bool = True, folder: str = "scenarios/cases") -> Library:
         from engine.cases import run_case
 
         return cls(tuple(cases), {case["id"]: run_case(method, case) for case in cases}, evaluator, folder)
@@ -142,7 +142,7 @@ def case_view(method, case, links: Links, library: Library) -> dict:
             question = method.question_by_id[qid]
             options = method.option_by_value[qid]
 
-            def labels(v):
+            def labels(v, options=options):
                 vs = v if isinstance(v, list) else ([] if v is None else [v])
                 return [options[x]["label"] for x in vs if x in options]
 

@@ -102,7 +102,7 @@ def mismatches(result: dict, expect: dict) -> list[str]:
         if len(wanted) != len(got):
             check("to_find_out (questions)", [e["question"] for e in wanted], [g["question"] for g in got])
         else:
-            check("to_find_out", wanted, [{k: g.get(k) for k in e} for e, g in zip(wanted, got)])
+            check("to_find_out", wanted, [{k: g.get(k) for k in e} for e, g in zip(wanted, got, strict=True)])
     if "what_if" in expect:
         wanted = expect["what_if"]
         check("what_if", wanted, what_if_view(result["what_if"], wanted) if wanted is not None else result["what_if"])

@@ -287,7 +287,7 @@ def test_what_if_names_the_fewest_safeguards(port_file):
     assert any(line.startswith("  A1 Adversarial Proxy Foreign Policy: Critical -> ") for line in lines), lines
     # The same search is in the JSON result.
     result = json.loads(cli("assess", str(port_file)).stdout)
-    assert [s["short"] for s in result["what_if"]["safeguards"]] == [l[4:].split(":")[0] for l in lines if l.startswith("  - ")]
+    assert [s["short"] for s in result["what_if"]["safeguards"]] == [line[4:].split(":")[0] for line in lines if line.startswith("  - ")]
 
 
 def test_what_if_names_the_floor(tmp_path):

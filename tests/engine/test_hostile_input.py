@@ -245,7 +245,7 @@ def test_cli_reads_at_most_2_mib(tmp_path, monkeypatch):
 # 342 bytes (the bomb was 384) that expand to 9**9 (387 million) strings when aliases are followed.
 ALIAS_BOMB = "".join(
     f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9 if prev else ['"lol"'] * 9) + "]\n"
-    for prev, name in zip([None, "a", "b", "c", "d", "e", "f", "g", "h"], "abcdefghi")
+    for prev, name in zip([None, "a", "b", "c", "d", "e", "f", "g", "h"], "abcdefghi", strict=True)
 )
 
 

@@ -9,8 +9,7 @@ import pytest
 
 from engine import api
 
-ALL_SAFEGUARDS = {q: "yes" for q in ("sg_gov", "sg_nac", "sg_academia", "sg_coconstruction", "sg_vetting", "sg_ip",
-                                     "sg_screening", "sg_communication", "sg_objectives", "sg_exit", "sg_monitoring", "sg_partner_cities")}
+ALL_SAFEGUARDS = dict.fromkeys(("sg_gov", "sg_nac", "sg_academia", "sg_coconstruction", "sg_vetting", "sg_ip", "sg_screening", "sg_communication", "sg_objectives", "sg_exit", "sg_monitoring", "sg_partner_cities"), "yes")
 SCREEN_CALM = {"identity_checked": "independent", "national_relations": "good", "investment_proposal": "no", "rights_record": "no"}
 
 SCHOOL = {**SCREEN_CALM, "stage": "existing", "political_system": "democracy", "activities": ["culture"], "visibility": "moderate",

@@ -101,7 +101,7 @@ def test_pyodide_gives_the_same_bytes_as_cpython(method_json_path, tmp_path):
     cpython_out = [parity_driver.run(item["mode"], item["text"], item.get("profile")) for item in items]
 
     assert len(pyodide_out) == len(items)
-    for item, ours, theirs in zip(items, cpython_out, pyodide_out):
+    for item, ours, theirs in zip(items, cpython_out, pyodide_out, strict=True):
         if ours != theirs:
             diff = "\n".join(difflib.unified_diff(ours.splitlines(), theirs.splitlines(), "cpython", "pyodide", lineterm=""))
             pytest.fail(f"{item['mode']} {item['text'][:120]!r} differs:\n{diff[:4000]}")

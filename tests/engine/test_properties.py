@@ -274,7 +274,7 @@ def test_same_bytes_in_processes_with_other_hash_seeds(method_json_path, tmp_pat
     for run in runs:
         out, err = run.communicate(timeout=120)
         assert run.returncode == 0, err
-        for text, ours, theirs in zip(texts, here, json.loads(out)):
+        for text, ours, theirs in zip(texts, here, json.loads(out), strict=True):
             assert theirs == ours, text
 
 
@@ -343,7 +343,7 @@ FLOOR_RULES = {r["id"] for r in METHOD.recommendation_rules if r["at_least"] == 
 
 def test_no_level_alone_calls_for_disengagement():
     assert all(r.get("from_level") is None for r in METHOD.recommendations if r["id"] == DISENGAGE)
-    assert FLOOR_RULES == {"sanctions-restrict", "war", "unmanageable"}
+    assert {"sanctions-restrict", "war", "unmanageable"} == FLOOR_RULES
 
 
 @SETTINGS
@@ -506,13 +506,13 @@ def test_what_if_lowers_the_recommendation_by_one_step_and_is_smallest(answers):
         return
     shown = {q["id"] for q in visible_questions(METHOD, answers)}
     open_safeguards = [qid for qid in SAFEGUARDS if qid in shown and answers.get(qid) != "yes"]
-    everything = assess(dict(answers, **{qid: "yes" for qid in open_safeguards}))
+    everything = assess(dict(answers, **dict.fromkeys(open_safeguards, "yes")))
     if what_if["status"] == "cannot":
         assert REC_RANK[everything["overall"]["recommendation"]] >= REC_RANK[rec]
         return
     assert what_if["status"] == "lowers"
     chosen = [item["question"] for item in what_if["safeguards"]]
-    lowered = assess(dict(answers, **{qid: "yes" for qid in chosen}))
+    lowered = assess(dict(answers, **dict.fromkeys(chosen, "yes")))
     assert REC_RANK[lowered["overall"]["recommendation"]] <= REC_RANK[rec] - 1
     assert lowered["overall"]["recommendation"] == what_if["recommendation"]
     moved = {m["scenario"]: m["to"] for m in what_if["moves"]}

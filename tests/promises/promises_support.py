@@ -94,7 +94,7 @@ class Nginx:
         path.write_text(conf, encoding="utf-8")
         return path
 
-    def start(self, timeout: float = 10.0) -> "Nginx":
+    def start(self, timeout: float = 10.0) -> Nginx:
         conf = self.write_config()
         test = subprocess.run([NGINX, "-t", "-q", "-p", str(self.work), "-e", str(self.work / "error.log"), "-c", str(conf)],
                               capture_output=True, text=True)
