@@ -38,8 +38,8 @@ from pathlib import Path
 from pages import build  # the bench scripts share one strict-build helper
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests" / "promises"))
-from promises_support import NGINX, Nginx, StaticServer  # noqa: E402
+sys.path.insert(0, str(ROOT / "tests"))
+from support.promises import NGINX, Nginx, StaticServer  # noqa: E402
 
 PYTHON = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv" / "bin" / "python").exists() else sys.executable
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"

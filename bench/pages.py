@@ -25,8 +25,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests" / "promises"))
-from promises_support import StaticServer, built_pages  # noqa: E402
+sys.path.insert(0, str(ROOT / "tests"))
+from support.promises import StaticServer, built_pages  # noqa: E402
 
 PYTHON = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv" / "bin" / "python").exists() else sys.executable
 CHROMIUM = "/usr/bin/chromium"
@@ -69,8 +69,8 @@ def wait_until_settled(page, path: str) -> None:
     page.wait_for_load_state("load")
     if path == EVALUATOR:
         # the engine fetches its runtime in a worker after load
-        sys.path.insert(0, str(ROOT / "tests" / "promises"))
-        from promises_support import wait_for_engine
+        sys.path.insert(0, str(ROOT / "tests"))
+        from support.promises import wait_for_engine
 
         wait_for_engine(page, timeout=60_000)
     with contextlib.suppress(Exception):  # a page that never goes idle is measured as it is

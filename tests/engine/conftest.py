@@ -6,7 +6,7 @@ import copy
 
 import pytest
 
-from engine_support import cli
+from support.engine import cli
 
 
 @pytest.fixture()

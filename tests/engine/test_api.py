@@ -12,7 +12,7 @@ import json
 import pytest
 
 from engine import Engine, InputError, api
-from engine_support import cli
+from support.engine import cli
 
 ANSWERS = {"stage": "proposed", "political_system": "non_democratic", "state_steering": "close", "identity_checked": "independent",
            "national_relations": "good", "activities": ["investment"], "investment_proposal": "proposed",

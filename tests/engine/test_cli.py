@@ -12,7 +12,7 @@ import json
 
 import pytest
 
-from engine_support import ROOT, cli, run_cli
+from support.engine import ROOT, cli, run_cli
 
 
 def test_questions_document():

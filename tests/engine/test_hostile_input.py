@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from engine_support import PYTHON, ROOT, cli
+from support.engine import PYTHON, ROOT, cli
 
 from engine import api
 from engine.api import MAX_INPUT_BYTES, Engine, parse_json

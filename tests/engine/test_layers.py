@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from engine_support import ENGINE_DIR, PACKAGE, PYTHON, ROOT, find_cycle, import_graph, imported_by
+from support.engine import ENGINE_DIR, PACKAGE, PYTHON, ROOT, find_cycle, import_graph, imported_by
 
 GRAPH = import_graph(ENGINE_DIR)
 

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from engine import compile_method
-from engine_support import ROOT
+from support.engine import ROOT
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ import subprocess
 import zipfile
 
 from engine.package import BROWSER_MODULES, browser_modules
-from engine_support import ENGINE_DIR, PACKAGE, PYTHON, ROOT, import_graph, imported_by
+from support.engine import ENGINE_DIR, PACKAGE, PYTHON, ROOT, import_graph, imported_by
 
 ADAPTER = ROOT / "site_plugins" / "crossroads" / "assets" / "evaluator" / "crossroads_web.py"
 

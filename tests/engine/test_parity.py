@@ -18,7 +18,7 @@ import sys
 
 import pytest
 
-from engine_support import PYTHON, ROOT, load_vector, vector_files, vector_request
+from support.engine import PYTHON, ROOT, load_vector, vector_files, vector_request
 
 RUNNER = ROOT / "tests" / "js" / "pyodide_runner.mjs"
 PYODIDE = ROOT / "node_modules" / "pyodide"

@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 from engine import Engine, InputError, api, compile_method
 from engine.evaluate import visible_questions
 from engine.source import load_method_dir
-from engine_support import PYTHON, ROOT
+from support.engine import PYTHON, ROOT
 
 METHOD = load_method_dir(str(ROOT / "scenarios"), "scenarios")
 QUESTIONS = METHOD.questions

@@ -16,7 +16,7 @@ import pytest
 
 from engine import MethodError, compile_method
 from engine.source import SourceError, load_method_dir, read_method_dir
-from engine_support import ROOT, cli
+from support.engine import ROOT, cli
 
 SCENARIOS = "A1, A2, B1, C1, C2, C3, C4"
 LEVELS = "critical, high, low, medium"

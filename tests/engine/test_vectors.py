@@ -20,7 +20,7 @@ import pytest
 
 from engine import InputError, api
 from engine.evaluate import check_request, visible_questions
-from engine_support import (EXPECT_KEYS, FIND_OUT_KEYS, POINTS_KEYS, REQUEST_KEYS, SCENARIO_KEYS, SCREEN_KEYS, VECTOR_DIR,
+from support.engine import (EXPECT_KEYS, FIND_OUT_KEYS, POINTS_KEYS, REQUEST_KEYS, SCENARIO_KEYS, SCREEN_KEYS, VECTOR_DIR,
                             WHAT_IF_KEYS, load_vector, mismatches, vector_files, vector_request)
 
 FILES = vector_files()

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from promises_support import EVALUATOR, Nginx, built_pages
+from support.promises import EVALUATOR, Nginx, built_pages
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from promises_support import EVALUATOR
-from evaluator_steps import answer_questions, wait_for_result
-from promises_support import wait_for_engine
+from support.promises import EVALUATOR
+from support.steps import answer_questions, wait_for_result
+from support.promises import wait_for_engine
 
 SCHEMES = {"light": "default", "dark": "slate"}
 

@@ -1,51 +1,45 @@
 """Promise: bad input is refused with a clear message, and the catalogue of
 bad inputs we prove that with cannot quietly shrink.
 
-The cases themselves live with the code they test:
-  * broken method data  - tests/site/test_broken.py (CASES: each an edit to the
-    mini method and the exact `scenarios/<file>.yaml:<line>: <message>` line);
+The cases are data:
+  * broken method data  - tests/support/catalogue.py (BROKEN_METHOD_CASES: each
+    an edit to the mini method and the exact `scenarios/<file>.yaml:<line>:
+    <message>` line), run by tests/site/test_broken.py;
   * malformed saved assessments - tests/browser/fixtures/bad/*.json, each
     refused by the evaluator in the browser;
   * arbitrary JSON sent to the engine - tests/engine/test_properties.py
     (hypothesis).
-Here we count them, check each is well formed, and check that the command
-line refuses every malformed assessment file too, with one line.
+Here we count them, check each is well formed, check with pytest's own
+collection that every case is run by a test (not by reading test sources),
+and check that the command line refuses every malformed assessment file too,
+with one line.
 """
 
 from __future__ import annotations
 
 import contextlib
-import importlib.util
+import functools
 import io
 import re
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from support.catalogue import BROKEN_METHOD_CASES
+
 ROOT = Path(__file__).resolve().parents[2]
-BROKEN_TESTS = ROOT / "tests" / "site" / "test_broken.py"
 BROKEN_DIRS = ROOT / "tests" / "site" / "fixtures" / "broken"
 BAD_FILES = ROOT / "tests" / "browser" / "fixtures" / "bad"
-PROPERTY_TESTS = ROOT / "tests" / "engine" / "test_properties.py"
 MIN_BROKEN_METHODS = 20
 MIN_BAD_ASSESSMENTS = 10
 LOCATED_LINE = re.compile(r"^scenarios/[\w/-]+\.ya?ml:\d+: \S.*[.?]$")
 
 
 def _broken_method_cases() -> list[tuple[str, str]]:
-    """(name, expected line) for every broken-method case, from CASES or fixture folders."""
-    cases = []
-    if BROKEN_TESTS.exists():
-        sys.path.insert(0, str(BROKEN_TESTS.parent))
-        try:
-            spec = importlib.util.spec_from_file_location("crossroads_promises_broken_cases", BROKEN_TESTS)
-            module = importlib.util.module_from_spec(spec)
-            spec.loader.exec_module(module)
-        finally:
-            sys.path.remove(str(BROKEN_TESTS.parent))
-        for case in getattr(module, "CASES", []):
-            cases.append((case[0], case[-1]))
+    """(name, expected line) for every broken-method case: the catalogue's, and the fixture folders'."""
+    cases = [(case[0], case[-1]) for case in BROKEN_METHOD_CASES]
     if BROKEN_DIRS.is_dir():
         for folder in sorted(p for p in BROKEN_DIRS.iterdir() if p.is_dir()):
             expected = folder / "expected.txt"
@@ -53,18 +47,30 @@ def _broken_method_cases() -> list[tuple[str, str]]:
     return cases
 
 
+@functools.cache
+def collected() -> frozenset[str]:
+    """The node ids pytest collects for the suites that run the catalogue (every marker)."""
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-m", "", "-p", "no:randomly", "-p", "no:cacheprovider",
+         "tests/browser", "tests/site/test_broken.py", "tests/engine/test_properties.py", "tests/promises/test_storage_denied.py"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+    assert run.returncode == 0, f"collecting the tests failed:\n{run.stdout[-2000:]}\n{run.stderr[-2000:]}"
+    return frozenset(line.strip() for line in run.stdout.splitlines() if "::" in line)
+
+
 def test_at_least_20_kinds_of_broken_method_data_are_caught():
     cases = _broken_method_cases()
     assert len(cases) >= MIN_BROKEN_METHODS, (
-        f"only {len(cases)} broken-method cases in {BROKEN_TESTS.relative_to(ROOT)}; the promise is at least {MIN_BROKEN_METHODS}")
+        f"only {len(cases)} broken-method cases in tests/support/catalogue.py; the promise is at least {MIN_BROKEN_METHODS}")
     names = [name for name, _ in cases]
     assert len(set(names)) == len(names), f"case names repeat: {sorted(n for n in names if names.count(n) > 1)}"
     vague = [f"{name}: {expected!r}" for name, expected in cases if not LOCATED_LINE.match(expected or "")]
     assert not vague, "each case must expect one exact 'scenarios/<file>.yaml:<line>: <message>' line:\n  " + "\n  ".join(vague)
     assert len({expected for _, expected in cases}) == len(cases), "two cases expect the same message: one of them proves nothing new"
-    source = BROKEN_TESTS.read_text(encoding="utf-8")
-    assert "@pytest.mark.parametrize" in source and "expected in lines" in source, (
-        "tests/site/test_broken.py should run every case and compare the printed line exactly")
+    run = {node.split("[", 1)[1].rstrip("]") for node in collected() if node.startswith("tests/site/test_broken.py::test_broken[")}
+    not_run = sorted(case[0] for case in BROKEN_METHOD_CASES if case[0] not in run)
+    assert not not_run, f"catalogued cases that tests/site/test_broken.py::test_broken does not run: {not_run}"
 
 
 def _bad_files() -> list[Path]:
@@ -82,8 +88,9 @@ def test_at_least_10_malformed_assessment_files_are_refused_in_the_browser():
     assert not unlisted, f"files not described in the README: {unlisted}"
     gone = sorted(name for name in listed if not (BAD_FILES / name).exists())
     assert not gone, f"the README describes files that are not there: {gone}"
-    users = [p for p in (ROOT / "tests" / "browser").glob("test_*.py") if "fixtures" in p.read_text(encoding="utf-8") and "bad" in p.read_text(encoding="utf-8")]
-    assert users, "no browser test opens the files in tests/browser/fixtures/bad/"
+    opened = {node.split("[", 1)[1].rstrip("]") for node in collected() if node.startswith("tests/browser/test_evaluator_files.py::test_bad_file_is_refused[")}
+    not_opened = sorted(p.name for p in files if p.stem not in opened)
+    assert not not_opened, f"malformed files no browser test opens (test_evaluator_files.py::test_bad_file_is_refused): {not_opened}"
 
 
 @pytest.mark.parametrize("path", _bad_files(), ids=lambda p: p.name)
@@ -101,13 +108,11 @@ def test_the_command_line_refuses_each_malformed_file_with_one_line(path):
     assert "Traceback" not in err.getvalue()
 
 
+FUZZED = "tests/engine/test_properties.py::test_engine_handle_always_answers_json"
+
+
 def test_the_engine_api_is_fuzzed():
-    assert PROPERTY_TESTS.exists(), f"{PROPERTY_TESTS.relative_to(ROOT)} is missing"
-    source = PROPERTY_TESTS.read_text(encoding="utf-8")
-    assert "from hypothesis import" in source
-    fuzzed = re.findall(r"@given\(", source)
-    assert len(fuzzed) >= 3, f"only {len(fuzzed)} property tests in {PROPERTY_TESTS.name}"
-    assert "handle(" in source, "the JSON message entry point (Engine.handle) should be fed arbitrary text"
+    assert FUZZED in collected(), f"{FUZZED} (arbitrary text fed to Engine.handle) is no longer collected"
 
 
 # --- hostile conditions in the browser (issue 10) ----------------------------------------------
@@ -181,13 +186,9 @@ def _module_data(path: Path, name: str):
 
 
 def test_every_hostile_browser_case_has_its_test():
-    missing = []
-    for case, where in BROWSER_CASES.items():
-        file, test = where.split("::")
-        path = ROOT / "tests" / file
-        if not path.exists() or not re.search(rf"^def {re.escape(test)}\(", path.read_text(encoding="utf-8"), re.M):
-            missing.append(f"{case}: {where}")
-    assert not missing, "catalogued cases whose test is gone:\n  " + "\n  ".join(missing)
+    tests = {node.split("[", 1)[0] for node in collected()}
+    missing = [f"{case}: {where}" for case, where in BROWSER_CASES.items() if f"tests/{where}" not in tests]
+    assert not missing, "catalogued cases whose test is no longer collected:\n  " + "\n  ".join(missing)
 
 
 def test_at_least_40_hostile_browser_cases_are_covered():

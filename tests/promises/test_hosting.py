@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from promises_support import EVALUATOR
-from evaluator_steps import answer_questions, wait_for_result
-from promises_support import DEPLOY_CONF, fetch, wait_for_engine
+from support.promises import EVALUATOR
+from support.steps import answer_questions, wait_for_result
+from support.promises import DEPLOY_CONF, fetch, wait_for_engine
 
 TEXT_TYPES = {".html": "text/html", ".css": "text/css", ".js": "javascript", ".mjs": "javascript", ".json": "application/json"}
 SECURITY_HEADERS = ("content-security-policy", "referrer-policy", "x-content-type-options")

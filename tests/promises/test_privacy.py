@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from promises_support import EVALUATOR
-from evaluator_steps import answer_questions, fill_text_fields, wait_for_result
-from promises_support import wait_for_engine
+from support.promises import EVALUATOR
+from support.steps import answer_questions, fill_text_fields, wait_for_result
+from support.promises import wait_for_engine
 
 SENTINEL = "SENTINEL-7f3a"
 

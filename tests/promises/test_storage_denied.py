@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from promises_support import EVALUATOR, wait_for_engine
-from evaluator_steps import answer_questions, wait_for_result
+from support.promises import EVALUATOR, wait_for_engine
+from support.steps import answer_questions, wait_for_result
 
 DENY_STORAGE = """
 for (const name of ['localStorage', 'sessionStorage']) {

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from site_support import MINI, MINI_SITE, build, make_site, output_lines
+from support.site import MINI, MINI_SITE, build, make_site, output_lines
 
 
 @pytest.fixture(scope="session")

@@ -23,8 +23,8 @@ from site_plugins.crossroads import generated, markers
 from site_plugins.crossroads.library import Library, calibration_summary, case_documents, share_code
 from site_plugins.crossroads.links import Links, site_pages
 from site_plugins.crossroads.pages import generated_pages, nav_entries
-from site_support import MINI, ROOT
-from test_plugin import read, text_of
+from support.site import MINI, ROOT
+from support.site import read, text_of
 
 EVALUATOR_JS = ROOT / "site_plugins" / "crossroads" / "assets" / "evaluator" / "evaluator.js"
 

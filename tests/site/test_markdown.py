@@ -16,7 +16,7 @@ from site_plugins.crossroads.library import Library
 from site_plugins.crossroads.markdown import NAME, CrossroadsExtension
 from site_plugins.crossroads.markers import MARKERS, render_matrix
 from site_plugins.crossroads.pages import generated_pages
-from site_support import MINI, MINI_SITE, check_golden
+from support.site import MINI, MINI_SITE, check_golden
 
 
 @pytest.fixture(scope="module")
@@ -86,6 +86,6 @@ def test_standalone_reads_the_folders_like_the_plugin(tmp_path, mini_method, min
 
 
 def test_the_extension_name_is_what_mkdocs_yml_lists():
-    from site_support import ROOT
+    from support.site import ROOT
 
     assert f"  - {NAME}\n" in (ROOT / "mkdocs.yml").read_text(encoding="utf-8")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -14,34 +13,7 @@ from mkdocs.exceptions import Abort
 
 from site_plugins.crossroads.pages import find_markers
 from site_plugins.crossroads.plugin import CrossroadsPlugin
-from site_support import MINI, ROOT, build_here, copy_method, make_site
-
-
-def read(site: Path, page: str) -> str:
-    return (site / page / "index.html").read_text(encoding="utf-8")
-
-
-def text_of(html: str) -> str:
-    """The visible text of a page, whitespace collapsed (what a reader sees)."""
-
-    class Text(HTMLParser):
-        def __init__(self):
-            super().__init__()
-            self.parts, self.skip = [], 0
-
-        def handle_starttag(self, tag, attrs):
-            self.skip += tag in ("script", "style")
-
-        def handle_endtag(self, tag):
-            self.skip -= tag in ("script", "style")
-
-        def handle_data(self, data):
-            if not self.skip:
-                self.parts.append(data)
-
-    parser = Text()
-    parser.feed(html)
-    return " ".join(" ".join(parser.parts).split())
+from support.site import MINI, ROOT, build_here, copy_method, make_site, read, text_of
 
 
 # -- the tiny handbook --------------------------------------------------------

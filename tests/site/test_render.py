@@ -13,7 +13,7 @@ from site_plugins.crossroads import diagrams, generated, markers, queries, templ
 from site_plugins.crossroads.library import Library
 from site_plugins.crossroads.links import Links, default_url, relative_url, site_pages
 from site_plugins.crossroads.pages import generated_pages, nav_entries
-from site_support import check_golden
+from support.site import check_golden
 
 # golden file, page it is rendered for, what renders it
 CASES = [

@@ -12,7 +12,7 @@ import urllib.request
 
 import pytest
 
-from site_support import PYTHON, ROOT, make_site
+from support.site import PYTHON, ROOT, make_site
 
 pytestmark = pytest.mark.slow
 

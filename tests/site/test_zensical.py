@@ -20,7 +20,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from site_support import ROOT
+from support.site import ROOT
 
 pytestmark = pytest.mark.slow
 

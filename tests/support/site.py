@@ -4,6 +4,7 @@ temporary folder, optionally with one edit to the method or the pages."""
 from __future__ import annotations
 
 import logging
+from html.parser import HTMLParser
 import os
 import shutil
 import subprocess
@@ -16,7 +17,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, PluginError
 
 ROOT = Path(__file__).resolve().parents[2]
-HERE = Path(__file__).resolve().parent
+HERE = ROOT / "tests" / "site"
 FIXTURES = HERE / "fixtures"
 MINI = FIXTURES / "mini"
 MINI_SITE = FIXTURES / "mini_site"
@@ -129,3 +130,30 @@ def check_golden(name: str, text: str) -> None:
         return
     expected = path.read_text(encoding="utf-8")
     assert text == expected, f"{name} differs from its golden file; if the change is intended, run with CROSSROADS_REGEN_GOLDEN=1 and review the diff"
+
+
+def read(site: Path, page: str) -> str:
+    return (site / page / "index.html").read_text(encoding="utf-8")
+
+
+def text_of(html: str) -> str:
+    """The visible text of a page, whitespace collapsed (what a reader sees)."""
+
+    class Text(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.parts, self.skip = [], 0
+
+        def handle_starttag(self, tag, attrs):
+            self.skip += tag in ("script", "style")
+
+        def handle_endtag(self, tag):
+            self.skip -= tag in ("script", "style")
+
+        def handle_data(self, data):
+            if not self.skip:
+                self.parts.append(data)
+
+    parser = Text()
+    parser.feed(html)
+    return " ".join(" ".join(parser.parts).split())

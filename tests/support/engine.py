@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = "engine"
 ENGINE_DIR = ROOT / PACKAGE
-VECTOR_DIR = Path(__file__).resolve().parent / "vectors"
+VECTOR_DIR = ROOT / "tests" / "engine" / "vectors"
 PYTHON = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv" / "bin" / "python").exists() else sys.executable
 
 EXPECT_KEYS = {
