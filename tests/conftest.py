@@ -6,16 +6,15 @@ Helpers in sub-folders add their own fixtures in their own conftest.py.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import shutil
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
+
+from support.server import StaticServer
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
@@ -62,29 +61,11 @@ def built_site(tmp_path_factory) -> Path:
     return out
 
 
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {
-        **http.server.SimpleHTTPRequestHandler.extensions_map,
-        ".wasm": "application/wasm",
-        ".mjs": "text/javascript",
-        ".js": "text/javascript",
-        ".json": "application/json",
-        ".zip": "application/zip",
-    }
-
-    def log_message(self, *args):  # keep test output quiet
-        pass
-
-
 @pytest.fixture(scope="session")
 def site_url(built_site) -> str:
     """Serve the built site on 127.0.0.1 (a free port) for the whole session."""
-    handler = functools.partial(_Handler, directory=str(built_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with StaticServer(built_site) as server:
+        yield server.url
 
 
 @pytest.fixture(scope="session")

@@ -20,6 +20,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
+from support.server import StaticServer
 from support.site import ROOT
 
 pytestmark = pytest.mark.slow
@@ -116,20 +117,10 @@ def test_every_page_says_what_the_mkdocs_build_says(zensical_site, built_site):
 
 # -- in Chromium ------------------------------------------------------------------------
 
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
-                      ".wasm": "application/wasm", ".mjs": "text/javascript"}
-
-    def log_message(self, *args):  # keep test output quiet
-        pass
-
-
 @pytest.fixture(scope="module")
 def zensical_url(zensical_site):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Handler, directory=str(zensical_site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with StaticServer(zensical_site) as server:
+        yield server.url
 
 
 @pytest.mark.browser

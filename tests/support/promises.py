@@ -8,19 +8,18 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import pwd
 import re
 import shutil
 import socket
 import subprocess
-import threading
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+
+from .server import StaticServer  # noqa: F401 - the promise suites and the benchmarks import it from here
 
 ROOT = Path(__file__).resolve().parents[2]
 NGINX = os.environ.get("CROSSROADS_NGINX", shutil.which("nginx") or "/usr/sbin/nginx")
@@ -134,41 +133,6 @@ class Nginx:
 
     def __exit__(self, *exc):
         self.stop()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {
-        **http.server.SimpleHTTPRequestHandler.extensions_map,
-        ".wasm": "application/wasm",
-        ".mjs": "text/javascript",
-        ".js": "text/javascript",
-        ".json": "application/json",
-        ".zip": "application/zip",
-    }
-
-    def log_message(self, *args):
-        pass
-
-
-class StaticServer:
-    """The built site on 127.0.0.1 through Python's http.server (no compression)."""
-
-    def __init__(self, site_dir: Path):
-        handler = functools.partial(_QuietHandler, directory=str(site_dir))
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 def fetch(url: str, headers: dict | None = None):
