@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from support.promises import EVALUATOR
-from support.steps import answer_questions, wait_for_result
+from support.steps import answer_questions, settle, wait_for_result
 from support.promises import wait_for_engine
 
 SCHEMES = {"light": "default", "dark": "slate"}
@@ -67,7 +67,7 @@ def test_axe_finds_nothing_on_any_page(browser, site_url, site_pages, axe_path, 
                 problems += describe(f"{path} ({palette}, before answers)", run_axe(page, axe_path))
                 answer_questions(page)
                 wait_for_result(page)
-                page.wait_for_timeout(300)
+                settle(page)
                 problems += describe(f"{path} ({palette}, with a result)", run_axe(page, axe_path))
             else:
                 problems += describe(f"{path} ({palette})", run_axe(page, axe_path))

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from support.promises import EVALUATOR
-from support.steps import answer_questions, wait_for_result
+from support.steps import answer_questions, settle, wait_for_result
 from support.promises import DEPLOY_CONF, fetch, wait_for_engine
 
 TEXT_TYPES = {".html": "text/html", ".css": "text/css", ".js": "javascript", ".mjs": "javascript", ".json": "application/json"}
@@ -192,7 +192,7 @@ def test_every_page_runs_under_the_security_policy(browser, nginx, site_pages):
             page.goto(nginx.url + path, wait_until="load")
             if path == EVALUATOR:
                 wait_for_engine(page)
-            page.wait_for_timeout(100)
+            settle(page)
             problems += page.evaluate("() => window.__problems")
         assert not problems, "the security policy blocks parts of the site:\n  " + "\n  ".join(dict.fromkeys(problems))
         assert not errors, "scripts failed:\n  " + "\n  ".join(errors)

@@ -67,7 +67,7 @@ def test_what_a_reader_types_never_leaves_the_page(request_log_factory, site_url
     page.click("#cr-share")
     page.check("#cr-share-notes")
     page.click("#cr-share-copy")
-    page.wait_for_timeout(500)
+    page.wait_for_function("() => document.querySelector('#cr-share-url').value.includes('#')")
     page.wait_for_load_state("networkidle")
 
     after = log.requests[loaded:]

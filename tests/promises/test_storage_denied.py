@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from support.promises import EVALUATOR, wait_for_engine
-from support.steps import answer_questions, wait_for_result
+from support.steps import answer_questions, settle, wait_for_result
 
 DENY_STORAGE = """
 for (const name of ['localStorage', 'sessionStorage']) {
@@ -35,14 +35,16 @@ def test_every_page_is_quiet_when_storage_is_denied(browser, site_url, site_page
         page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
         for path in site_pages + ["/404.html"]:
             page.goto(site_url + path, wait_until="load")
-            page.wait_for_timeout(50)
+            settle(page)
             assert page.evaluate("() => { try { localStorage; return false; } catch { return true; } }"), "storage is not denied: the check proves nothing"
             assert page.evaluate("() => document.body.getAttribute('data-md-color-scheme')") in ("default", "slate")
         # The palette toggle works too (it cannot be remembered).
         page.goto(site_url + "/", wait_until="load")
         toggle = page.locator("form[data-md-component=palette] label:visible").first
+        before = page.evaluate("() => document.body.getAttribute('data-md-color-scheme')")
         toggle.click()
-        page.wait_for_timeout(100)
+        page.wait_for_function("s => document.body.getAttribute('data-md-color-scheme') !== s", arg=before)
+        settle(page)
         assert not errors, "uncaught errors with storage denied:\n  " + "\n  ".join(errors)
     finally:
         context.close()

@@ -51,3 +51,16 @@ def wait_for_result(page, timeout: float = 30_000) -> str:
         "initial => { const s = document.querySelector('#cr-summary'); return s && s.textContent.trim() && s.textContent.trim() !== initial; }",
         arg=INITIAL_SUMMARY, timeout=timeout)
     return page.inner_text("#cr-summary")
+
+
+SETTLE = """() => new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(() => resolve())))
+  .then(() => Promise.all(document.getAnimations()
+    .filter(a => a.effect && a.effect.getTiming().iterations !== Infinity)
+    .map(a => a.finished.catch(() => null))))"""
+
+
+def settle(page) -> None:
+    """Wait until the page has painted twice and its transitions have finished
+    (events that follow a change, such as colour transitions, or security
+    policy reports, have then been dispatched)."""
+    page.evaluate(SETTLE)
