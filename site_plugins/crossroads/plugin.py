@@ -129,6 +129,7 @@ class CrossroadsPlugin(BasePlugin[CrossroadsConfig]):
         self._stash: dict[str, list[str]] = {}
         self._docs_display = "docs"
         self._command = "build"
+        self._config_file_path = None
 
     # Defining on_startup keeps this instance across `mkdocs serve` rebuilds,
     # so the method is read again only when a file in the method folder changes.
@@ -153,6 +154,7 @@ class CrossroadsPlugin(BasePlugin[CrossroadsConfig]):
             if not inside or not os.path.isfile(os.path.join(config.docs_dir, logo)):
                 raise PluginError(f"Plugin 'crossroads' option 'host_logo': expected a file inside the docs folder, but '{logo}' is not one.")
         self._docs_display = _display(config.docs_dir, config.config_file_path)
+        self._config_file_path = config.config_file_path  # the evaluator finds node_modules next to it
         if config.nav:
             config.nav = _expand_nav(config.nav, render.nav_entries(self.method, self.library))
         if "abbr" not in config.markdown_extensions:
@@ -263,7 +265,7 @@ class CrossroadsPlugin(BasePlugin[CrossroadsConfig]):
         if name == "evaluator":
             if not self.config.evaluator:
                 return render.render_evaluator_absent(self.method, links)
-            html = evaluator.render_evaluator(self.method, self.config.country, links.root())
+            html = evaluator.render_evaluator(self.method, self.config.country, links.root(), {"config_file_path": self._config_file_path})
             return f"{render.HTML_OPEN}\n{html.strip()}\n{render.HTML_CLOSE}\n"
         try:
             return render.render_marker(self.method, links, name, arg, self.config.country, self.library)

@@ -143,3 +143,60 @@ def test_config_carries_the_migration_table(method):
     config = json.loads(re.search(r'<script type="application/json" id="cr-config">(.*?)</script>', html, re.S).group(1))
     assert config["migrations"] == method.data.get("migrations", [])
     assert any(m["from"] == "1.0.0" for m in config["migrations"])
+
+
+def test_every_module_import_carries_the_served_files_hash(method):
+    """A new build never mixes with cached modules: the page names evaluator.js
+    with the hash of the file as served, and every import of a sibling module
+    carries the hash of that module as served."""
+    served = evaluator.page_assets()
+    assert set(served) == set(evaluator.PAGE_ASSETS) and "evaluator.js" in served
+    html = evaluator.render_evaluator(method, "us", "../")
+    entry = re.search(r'src="\.\./assets/evaluator/evaluator\.js\?v=([0-9a-f]{12})"', html).group(1)
+    assert entry == evaluator._digest(served["evaluator.js"])
+    imports = 0
+    for name in evaluator.PAGE_MODULES:
+        text = served[name].decode("utf-8")
+        assert not re.search(r"""(?:from|import)\s*["']\./[\w-]+\.js["']""", text), f"{name} imports a module without its hash"
+        for imported, digest in re.findall(r"""(?:from|import)\s*["']\./([\w-]+\.js)\?v=([0-9a-f]{12})["']""", text):
+            assert digest == evaluator._digest(served[imported]), f"{name} imports {imported} with a stale hash"
+            imports += 1
+    assert imports >= len(evaluator.PAGE_MODULES) - 1, "every module but the entry is imported by another"
+
+
+def test_modules_are_small():
+    """One job per module: none over about 300 lines."""
+    sizes = {name: len((evaluator.ASSETS / name).read_text(encoding="utf-8").splitlines()) for name in evaluator.PAGE_MODULES}
+    assert len(sizes) >= 8
+    assert {name: n for name, n in sizes.items() if n > 300} == {}
+
+
+def _fake_pyodide(folder, version):
+    folder.mkdir(parents=True)
+    (folder / "package.json").write_text(json.dumps({"name": "pyodide", "version": version}), encoding="utf-8")
+    (folder / "pyodide-lock.json").write_text(json.dumps({"info": {"version": version}, "packages": {}}), encoding="utf-8")
+    for name in evaluator.PYODIDE_FILES:
+        (folder / name).write_bytes(b"x")
+
+
+def test_page_names_the_pyodide_it_ships_wherever_mkdocs_yml_is(method, tmp_path, monkeypatch):
+    """The Pyodide version in the page and the files copied both come from
+    node_modules next to mkdocs.yml, even when that is not this checkout."""
+    from mkdocs.config.defaults import MkDocsConfig
+
+    site = tmp_path / "elsewhere"
+    (site / "docs").mkdir(parents=True)
+    _fake_pyodide(site / "node_modules" / "pyodide", "0.0.1-test")
+    monkeypatch.chdir(tmp_path)  # not the folder of mkdocs.yml either
+    config = MkDocsConfig(config_file_path=str(site / "mkdocs.yml"))
+    config.load_dict({"site_name": "Elsewhere", "docs_dir": str(site / "docs"), "site_dir": str(site / "site")})
+    errors, warnings = config.validate()
+    assert errors == []
+    config.plugins._current_plugin = "crossroads"  # as while MkDocs runs the plugin's on_files
+    html = evaluator.render_evaluator(method, "us", "../", config)
+    named = json.loads(re.search(r'<script type="application/json" id="cr-config">(.*?)</script>', html, re.S).group(1))["pyodide"]
+    copied = {f.src_uri.split("/")[2] for f in evaluator.evaluator_files(config, method, "us") if f.src_uri.startswith("assets/pyodide/")}
+    assert named == "0.0.1-test" and copied == {"0.0.1-test"}
+    # Without mkdocs.yml's folder, the checkout's own node_modules serves both.
+    checkout = json.loads((evaluator.REPO / "node_modules" / "pyodide" / "package.json").read_text(encoding="utf-8"))["version"]
+    assert json.loads(re.search(r'id="cr-config">(.*?)</script>', evaluator.render_evaluator(method, "us", "../"), re.S).group(1))["pyodide"] == checkout

@@ -1,0 +1,27 @@
+// Crossroads evaluator: the embedding and testing API, window.crossroads
+// (described in evaluator.js).
+
+import { checkDocument } from "./check.js";
+
+export function publicApi(client, config, model) {
+  return Object.freeze({
+    get ready() {
+      return client.ready;
+    },
+    method_version: config.method_version,
+    profile: config.profile,
+    evaluate(answers, options = {}) {
+      const request = { answers };
+      if (options && Object.hasOwn(options, "profile")) request.profile = options.profile;
+      return client.call({ op: "assess", request });
+    },
+    check(doc) {
+      try {
+        checkDocument(doc, model);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      return client.call({ op: "check", request: doc });
+    },
+  });
+}
