@@ -268,9 +268,6 @@ def evaluator_context(method, profile: str | None, root: str, config=None) -> di
         "stakeholders": {s["id"]: s["name"] for s in data["stakeholders"]},
         "levels": {level["id"]: level["label"] for level in scoring["levels"]},
         "steps": step_labels,
-        # Saved files and share links of earlier method versions are carried
-        # over with the same table as the engine's (scenarios/migrations.yaml).
-        "migrations": data.get("migrations", []),
     }
     screen = [{"id": q["id"], "short": q["short"]} for q in method.questions if q.get("screen")]
     return {

@@ -134,6 +134,35 @@ def test_record_that_is_not_json_is_kept_aside(new_context, evaluator_url, site_
     assert tab.errors == []
 
 
+def test_stored_record_waits_for_the_engines_check(new_context, evaluator_url, site_config):
+    """The engine alone checks a stored record: while it starts, the record is
+    shown as far as the form can hold it and never written over; answers given
+    meanwhile are kept; once it is ready, an unreadable record is kept aside."""
+    context = new_context()
+    tab = open_evaluator(context, evaluator_url)
+    record = unreadable_record(site_config)
+    text = json.dumps(record)
+    held = []
+    context.route("**/pyodide.asm.wasm", lambda route: held.append(route))
+    seed(tab, key(site_config), text)
+    assert tab.get_attribute("#crossroads-evaluator", "data-engine") == "loading"
+    assert form_state(tab)["answers"] == {"stage": "existing", "activities": ["culture"]}
+    click_answer(tab, "political_system", "democracy")
+    tab.fill("#cr-p-partner", "Another City")
+    tab.wait_for_function("() => document.querySelector('#cr-p-partner').value === 'Another City'")
+    assert stored(tab)[key(site_config)] == text and kept_aside(tab) == []
+    for route in held:
+        route.continue_()
+    tab.evaluate("window.crossroads.ready")
+    tab.wait_for_function("() => document.querySelector('#cr-message').textContent.includes('could not all be read')")
+    assert "given since, are kept" in message(tab)
+    assert [r["text"] for r in kept_aside(tab)] == [text]
+    state = form_state(tab)
+    assert state["answers"]["political_system"] == "democracy" and state["partnership"]["partner"] == "Another City"
+    tab.wait_for_function("k => (localStorage.getItem(k) || '').includes('Another City')", arg=key(site_config))
+    assert tab.errors == []
+
+
 def test_record_is_held_when_storage_refuses_a_copy(new_context, evaluator_url, site_config, tmp_path):
     """Storage full: the record cannot be copied aside, so nothing is written over it until the reader decides."""
     context = new_context()

@@ -1,9 +1,7 @@
 // Crossroads evaluator: the embedding and testing API, window.crossroads
 // (described in evaluator.js).
 
-import { checkDocument } from "./check.js";
-
-export function publicApi(client, config, model) {
+export function publicApi(client, config) {
   return Object.freeze({
     get ready() {
       return client.ready;
@@ -16,11 +14,6 @@ export function publicApi(client, config, model) {
       return client.call({ op: "assess", request });
     },
     check(doc) {
-      try {
-        checkDocument(doc, model);
-      } catch (error) {
-        return Promise.reject(error);
-      }
       return client.call({ op: "check", request: doc });
     },
   });

@@ -81,6 +81,7 @@ class EvaluatorBase {
     this.conflict = null; // {at} while another tab's changes and this tab's differ
     this.held = null; // {key, text, reason}: an unreadable record that could not be kept aside
     this.keptProblems = []; // what could not be read of the record kept aside on this load
+    this.restoring = null; // {key, text, doc, shown}: the stored record, until the engine has checked it
     this.handledSignals = new Set();
     this.channel = null;
     this.readModel();
@@ -91,7 +92,7 @@ class EvaluatorBase {
     this.renderReport();
     client.onchange = () => this.engineChanged();
     this.engineChanged();
-    window.crossroads = publicApi(client, this.config, this.model);
+    window.crossroads = publicApi(client, this.config);
     this.watchPanel();
     this.watchTabs();
     performance.mark("crossroads:interactive");
@@ -155,9 +156,10 @@ class EvaluatorBase {
     });
     window.addEventListener("pagehide", () => this.flushPersist());
     // Changes that are not stored anywhere (another tab's version is being
-    // kept, or an unreadable record waits for the reader): ask before leaving.
+    // kept, an unreadable record waits for the reader, or the stored record
+    // waits for the engine's check): ask before leaving.
     window.addEventListener("beforeunload", (event) => {
-      if ((this.conflict || this.held) && this.hasContent()) {
+      if ((this.conflict || this.held || this.restoring) && this.hasContent()) {
         event.preventDefault();
         event.returnValue = "";
       }

@@ -1,7 +1,7 @@
 // Crossroads evaluator: saving the answers to a file and opening one.
 // A mixin of the Evaluator class (see evaluator.js).
 
-import { CheckError, MAX_FILE_BYTES, checkDocument, parseJSON } from "./check.js";
+import { CheckError, MAX_FILE_BYTES, check, parseJSON } from "./check.js";
 import { download, slug, today } from "./dom.js";
 
 export const withFiles = (Base) =>
@@ -15,19 +15,11 @@ export const withFiles = (Base) =>
       this.message(`Saved as ${name} in your downloads.`);
     }
 
-    // Validate fully before touching the form: JS rules first, then the
-    // engine's own check when it is ready.
-    async checkIncoming(doc) {
-      const checked = checkDocument(doc, this.model);
-      if (this.client.state === "ready") {
-        try {
-          await this.client.call({ op: "check", request: doc });
-        } catch (error) {
-          // A stopped engine says nothing about the file: the page's check stands.
-          if (error.type !== "stopped" && error.type !== "unavailable") throw new CheckError(error.message);
-        }
-      }
-      return checked;
+    // The engine checks a file or a link before the form is touched (before
+    // it is ready, the request waits for it, and the reader is told).
+    checkIncoming(doc, what) {
+      if (this.client.state === "loading") this.message(`Checking ${what}: the scoring engine, which checks it, is still starting…`);
+      return check(this.client, doc);
     }
 
     async openFile(file) {
@@ -46,7 +38,7 @@ export const withFiles = (Base) =>
         } catch {
           throw new CheckError("it is not a text file.");
         }
-        checked = await this.checkIncoming(parseJSON(text));
+        checked = await this.checkIncoming(parseJSON(text), `“${file.name}”`);
       } catch (error) {
         refuse(error instanceof CheckError ? error.message : `it could not be read (${error.message}).`);
         return;

@@ -37,7 +37,6 @@ export const withForm = (Base) =>
       this.partnershipFields = Object.fromEntries(
         [...this.root.querySelectorAll("[data-partnership]")].map((el) => [el.dataset.partnership, el]),
       );
-      this.model = { config: this.config, byId: this.byId };
     }
 
     rawValue(question) {

@@ -109,7 +109,7 @@ export const withShare = (Base) =>
       let checked;
       try {
         const code = hash.slice(3);
-        checked = await this.checkIncoming(form === "z" ? await decodeCompressedFragment(code) : decodeFragment(code));
+        checked = await this.checkIncoming(form === "z" ? await decodeCompressedFragment(code) : decodeFragment(code), "the answers in this link");
       } catch (error) {
         clearHash();
         this.message(`The answers in this link could not be opened: ${error.message} Your current answers are unchanged.`, "error");

@@ -43,6 +43,7 @@ export const withStatus = (Base) =>
         status.textContent = "Scoring engine ready: the result updates as you answer.";
         retry.hidden = true;
         this.setDetail("cr-status-detail", null);
+        if (this.restoring) this.checkRestored(this.restoring);
         this.score();
       } else {
         const { text, detail } = this.failureText();

@@ -4,7 +4,7 @@
 // cannot be read in full is kept aside (see kept.js) while what can be read
 // is opened. A mixin of the Evaluator class (see evaluator.js).
 
-import { CheckError, checkDocument, isObject, parseJSON, salvageDocument } from "./check.js";
+import { CheckError, isObject, parseJSON, salvage, shownAsIs } from "./check.js";
 
 export const STORAGE_PREFIX = "crossroads:evaluator:";
 export const ASIDE_PREFIX = "crossroads:evaluator-aside:";
@@ -55,7 +55,7 @@ export const withStorage = (Base) =>
     // wrote: if another tab changed it meanwhile (and this tab missed it), the
     // reader chooses instead.
     persist() {
-      if (this.noStore || this.conflict || this.held) return false;
+      if (this.noStore || this.conflict || this.held || this.restoring) return false;
       const key = this.storageKey();
       try {
         const now = localStorage.getItem(key);
@@ -111,39 +111,76 @@ export const withStorage = (Base) =>
         return;
       }
       let doc;
-      let failure = null;
       try {
         doc = parseJSON(text);
-        this.apply(checkDocument(doc, this.model));
       } catch (error) {
         if (!(error instanceof CheckError)) throw error;
-        failure = error;
+        this.restored(key, text, { checked: { answers: {}, partnership: {}, notes: {} }, problems: [error.message] });
+        return;
       }
-      if (!failure) {
+      // The engine checks the record (and carries over an earlier version's).
+      // Until it has, the record is never written over; a record of this
+      // version is shown meanwhile, as far as the form can hold it.
+      const pending = { key, text, doc, shown: null };
+      this.restoring = pending;
+      if (key === this.storageKey() && isObject(doc)) {
+        this.apply(shownAsIs(doc), { persist: false });
+        pending.shown = this.formKey();
+      }
+      this.checkRestored(pending);
+    }
+
+    // Ask the engine what can be read of the record being restored; again
+    // after a restart if the engine was not running.
+    checkRestored(pending) {
+      if (pending.asked) return;
+      pending.asked = true;
+      salvage(this.client, pending.doc).then(
+        (found) => {
+          if (this.restoring !== pending) return; // erased, or storing turned off, meanwhile
+          this.restoring = null;
+          // Answers given while the record was being checked are kept as they are.
+          const edited = pending.shown !== null ? this.formKey() !== pending.shown : this.hasContent();
+          this.restored(pending.key, pending.text, found, edited);
+        },
+        () => {
+          pending.asked = false; // the engine is not running: asked again when it is
+        },
+      );
+    }
+
+    restored(key, text, { checked, problems }, edited = false) {
+      if (!problems.length) {
+        if (!edited) this.apply(checked);
+        else this.persist();
         if (key !== this.storageKey()) {
           this.removeKey(key);
-          this.message(`The answers stored in this browser were made with an earlier version of the method${this.carriedOver(this.migration ? { migrated_from: this.migration.from } : {})}.`);
+          this.message(`The answers stored in this browser were made with an earlier version of the method${this.carriedOver(checked)}.`);
         }
         this.renderKept();
         return;
       }
       // Unreadable, in part or in full: keep the record aside exactly as it is,
       // until the reader downloads or discards it, and open what can be read.
-      const { checked, problems } = doc === undefined ? { checked: { answers: {}, partnership: {}, notes: {} }, problems: [] } : salvageDocument(doc, this.model);
-      if (!problems.length) problems.push(failure.message);
       this.keptProblems = problems;
       if (this.keepAside(text, key, problems.join(" "))) {
         if (key !== this.storageKey()) this.removeKey(key);
       } else {
         this.held = { key, text, reason: problems.join(" ") };
       }
-      this.apply(checked);
+      if (!edited) this.apply(checked);
+      else this.persist();
       this.renderKept();
       const opened = Object.keys(checked.answers).length + Object.keys(checked.notes).length + Object.values(checked.partnership).filter(Boolean).length;
       const more = problems.length > 1 ? ` and ${problems.length - 1} more problem${problems.length > 2 ? "s" : ""}` : "";
+      const where = edited
+        ? "Your answers on the page, given since, are kept"
+        : opened
+          ? "What could be read is open below"
+          : "Nothing in them could be opened";
       this.message(
         `The answers stored in this browser could not all be read: ${problems[0].replace(/\.$/, "")}${more}. ` +
-          `${opened ? "What could be read is open below" : "Nothing in them could be opened"}; the stored record is kept aside, unchanged, ` +
+          `${where}; the stored record is kept aside, unchanged, ` +
           `until you download or discard it (see “Answers kept aside”).`,
         "error",
       );

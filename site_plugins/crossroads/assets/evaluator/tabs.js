@@ -5,7 +5,7 @@
 // my data" and "Don't store" reach every open tab (a signal key, and a
 // BroadcastChannel). A mixin of the Evaluator class (see evaluator.js).
 
-import { CheckError, checkDocument, isObject, parseJSON } from "./check.js";
+import { CheckError, check, isObject, parseJSON } from "./check.js";
 import { download, today } from "./dom.js";
 import { ASIDE_PREFIX } from "./storage.js";
 
@@ -69,17 +69,27 @@ export const withTabs = (Base) =>
       else this.openConflict();
     }
 
-    follow(text) {
+    // Show another tab's version, once the engine has checked it; false if
+    // this tab does not follow after all (the reader chooses then).
+    async follow(text) {
+      const mine = this.formKey();
       let checked = { answers: {}, partnership: {}, notes: {} };
       if (text !== null) {
         try {
-          checked = checkDocument(parseJSON(text), this.model);
+          checked = await check(this.client, parseJSON(text));
         } catch (error) {
           if (!(error instanceof CheckError)) throw error;
-          this.keepAside(text, this.storageKey(), error.message);
-          this.renderKept();
+          if (!error.unchecked) {
+            this.keepAside(text, this.storageKey(), error.message);
+            this.renderKept();
+          }
           this.openConflict();
-          return;
+          return false;
+        }
+        if (this.conflict || this.formKey() !== mine) {
+          // Changed in this tab meanwhile: neither side may be lost.
+          this.openConflict();
+          return false;
         }
       }
       this.lastStored = text;
@@ -90,6 +100,7 @@ export const withTabs = (Base) =>
           ? "This assessment was emptied in another tab or window, so this tab is empty now too."
           : "This assessment was changed in another tab or window: this tab now shows the same answers.",
       );
+      return true;
     }
 
     openConflict() {
@@ -135,12 +146,12 @@ export const withTabs = (Base) =>
       this.el("cr-message").focus();
     }
 
-    conflictUse() {
+    async conflictUse() {
       if (this.hasContent() && !window.confirm("Replace the answers in this tab with the other version? This tab's version is then lost, unless you save it to a file first.")) return;
       const theirs = this.otherVersion();
       this.conflict = null;
       this.renderConflict();
-      this.follow(theirs);
+      if (!(await this.follow(theirs))) return;
       this.message(theirs === null ? "The other version was empty: this tab is empty now too." : "This tab now shows the other version, which stays stored in this browser.");
       this.el("cr-message").focus();
     }
@@ -206,6 +217,7 @@ export const withTabs = (Base) =>
         this.lastStored = null;
         this.conflict = null;
         this.held = null;
+        this.restoring = null;
         this.renderConflict();
         this.renderKept();
         this.message(
@@ -243,6 +255,7 @@ export const withTabs = (Base) =>
       this.lastStored = null;
       this.conflict = null;
       this.held = null;
+      this.restoring = null;
       this.keptProblems = [];
       this.form.reset();
       this.el("cr-nostore").checked = this.noStore;
