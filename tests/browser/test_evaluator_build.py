@@ -224,7 +224,7 @@ def test_page_names_the_pyodide_it_ships_wherever_mkdocs_yml_is(method, tmp_path
     monkeypatch.chdir(tmp_path)  # not the folder of mkdocs.yml either
     config = MkDocsConfig(config_file_path=str(site / "mkdocs.yml"))
     config.load_dict({"site_name": "Elsewhere", "docs_dir": str(site / "docs"), "site_dir": str(site / "site")})
-    errors, warnings = config.validate()
+    errors, _warnings = config.validate()
     assert errors == []
     config.plugins._current_plugin = "crossroads"  # as while MkDocs runs the plugin's on_files
     html = evaluator.render_evaluator(method, "us", "../", config)

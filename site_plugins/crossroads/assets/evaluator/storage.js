@@ -17,19 +17,27 @@ export const withStorage = (Base) =>
       return STORAGE_PREFIX + this.config.method_version;
     }
 
+    // Text is stored (and the print report updated) after a pause in typing;
+    // data-autosave="pending" on the evaluator says one is due.
     persistSoon() {
-      clearTimeout(this.persistTimer);
+      this.cancelPersist();
+      this.root.dataset.autosave = "pending";
       this.persistTimer = setTimeout(() => {
-        this.persistTimer = null;
+        this.cancelPersist();
         this.persist();
         this.renderReport();
       }, 400);
     }
 
+    cancelPersist() {
+      clearTimeout(this.persistTimer);
+      this.persistTimer = null;
+      delete this.root.dataset.autosave;
+    }
+
     flushPersist() {
       if (this.persistTimer) {
-        clearTimeout(this.persistTimer);
-        this.persistTimer = null;
+        this.cancelPersist();
         this.persist();
       }
     }

@@ -104,8 +104,7 @@ export const withTabs = (Base) =>
     }
 
     openConflict() {
-      clearTimeout(this.persistTimer);
-      this.persistTimer = null;
+      this.cancelPersist();
       const first = !this.conflict;
       this.conflict = { at: new Date() };
       this.renderConflict();
@@ -205,8 +204,7 @@ export const withTabs = (Base) =>
     }
 
     setNoStore(on, fromOtherTab = false) {
-      clearTimeout(this.persistTimer);
-      this.persistTimer = null;
+      this.cancelPersist();
       this.noStore = on;
       this.el("cr-nostore").checked = on;
       if (on) {
@@ -250,8 +248,7 @@ export const withTabs = (Base) =>
 
     // Empty the form, forget what this tab stored; nothing is written.
     eraseHere() {
-      clearTimeout(this.persistTimer);
-      this.persistTimer = null;
+      this.cancelPersist();
       this.lastStored = null;
       this.conflict = null;
       this.held = null;
