@@ -228,6 +228,27 @@ def _environment() -> jinja2.Environment:
     )
 
 
+def show_rules(method) -> list[str]:
+    """CSS selectors, one per conditional question, that match it while the
+    answers call for it: the parent's chosen option is one of its `show_if`
+    values, and the parent is shown itself (a hidden parent hides its
+    children). Emitted with the form, so that the browser shows and hides
+    questions as the reader answers, with or without the engine, and the page
+    reads what is shown instead of applying the rule again."""
+    by_id = {q["id"]: q for q in method.questions}
+
+    def clauses(question) -> list[str]:
+        cond = question.get("show_if")
+        if cond is None:
+            return []
+        parent = by_id[cond["question"]]
+        chosen = ", ".join(f"#q-{parent['id']}-{n}:checked" for n, option in enumerate(parent["options"], 1)
+                           if option["value"] in cond["in"])
+        return [*clauses(parent), f":has({chosen})"]
+
+    return [f".cr-form{''.join(clauses(q))} #q-{q['id']}[hidden]" for q in method.questions if "show_if" in q]
+
+
 def evaluator_context(method, profile: str | None, root: str, config=None) -> dict:
     """Everything the template needs, as plain data (pure: method in, dict out)."""
     from engine.evaluate import MAX_TEXT
@@ -286,6 +307,7 @@ def evaluator_context(method, profile: str | None, root: str, config=None) -> di
         "max_text": MAX_TEXT,
         "config": page_config,
         "screen": screen,
+        "show_rules": show_rules(method),
     }
 
 

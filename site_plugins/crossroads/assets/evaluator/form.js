@@ -5,6 +5,10 @@
 
 import { FORMAT, PARTNERSHIP_KEYS } from "./check.js";
 
+function shown(el) {
+  return getComputedStyle(el).display !== "none";
+}
+
 export const withForm = (Base) =>
   class extends Base {
     /* model, read from the HTML rendered at build time */
@@ -19,7 +23,6 @@ export const withForm = (Base) =>
           text: el.querySelector(".cr-question__label").textContent.trim(),
           screen: el.hasAttribute("data-screen"),
           el,
-          showIf: el.dataset.showIf ? { question: el.dataset.showIf, in: JSON.parse(el.dataset.showIn) } : null,
           options: inputs.map((input) => ({
             value: input.value,
             label: this.root.querySelector(`label[for="${input.id}"]`).textContent.trim(),
@@ -30,7 +33,7 @@ export const withForm = (Base) =>
           noteMark: el.querySelector(".cr-note__mark"),
           details: el.querySelector("details.cr-note"),
           clear: el.querySelector("[data-clear]"),
-          visible: !el.hidden,
+          visible: shown(el),
         };
       });
       this.byId = new Map(this.questions.map((q) => [q.id, q]));
@@ -45,21 +48,12 @@ export const withForm = (Base) =>
       return question.type === "single" ? checked[0] : checked;
     }
 
-    /* which questions are shown: the engine's rule, in question order */
+    /* which questions are shown: the browser shows a conditional question
+       while the answers call for it, with the rules the build emits from the
+       method (evaluator.show_rules); the page reads what is shown */
     updateQuestions() {
-      const shown = new Map();
       for (const q of this.questions) {
-        let visible = true;
-        if (q.showIf) {
-          const parent = this.byId.get(q.showIf.question);
-          const value = parent ? this.rawValue(parent) : null;
-          if (!shown.get(q.showIf.question) || value === null) visible = false;
-          else if (Array.isArray(value)) visible = value.some((v) => q.showIf.in.includes(v));
-          else visible = q.showIf.in.includes(value);
-        }
-        shown.set(q.id, visible);
-        q.visible = visible;
-        if (q.el.hidden === visible) q.el.hidden = !visible;
+        q.visible = shown(q.el);
         const answered = this.rawValue(q) !== null;
         if (q.clear.hidden === answered) q.clear.hidden = !answered;
         const hasNote = q.note.value.trim() !== "";
