@@ -228,13 +228,14 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def show_rules(method) -> list[str]:
-    """CSS selectors, one per conditional question, that match it while the
-    answers call for it: the parent's chosen option is one of its `show_if`
-    values, and the parent is shown itself (a hidden parent hides its
-    children). Emitted with the form, so that the browser shows and hides
-    questions as the reader answers, with or without the engine, and the page
-    reads what is shown instead of applying the rule again."""
+def show_rules(method) -> dict[str, list[str]]:
+    """CSS selectors for the conditional questions: "show" matches one while
+    the answers call for it (the parent's chosen option is one of its
+    `show_if` values, and the parent is shown itself: a hidden parent hides
+    its children), "hide" matches it otherwise. Emitted with the form, so that
+    the browser shows and hides questions as the reader answers, with or
+    without the engine, and the page reads what is shown (and mirrors it in
+    the `hidden` attribute) instead of applying the rule again."""
     by_id = {q["id"]: q for q in method.questions}
 
     def clauses(question) -> list[str]:
@@ -246,7 +247,11 @@ def show_rules(method) -> list[str]:
                            if option["value"] in cond["in"])
         return [*clauses(parent), f":has({chosen})"]
 
-    return [f".cr-form{''.join(clauses(q))} #q-{q['id']}[hidden]" for q in method.questions if "show_if" in q]
+    conditional = [(q["id"], clauses(q)) for q in method.questions if "show_if" in q]
+    return {
+        "show": [f".cr-form{''.join(found)} #q-{qid}" for qid, found in conditional],
+        "hide": [f".cr-form:not({clause}) #q-{qid}" for qid, found in conditional for clause in found],
+    }
 
 
 def evaluator_context(method, profile: str | None, root: str, config=None) -> dict:

@@ -1,10 +1,10 @@
 // Crossroads evaluator: the page's entry module (loaded only on the
 // evaluator page).
 //
-// The questionnaire is plain HTML rendered at build time; the modules of
-// this folder make it live: conditional questions, "none of these" options,
-// autosave in this browser, files, share links, reports, and the results
-// panel. Scoring runs in worker.js (Pyodide), which starts as soon as this
+// The questionnaire is plain HTML rendered at build time, with the CSS
+// rules that show its conditional questions (evaluator.show_rules); the
+// modules of this folder make it live: "none of these" options, autosave in
+// this browser, files, share links, reports, and the results panel. Scoring runs in worker.js (Pyodide), which starts as soon as this
 // module runs; the page and the worker exchange JSON strings matched by id
 // (client.js). Each module has one job; the Evaluator class below holds the
 // page's state and is composed of the mixins that act on it (form.js,

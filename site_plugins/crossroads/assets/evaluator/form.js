@@ -54,6 +54,7 @@ export const withForm = (Base) =>
     updateQuestions() {
       for (const q of this.questions) {
         q.visible = shown(q.el);
+        if (q.el.hidden === q.visible) q.el.hidden = !q.visible;
         const answered = this.rawValue(q) !== null;
         if (q.clear.hidden === answered) q.clear.hidden = !answered;
         const hasNote = q.note.value.trim() !== "";
