@@ -7,21 +7,28 @@ Interface used by plugin.py (keep the signatures):
         runtime from node_modules, the engine archive, the compiled method JSON,
         and the evaluator's own JS/CSS.
 
-    render_evaluator(method, profile, root) -> str
+    render_evaluator(method, profile, root, config=None) -> str
         The questionnaire form and results panel as HTML, rendered from the
         method at build time. `root` is the relative URL from the page to the
         site root (e.g. "../"), used to reference the evaluator's assets.
+        `config` (the MkDocs config) locates node_modules next to mkdocs.yml,
+        as evaluator_files does, so that the Pyodide version the page names
+        is the one whose files are copied.
 
 Everything the browser needs lives under two folders of the built site:
 
     assets/pyodide/<version>/   the Pyodide core files that loadPyodide fetches
-    assets/evaluator/           evaluator.js (page), worker.js (module worker),
+    assets/evaluator/           evaluator.js (the page's entry module) and the
+                                modules it imports, worker.js (module worker),
                                 evaluator.css (screen and print), engine.tar.gz
 
 engine.tar.gz holds the engine package (without its YAML reader and CLI), the
 browser adapter `crossroads_web.py`, the compiled method as JSON and the
 site's country profile. URLs carry a short content hash (`?v=...`) so that a
-new build is never mixed with a cached older one.
+new build is never mixed with a cached older one: the page names evaluator.js
+with its hash, and each module's `import ... from "./x.js"` is written at build
+time as `"./x.js?v=<hash of x.js as served>"` (hashes taken leaves first, so a
+change anywhere changes the hash of every module that leads to it).
 """
 
 from __future__ import annotations
@@ -32,6 +39,7 @@ import gzip
 import hashlib
 import io
 import json
+import re
 import tarfile
 from pathlib import Path
 
@@ -53,7 +61,11 @@ ENGINE_MODULES = ("__init__.py", "api.py", "errors.py", "evaluate.py", "invarian
 # the loader, the Emscripten module, the WebAssembly binary, the standard
 # library and the lock file. No package wheels are needed.
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
-PAGE_ASSETS = ("evaluator.js", "worker.js", "evaluator.css")
+# The page's ES modules: every .js file of assets/evaluator but the worker.
+PAGE_MODULES = tuple(sorted(path.name for path in ASSETS.glob("*.js") if path.name != "worker.js"))
+PAGE_ASSETS = PAGE_MODULES + ("worker.js", "evaluator.css")
+# A static import of a sibling module: `from "./form.js"` or `import "./x.js"`.
+MODULE_IMPORT = re.compile(r"""(\b(?:from|import)\s*)(["'])\./([A-Za-z0-9_-]+\.js)\2""")
 ASSET_DIR = "assets/evaluator"
 # A fixed timestamp keeps the archive byte-identical between builds.
 ARCHIVE_MTIME = 1577836800  # 2020-01-01: a fixed date keeps the archive reproducible
@@ -64,12 +76,14 @@ def _digest(data: bytes) -> str:
 
 
 def _pyodide_dir(config=None) -> Path:
-    """node_modules/pyodide next to mkdocs.yml, else in this checkout."""
+    """node_modules/pyodide next to mkdocs.yml (the folder of the config
+    file, wherever it is), else in this checkout."""
     candidates = []
     config_file = config.get("config_file_path") if config is not None else None
     if config_file:
         candidates.append(Path(config_file).resolve().parent / "node_modules" / "pyodide")
-    candidates.append(REPO / "node_modules" / "pyodide")
+    if REPO / "node_modules" / "pyodide" not in candidates:
+        candidates.append(REPO / "node_modules" / "pyodide")
     for folder in candidates:
         if (folder / "package.json").is_file():
             missing = [name for name in PYODIDE_FILES + ("pyodide-lock.json",) if not (folder / name).is_file()]
@@ -144,9 +158,37 @@ def engine_archive(method, profile: str | None) -> bytes:
     return _archive_bytes(entries)
 
 
+def page_assets() -> dict[str, bytes]:
+    """The evaluator's page files as served: each module's imports of its
+    siblings carry the hash of the imported module as served."""
+    sources = {name: (ASSETS / name).read_text(encoding="utf-8") for name in PAGE_MODULES}
+    built: dict[str, bytes] = {}
+
+    def build(name: str, trail: tuple[str, ...]) -> bytes:
+        if name in built:
+            return built[name]
+        if name in trail:
+            raise PluginError(f"Expected no import cycle among the evaluator's modules but found: {' -> '.join(trail + (name,))}.")
+        if name not in sources:
+            raise PluginError(f"Expected every module imported by {trail[-1]} in {ASSETS} but found no {name}.")
+
+        def stamp(match: re.Match) -> str:
+            imported = build(match.group(3), trail + (name,))
+            return f"{match.group(1)}{match.group(2)}./{match.group(3)}?v={_digest(imported)}{match.group(2)}"
+
+        built[name] = MODULE_IMPORT.sub(stamp, sources[name]).encode("utf-8")
+        return built[name]
+
+    out = {name: build(name, ()) for name in PAGE_MODULES}
+    for name in PAGE_ASSETS:
+        if name not in out:
+            out[name] = (ASSETS / name).read_bytes()
+    return out
+
+
 def _asset_versions(method, profile) -> dict:
     """Short content hashes, used as `?v=` on every evaluator URL."""
-    versions = {name: _digest((ASSETS / name).read_bytes()) for name in PAGE_ASSETS}
+    versions = {name: _digest(data) for name, data in page_assets().items()}
     versions["engine.tar.gz"] = _digest(engine_archive(method, profile))
     return versions
 
@@ -168,8 +210,8 @@ def evaluator_files(config, method, profile):
     for name in PYODIDE_FILES:
         files.append(File.generated(config, f"assets/pyodide/{version}/{name}", abs_src_path=str(folder / name)))
     files.append(File.generated(config, f"assets/pyodide/{version}/pyodide-lock.json", content=_lock_file(folder)))
-    for name in PAGE_ASSETS:
-        files.append(File.generated(config, f"{ASSET_DIR}/{name}", abs_src_path=str(ASSETS / name)))
+    for name, data in page_assets().items():
+        files.append(File.generated(config, f"{ASSET_DIR}/{name}", content=data))
     files.append(File.generated(config, f"{ASSET_DIR}/engine.tar.gz", content=engine_archive(method, profile)))
     return files
 
@@ -186,7 +228,33 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def evaluator_context(method, profile: str | None, root: str) -> dict:
+def show_rules(method) -> dict[str, list[str]]:
+    """CSS selectors for the conditional questions: "show" matches one while
+    the answers call for it (the parent's chosen option is one of its
+    `show_if` values, and the parent is shown itself: a hidden parent hides
+    its children), "hide" matches it otherwise. Emitted with the form, so that
+    the browser shows and hides questions as the reader answers, with or
+    without the engine, and the page reads what is shown (and mirrors it in
+    the `hidden` attribute) instead of applying the rule again."""
+    by_id = {q["id"]: q for q in method.questions}
+
+    def clauses(question) -> list[str]:
+        cond = question.get("show_if")
+        if cond is None:
+            return []
+        parent = by_id[cond["question"]]
+        chosen = ", ".join(f"#q-{parent['id']}-{n}:checked" for n, option in enumerate(parent["options"], 1)
+                           if option["value"] in cond["in"])
+        return [*clauses(parent), f":has({chosen})"]
+
+    conditional = [(q["id"], clauses(q)) for q in method.questions if "show_if" in q]
+    return {
+        "show": [f".cr-form{''.join(found)} #q-{qid}" for qid, found in conditional],
+        "hide": [f".cr-form:not({clause}) #q-{qid}" for qid, found in conditional for clause in found],
+    }
+
+
+def evaluator_context(method, profile: str | None, root: str, config=None) -> dict:
     """Everything the template needs, as plain data (pure: method in, dict out)."""
     from engine.evaluate import MAX_TEXT
 
@@ -202,7 +270,7 @@ def evaluator_context(method, profile: str | None, root: str) -> dict:
             sections.append({"section": section, "questions": questions})
     country = method.countries.get(profile) if profile else None
     try:
-        pyodide_version = _pyodide_version(str(_pyodide_dir()))
+        pyodide_version = _pyodide_version(str(_pyodide_dir(config)))
     except PluginError:
         pyodide_version = "missing"
     versions = _asset_versions(method, profile)
@@ -213,7 +281,7 @@ def evaluator_context(method, profile: str | None, root: str) -> dict:
     for track in data["flowcharts"]["management"]["tracks"]:
         for step in track["steps"]:
             step_labels[step["id"]] = f"Managing {category_names.get(track['category'], track['category'])}: {step['title']}"
-    config = {
+    page_config = {
         "method_version": method.version,
         "profile": profile,
         "profile_name": country["name"] if country else None,
@@ -226,9 +294,6 @@ def evaluator_context(method, profile: str | None, root: str) -> dict:
         "stakeholders": {s["id"]: s["name"] for s in data["stakeholders"]},
         "levels": {level["id"]: level["label"] for level in scoring["levels"]},
         "steps": step_labels,
-        # Saved files and share links of earlier method versions are carried
-        # over with the same table as the engine's (scenarios/migrations.yaml).
-        "migrations": data.get("migrations", []),
     }
     screen = [{"id": q["id"], "short": q["short"]} for q in method.questions if q.get("screen")]
     return {
@@ -245,12 +310,13 @@ def evaluator_context(method, profile: str | None, root: str) -> dict:
         "impact_levels": method.impact_levels,
         "grid": method.grid,
         "max_text": MAX_TEXT,
-        "config": config,
+        "config": page_config,
         "screen": screen,
+        "show_rules": show_rules(method),
     }
 
 
-def render_evaluator(method, profile, root: str) -> str:
+def render_evaluator(method, profile, root: str, config=None) -> str:
     """The evaluator's HTML for the page, with root-relative asset URLs."""
     _check_profile(method, profile)
-    return _environment().get_template("evaluator.html").render(evaluator_context(method, profile, root))
+    return _environment().get_template("evaluator.html").render(evaluator_context(method, profile, root, config))

@@ -120,6 +120,8 @@ class Handbook:
     """The page being rendered, when the generator does not tell the Markdown extension itself."""
     links_from_source: bool = False
     """Raw HTML links relative to each page's source folder (Zensical), not its URL (MkDocs): see links.Links."""
+    config_file: str | None = None
+    """mkdocs.yml's path: the evaluator's runtime comes from node_modules beside it."""
 
     def place(self, pages: dict[str, str], texts: dict[str, str]) -> None:
         """Record where every page lives, and the hand-written pages' text (`{src: markdown}`) for the markers' homes."""
@@ -140,7 +142,8 @@ class Handbook:
 
     def render_marker(self, src: str, name: str | None, argument: str | None) -> str:
         try:
-            return render_marker(self.method, self.links(src), name, argument, self.country, self.library, self.evaluator)
+            return render_marker(self.method, self.links(src), name, argument, self.country, self.library, self.evaluator,
+                                 self.config_file)
         except RenderError as error:
             raise PluginError(f"{self.docs}/{src}: {error}") from None
 
@@ -166,14 +169,14 @@ def _markdown_files(docs_dir: str) -> dict[str, tuple]:
 
 
 def standalone(data_dir: str, docs_dir: str, country: str, evaluator: bool = True, use_directory_urls: bool = True,
-               links_from_source: bool = False) -> Handbook:
+               links_from_source: bool = False, config_file: str | None = None) -> Handbook:
     """The handbook from the method folder and every Markdown page of the docs
     folder (generated pages included, already written there); relative
     folders are taken from the working folder. Kept until a file changes."""
     base = os.getcwd()
     data_dir, docs_dir = os.path.abspath(data_dir), os.path.abspath(docs_dir)
     files = _markdown_files(docs_dir)
-    key = (data_dir, docs_dir, country, evaluator, use_directory_urls, links_from_source)
+    key = (data_dir, docs_dir, country, evaluator, use_directory_urls, links_from_source, config_file)
     with _lock:
         loader = _loaders.setdefault(key, Loader())
         display = shown(data_dir, base)
@@ -183,7 +186,8 @@ def standalone(data_dir: str, docs_dir: str, country: str, evaluator: bool = Tru
         cached = _standalone.get(key)
         if cached is not None and cached[0] == stamp:
             return cached[1]
-        handbook = Handbook(method, library, country, evaluator, docs=shown(docs_dir, base), links_from_source=links_from_source)
+        handbook = Handbook(method, library, country, evaluator, docs=shown(docs_dir, base), links_from_source=links_from_source,
+                            config_file=config_file)
         generated = {src for src, _, _ in handbook.generated()}
         texts = {}
         for src, (path, _, _) in files.items():

@@ -123,6 +123,7 @@ class CrossroadsExtension(Extension):
             "evaluator": [True, "Whether this copy has the in-browser evaluator."],
             "use_directory_urls": [True, "Whether pages live at folder URLs (risks/a1/), as MkDocs and Zensical place them by default."],
             "links_from_source": [False, "Write raw HTML links relative to each page's source folder, as Zensical reads them."],
+            "config_file": ["", "mkdocs.yml's path: the evaluator's runtime comes from node_modules beside it."],
         }
         super().__init__(**kwargs)
 
@@ -132,7 +133,7 @@ class CrossroadsExtension(Extension):
         handbook = options["handbook"]
         if not handbook:
             handbook = handbooks.standalone(options["data_dir"], options["docs_dir"], options["country"], options["evaluator"],
-                                            options["use_directory_urls"], options["links_from_source"])
+                                            options["use_directory_urls"], options["links_from_source"], options["config_file"] or None)
         page = _zensical_page(md) or handbook.page
         if page is None:
             raise PluginError("crossroads: the Markdown extension cannot tell which page it renders; "

@@ -63,14 +63,14 @@ def known_markers(method) -> list[str]:
 
 
 def render_marker(method, links: Links, name: str | None, argument: str | None, country: str,
-                  library: Library | None = None, evaluator: bool = True) -> str:
+                  library: Library | None = None, evaluator: bool = True, config_file: str | None = None) -> str:
     """Render one marker of the page `links.page`; `name` None stands for a malformed marker line (`argument`)."""
     known = ", ".join(known_markers(method))
     entry = MARKERS.get(name) if name is not None else None
     if entry is None or (argument is not None and entry.argument is None):
         shown = argument if name is None else f"<!-- crossroads:{name}{' ' + argument if argument else ''} -->"
         raise RenderError(f"unknown marker {shown!r}; known markers: {known}.")
-    site = {"library": library or Library(), "country": country, "evaluator": evaluator}
+    site = {"library": library or Library(), "country": country, "evaluator": evaluator, "config_file": config_file}
     extra = [site[need] for need in entry.needs] + ([argument] if argument is not None else [])
     try:
         return entry.render(method, links, *extra)
@@ -254,13 +254,14 @@ def render_evaluator_absent(method, links: Links) -> str:
     return render("no_evaluator.md", **template_context(method, links))
 
 
-@marker("evaluator", "evaluator", "country")
-def render_evaluator_marker(method, links: Links, enabled: bool, country: str) -> str:
+@marker("evaluator", "evaluator", "country", "config_file")
+def render_evaluator_marker(method, links: Links, enabled: bool, country: str, config_file: str | None) -> str:
     """The evaluator (its form and results panel), or a note when the host turned it off."""
     if not enabled:
         return render_evaluator_absent(method, links)
     root = links.root()
-    html = evaluator.render_evaluator(method, country, root).strip()
+    # The runtime the page names is the one evaluator_files copies: node_modules beside mkdocs.yml.
+    html = evaluator.render_evaluator(method, country, root, {"config_file_path": config_file}).strip()
     if links.from_source:
         # The settings the scripts read keep the root as seen from the page's URL; the
         # page's own <link> and <script> take it as its attributes are written (Links.from_source).

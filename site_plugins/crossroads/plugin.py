@@ -58,7 +58,8 @@ class CrossroadsPlugin(BasePlugin[CrossroadsConfig]):
         method = self.loader.method(folder, display)
         library = self.loader.library(method, folder, display, self.config.evaluator)
         self.config.check_site(config.docs_dir, method)
-        self.handbook = Handbook(method, library, self.config.country, self.config.evaluator, docs=shown(config.docs_dir, base))
+        self.handbook = Handbook(method, library, self.config.country, self.config.evaluator, docs=shown(config.docs_dir, base),
+                                 config_file=config.config_file_path)
         if config.nav:
             config.nav = expand_nav(config.nav, self.handbook.nav())
         for name in ("abbr", markdown.NAME):

@@ -171,6 +171,7 @@ def stage(config_file: str, where: Path) -> Path:
         "evaluator": plugin.config.evaluator,
         "use_directory_urls": config.use_directory_urls,
         "links_from_source": True,
+        "config_file": str(Path(config.config_file_path).resolve()),
     })
     path = where / "mkdocs.yml"
     write_config(settings, path)

@@ -120,9 +120,33 @@ def results_count(tab) -> int:
 
 def wait_new_result(tab, before: int, timeout: float = 10_000) -> dict:
     tab.wait_for_function("n => window.__crResults.length > n", arg=before, timeout=timeout)
-    # Let a queued re-score (answers given faster than the engine) finish too.
-    tab.wait_for_timeout(150)
+    wait_idle(tab, timeout)  # a queued re-score (answers given faster than the engine) too
     return tab.evaluate("window.__crResults[window.__crResults.length - 1]")
+
+
+IDLE = """() => document.querySelector('#crossroads-evaluator').dataset.stale !== 'true'
+  && !document.querySelector('#cr-results').hasAttribute('aria-busy')"""
+
+
+def wait_idle(tab, timeout: float = 10_000) -> None:
+    """Wait until the result on the panel is the one for the answers in the form."""
+    tab.wait_for_function(IDLE, timeout=timeout)
+
+
+def wait_autosaved(tab) -> None:
+    """Wait until the autosave that follows typing has run (stored, or refused)."""
+    tab.wait_for_function("() => !('autosave' in document.querySelector('#crossroads-evaluator').dataset)")
+
+
+def settle(tab) -> None:
+    """Wait for layout and every running transition (the header, a fade) to finish: before a screenshot or a measure."""
+    tab.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+    tab.wait_for_function("() => document.getAnimations().every(a => a.playState !== 'running')")
+
+
+def wait_panel_in_view(tab, in_view: bool) -> None:
+    """Wait for the results panel to be seen in view, or out of it (the phone's bottom bar follows)."""
+    tab.wait_for_function("v => document.querySelector('#crossroads-evaluator').dataset.panelInView === v", arg=str(in_view).lower())
 
 
 def wait_answered(tab, count: int, timeout: float = 10_000) -> dict:
@@ -214,7 +238,7 @@ def axe_violations(tab, schemes: tuple[str, ...] = ("default", "slate")) -> list
     try:
         for scheme in schemes:
             tab.evaluate("s => document.body.setAttribute('data-md-color-scheme', s)", scheme)
-            tab.wait_for_timeout(700)  # the fade of an out-of-date result, and the palette's transitions
+            settle(tab)  # the fade of an out-of-date result, and the palette's transitions
             found += tab.evaluate("""async scheme => {
               const r = await axe.run('#crossroads-evaluator', {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa']}});
               return r.violations.map(v => `${scheme}: ${v.id}: ` + v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' ' + n.failureSummary).join(' | '));

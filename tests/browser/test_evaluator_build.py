@@ -34,10 +34,10 @@ def test_archive_is_reproducible(method, archive):
     assert evaluator.engine_archive(method, "us") == archive
 
 
-def test_archive_runs_and_agrees_with_the_cli(archive, tmp_path, monkeypatch):
-    """Unpack it as the worker does and answer through the adapter, in CPython."""
-    from evaluator_support import cli
-
+@pytest.fixture()
+def web(archive, tmp_path, monkeypatch):
+    """The worker's adapter, unpacked from the archive as the worker does, in
+    CPython: message in, parsed reply out."""
     with tarfile.open(fileobj=io.BytesIO(archive), mode="r:gz") as unpacked:
         unpacked.extractall(tmp_path, filter="data")
     monkeypatch.syspath_prepend(str(tmp_path))
@@ -46,14 +46,20 @@ def test_archive_runs_and_agrees_with_the_cli(archive, tmp_path, monkeypatch):
     import crossroads_web
 
     assert crossroads_web.__file__.startswith(str(tmp_path))
-    web = crossroads_web.create()
+    engine = crossroads_web.create()
+    return lambda op, request: json.loads(engine.handle(json.dumps({"id": 1, "op": op, "request": request})))
+
+
+def test_archive_runs_and_agrees_with_the_cli(web):
+    from evaluator_support import cli
+
     doc = {"answers": {"political_system": "non_democratic", "activities": ["funding", "study_visits"]},
            "partnership": {"name": "Test"}, "notes": {"stage": "A note"}}
-    reply = json.loads(web.handle(json.dumps({"id": 1, "op": "assess", "request": doc})))
+    reply = web("assess", doc)
     assert reply["ok"] and reply["result"] == json.loads(cli("assess", "-", "--profile", "us", stdin=json.dumps(doc)).stdout)
-    report = json.loads(web.handle(json.dumps({"op": "report", "request": doc})))
+    report = web("report", doc)
     assert report["result"]["markdown"] == cli("assess", "-", "--profile", "us", "--format", "markdown", stdin=json.dumps(doc)).stdout
-    refused = json.loads(web.handle(json.dumps({"op": "report", "request": {"answers": {"nope": "x"}}})))
+    refused = web("report", {"answers": {"nope": "x"}})
     assert refused["ok"] is False and refused["error"]["question"] == "nope"
 
 
@@ -137,9 +143,94 @@ def test_screen_questions_are_marked(method):
     assert html.count('class="cr-screen-badge"') == len(method.screen) + 1  # one in the intro's text
 
 
-def test_config_carries_the_migration_table(method):
-    """The page carries over older files with the engine's own table."""
+def test_the_engine_carries_over_files_of_an_earlier_version(web, method):
+    """The page opens older files with the engine's own migration table (scenarios/migrations.yaml)."""
+    old = next(m for m in method.data["migrations"] if m["to"] == method.version)
+    reply = web("check", {"method_version": old["from"], "answers": {}})
+    assert reply["ok"] and reply["result"]["migrated_from"] == old["from"]
+    assert reply["result"]["migration"] == [f"{old['from']} to {old['to']}: {old['summary']}"]
+    refused = web("check", {"method_version": "0.0.1", "answers": {}})
+    assert not refused["ok"] and "0.0.1" in refused["error"]["message"]
+
+
+def test_the_engine_says_what_can_be_read_of_a_stored_record(web, method):
+    """'salvage': every answer, note and partnership detail that passes the engine's
+    check on its own, and one problem per part that does not, in the page's words."""
+    record = {
+        "format": "crossroads-assessment", "method_version": method.version, "saved_at": "2026-11-01T10:00:00.000Z",
+        "partnership": {"name": "Port deal", "colour": "red"},
+        "answers": {"stage": "existing", "political_system": "was_an_option_once", "nope": "x", "activities": ["culture"]},
+        "notes": {"stage": "Signed in 2019.", "gone": "A note on a question that is not there."},
+    }
+    reply = web("salvage", record)
+    assert reply["ok"]
+    checked, problems = reply["result"]["checked"], reply["result"]["problems"]
+    assert checked["answers"] == {"stage": "existing", "activities": ["culture"]}
+    assert checked["notes"] == {"stage": "Signed in 2019."} and checked["partnership"] == {"name": "Port deal"}
+    assert len(problems) == 4, problems
+    assert any("was_an_option_once" in p for p in problems) and any("'nope'" in p for p in problems)
+    assert any("'colour'" in p for p in problems) and any("'gone'" in p for p in problems)
+    assert not any("python -m engine" in p for p in problems), "no command line in the page's messages"
+    valid = dict(record, partnership={"name": "Port deal"}, answers={"stage": "existing"}, notes={})
+    assert web("salvage", valid)["result"] == {"checked": web("check", dict(valid, profile=None))["result"], "problems": []}
+    assert web("salvage", [1])["result"]["problems"] == ["an assessment must be a JSON object with an 'answers' key, got a list."]
+    old = web("salvage", {"method_version": "0.0.1", "answers": {"stage": "existing"}, "notes": {"stage": "kept?"}})["result"]
+    assert old["checked"]["answers"] == {} and old["checked"]["notes"] == {}
+    assert "not opened" in old["problems"][0]
+
+
+def test_every_module_import_carries_the_served_files_hash(method):
+    """A new build never mixes with cached modules: the page names evaluator.js
+    with the hash of the file as served, and every import of a sibling module
+    carries the hash of that module as served."""
+    served = evaluator.page_assets()
+    assert set(served) == set(evaluator.PAGE_ASSETS) and "evaluator.js" in served
     html = evaluator.render_evaluator(method, "us", "../")
-    config = json.loads(re.search(r'<script type="application/json" id="cr-config">(.*?)</script>', html, re.S).group(1))
-    assert config["migrations"] == method.data.get("migrations", [])
-    assert any(m["from"] == "1.0.0" for m in config["migrations"])
+    entry = re.search(r'src="\.\./assets/evaluator/evaluator\.js\?v=([0-9a-f]{12})"', html).group(1)
+    assert entry == evaluator._digest(served["evaluator.js"])
+    imports = 0
+    for name in evaluator.PAGE_MODULES:
+        text = served[name].decode("utf-8")
+        assert not re.search(r"""(?:from|import)\s*["']\./[\w-]+\.js["']""", text), f"{name} imports a module without its hash"
+        for imported, digest in re.findall(r"""(?:from|import)\s*["']\./([\w-]+\.js)\?v=([0-9a-f]{12})["']""", text):
+            assert digest == evaluator._digest(served[imported]), f"{name} imports {imported} with a stale hash"
+            imports += 1
+    assert imports >= len(evaluator.PAGE_MODULES) - 1, "every module but the entry is imported by another"
+
+
+def test_modules_are_small():
+    """One job per module: none over about 300 lines."""
+    sizes = {name: len((evaluator.ASSETS / name).read_text(encoding="utf-8").splitlines()) for name in evaluator.PAGE_MODULES}
+    assert len(sizes) >= 8
+    assert {name: n for name, n in sizes.items() if n > 300} == {}
+
+
+def _fake_pyodide(folder, version):
+    folder.mkdir(parents=True)
+    (folder / "package.json").write_text(json.dumps({"name": "pyodide", "version": version}), encoding="utf-8")
+    (folder / "pyodide-lock.json").write_text(json.dumps({"info": {"version": version}, "packages": {}}), encoding="utf-8")
+    for name in evaluator.PYODIDE_FILES:
+        (folder / name).write_bytes(b"x")
+
+
+def test_page_names_the_pyodide_it_ships_wherever_mkdocs_yml_is(method, tmp_path, monkeypatch):
+    """The Pyodide version in the page and the files copied both come from
+    node_modules next to mkdocs.yml, even when that is not this checkout."""
+    from mkdocs.config.defaults import MkDocsConfig
+
+    site = tmp_path / "elsewhere"
+    (site / "docs").mkdir(parents=True)
+    _fake_pyodide(site / "node_modules" / "pyodide", "0.0.1-test")
+    monkeypatch.chdir(tmp_path)  # not the folder of mkdocs.yml either
+    config = MkDocsConfig(config_file_path=str(site / "mkdocs.yml"))
+    config.load_dict({"site_name": "Elsewhere", "docs_dir": str(site / "docs"), "site_dir": str(site / "site")})
+    errors, _warnings = config.validate()
+    assert errors == []
+    config.plugins._current_plugin = "crossroads"  # as while MkDocs runs the plugin's on_files
+    html = evaluator.render_evaluator(method, "us", "../", config)
+    named = json.loads(re.search(r'<script type="application/json" id="cr-config">(.*?)</script>', html, re.S).group(1))["pyodide"]
+    copied = {f.src_uri.split("/")[2] for f in evaluator.evaluator_files(config, method, "us") if f.src_uri.startswith("assets/pyodide/")}
+    assert named == "0.0.1-test" and copied == {"0.0.1-test"}
+    # Without mkdocs.yml's folder, the checkout's own node_modules serves both.
+    checkout = json.loads((evaluator.REPO / "node_modules" / "pyodide" / "package.json").read_text(encoding="utf-8"))["version"]
+    assert json.loads(re.search(r'id="cr-config">(.*?)</script>', evaluator.render_evaluator(method, "us", "../"), re.S).group(1))["pyodide"] == checkout

@@ -9,7 +9,8 @@ from urllib.parse import urlsplit
 
 import pytest
 from evaluator_support import (
-    RequestLog, click_answer, evaluator_keys, form_state, message, open_evaluator, stored, wait_answered, wait_scored, watch_results,
+    RequestLog, click_answer, evaluator_keys, form_state, message, open_evaluator, stored, wait_answered, wait_autosaved,
+    wait_scored, watch_results,
 )
 
 pytestmark = pytest.mark.browser
@@ -82,7 +83,7 @@ def test_dont_store_writes_nothing(new_context, evaluator_url):
     session = tab.evaluate("JSON.stringify(sessionStorage)")
     tab.check("#cr-nostore")
     answer_some(tab)
-    tab.wait_for_timeout(800)  # longer than the text autosave delay
+    wait_autosaved(tab)
     assert stored(tab) == snapshot
     assert tab.evaluate("JSON.stringify(sessionStorage)") == session
     # Turning it off stores again; turning it on removes what was stored.
@@ -92,7 +93,7 @@ def test_dont_store_writes_nothing(new_context, evaluator_url):
     assert evaluator_keys(tab) == []
     assert "Nothing is stored" in message(tab)
     tab.fill("#q-political_system-note", "More text, still not stored.")
-    tab.wait_for_timeout(800)
+    wait_autosaved(tab)
     assert evaluator_keys(tab) == []
     # The choice is not remembered, and nothing comes back after a reload.
     tab.reload()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from evaluator_support import axe_violations, click_answer, form_state, open_evaluator
+from evaluator_support import axe_violations, click_answer, form_state, open_evaluator, settle
 
 pytestmark = pytest.mark.browser
 
@@ -70,7 +70,7 @@ def test_failure_names_the_file_in_plain_words(new_context, evaluator_url, artif
     if (name, mode) == ("engine.tar.gz", "damaged"):
         assert axe_violations(tab) == []
         tab.evaluate("document.querySelector('.cr-engine').scrollIntoView()")
-        tab.wait_for_timeout(300)
+        settle(tab)
         tab.screenshot(path=str(artifacts / "evaluator-engine-failed.png"))
     assert tab.errors == []
 

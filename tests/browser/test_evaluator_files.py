@@ -2,8 +2,8 @@
 
 Every file in fixtures/bad/ is refused with a visible message while the
 answers already in the form stay exactly as they were: once when the engine
-is ready (the page's check, then the engine's "check"), and once before it
-has started (the page's check alone)."""
+is ready, and once opened before it has started (the file waits for the
+engine, which alone checks it)."""
 
 from __future__ import annotations
 
@@ -69,7 +69,9 @@ def test_huge_file_is_refused(filled_page, tmp_path):
     assert "larger than any Crossroads assessment" in refuse(tab, huge, before)
 
 
-def test_bad_files_are_refused_before_the_engine_is_ready(new_context, evaluator_url):
+def test_bad_files_opened_before_the_engine_is_ready_are_refused(new_context, evaluator_url):
+    """The engine checks every file: opened while it starts, a file waits for it
+    (the reader is told), the form does not change, and each bad file is then refused."""
     context = new_context()
     held = []
     context.route("**/pyodide.asm.wasm", lambda route: held.append(route))
@@ -77,11 +79,28 @@ def test_bad_files_are_refused_before_the_engine_is_ready(new_context, evaluator
     click_answer(tab, "political_system", "hybrid")
     click_answer(tab, "state_steering", "close")
     before = form_state(tab)
+    tab.evaluate("""() => {
+      window.__said = [];
+      new MutationObserver(() => window.__said.push(document.querySelector('#cr-message').textContent))
+        .observe(document.querySelector('#cr-message'), {childList: true, characterData: true, subtree: true});
+    }""")
     for path in BAD:
-        refuse(tab, path, before)
+        tab.set_input_files("#cr-open-file", str(path))
+        tab.wait_for_function("name => window.__said.some(s => s.includes(name))", arg=path.name)
+        assert form_state(tab) == before
     assert tab.evaluate("document.querySelector('#crossroads-evaluator').dataset.engine") == "loading"
+    tab.wait_for_function("() => window.__said.length > 0")
     for route in held:
-        route.abort()
+        route.continue_()
+    tab.evaluate("window.crossroads.ready")
+    for path in BAD:
+        tab.wait_for_function("name => window.__said.some(s => s.includes(`“${name}” could not be opened`))", arg=path.name)
+    said = tab.evaluate("window.__said")
+    for path in BAD:
+        refused = [s for s in said if f"“{path.name}” could not be opened" in s]
+        assert len(refused) == 1 and "unchanged" in refused[0], (path.name, said)
+    assert form_state(tab) == before
+    assert tab.errors == []
 
 
 def test_save_then_open_round_trip(filled_page, tmp_path, site_config, cli_assess):

@@ -11,7 +11,8 @@ import re
 
 import pytest
 from evaluator_support import (
-    clear_form, click_answer, form_state, message, open_evaluator, stored, wait_answered, watch_results, write_json,
+    clear_form, click_answer, form_state, message, open_evaluator, settle, stored, wait_answered, wait_idle, wait_new_result,
+    wait_panel_in_view, watch_results, write_json,
 )
 
 pytestmark = pytest.mark.browser
@@ -76,7 +77,7 @@ def test_empty_form_gives_no_recommendation(new_context, evaluator_url, question
     assert marked == screen
     assert tab.eval_on_selector_all("#cr-screen-intro a", "els => els.length") == len(screen)
     tab.evaluate("document.querySelector('#cr-screen-intro').scrollIntoView()")
-    tab.wait_for_timeout(300)
+    settle(tab)
     tab.screenshot(path=str(artifacts / "evaluator-empty.png"))
     # A missing question's link takes the reader to it.
     tab.click("#cr-rec a[href='#q-identity_checked']")
@@ -85,7 +86,7 @@ def test_empty_form_gives_no_recommendation(new_context, evaluator_url, question
     # On a phone the summary bar stays at the bottom: it says what is missing, not a verdict.
     tab.set_viewport_size({"width": 360, "height": 780})
     tab.locator("#q-knowledge").scroll_into_view_if_needed()
-    tab.wait_for_timeout(500)
+    wait_panel_in_view(tab, False)
     assert tab.is_visible(".cr-summary-bar__link")
     bar = tab.inner_text(".cr-summary-bar")
     assert "No recommendation yet" in bar and f"Answer the {len(screen)} screening questions" in bar
@@ -148,7 +149,7 @@ def test_clear_screen_records_proceed(new_context, evaluator_url, artifacts):
     go_on = tab.get_attribute("#cr-rec a:text('full questionnaire')", "href")
     assert go_on.startswith("#q-") and go_on[3:] not in SCHOOL_SCREEN
     tab.evaluate("document.querySelector('#cr-results').scrollIntoView()")
-    tab.wait_for_timeout(300)
+    settle(tab)
     tab.screenshot(path=str(artifacts / "evaluator-screen-clear.png"))
     # Keyboard: the control is a button reached and pressed like any other.
     tab.focus("#cr-record-proceed")
@@ -218,10 +219,10 @@ def test_port_investment_actions_fit_the_stage(shared_page, artifacts):
     for action in result["actions"]:
         assert f"With: {action['who']}" in actions
     tab.evaluate("document.querySelector('#cr-results').scrollIntoView(); document.querySelector('#cr-results').scrollTop = 0")
-    tab.wait_for_timeout(300)
+    settle(tab)
     tab.screenshot(path=str(artifacts / "evaluator-port.png"))
     tab.evaluate("document.querySelector('#cr-whatif-section').scrollIntoView()")
-    tab.wait_for_timeout(300)
+    settle(tab)
     tab.screenshot(path=str(artifacts / "evaluator-port-whatif.png"))
 
     # The same partner, running, with economic risk reported unmanageable: now there is something to stop.
@@ -384,7 +385,7 @@ def test_result_is_never_shown_for_other_answers(shared_page):
       }
     }""", PORT)
     wait_answered(tab, len(PORT))
-    tab.wait_for_timeout(300)
+    wait_idle(tab)
     assert tab.evaluate("window.__crMismatch") == []
     assert "Pause and consult" in tab.inner_text("#cr-rec")
     clear_form(tab)
@@ -423,9 +424,7 @@ def test_case_pages_open_in_the_evaluator(shared_page, site_root_url, evaluator_
         assert "Opened the answers from the link" in message(tab), case
         code = fragment[3:]
         doc = json.loads(base64.urlsafe_b64decode(code + "=" * (-len(code) % 4)).decode("utf-8"))
-        tab.wait_for_function("n => window.__crResults.length > n", arg=n)
-        tab.wait_for_timeout(150)
-        shown = tab.evaluate("window.__crResults[window.__crResults.length - 1]")
+        shown = wait_new_result(tab, n)
         expected = cli_assess(doc, site_config["profile"])
         assert shown["overall"] == expected["overall"], case
         assert not NO_CODES.search(tab.inner_text("#cr-results")), case

@@ -120,3 +120,29 @@ def test_panel_result_equals_cli(shared_page, site_config, cli_assess):
     for qid in [q for q, _ in picks][::-1]:
         if tab.is_visible(f"#q-{qid} [data-clear]"):
             tab.click(f"#q-{qid} [data-clear]")
+
+
+@pytest.mark.parametrize("name", ["first", "riskiest"] + [f"seed{s}" for s in SEEDS])
+def test_questions_shown_are_the_engines_visible_questions(new_context, evaluator_url, method, sets, name):
+    """The form shows exactly the questions the engine's visible_questions gives
+    for the answers in it, even before the engine has started (its runtime held back)."""
+    from engine.evaluate import visible_questions
+
+    context = new_context()
+    context.route("**/pyodide.asm.wasm", lambda route: None)  # never answered: the engine stays loading
+    tab = context.new_page()
+    tab.goto(evaluator_url)
+    tab.wait_for_function("window.crossroads !== undefined")
+    answers = {qid: value for qid, value in sets[name].items() if value is not None}
+    tab.evaluate("""answers => {
+      for (const [qid, value] of Object.entries(answers)) {
+        for (const v of Array.isArray(value) ? value : [value]) {
+          const input = document.querySelector(`#q-${qid} input[value="${v}"]`);
+          input.checked = true;
+          input.dispatchEvent(new Event('change', {bubbles: true}));
+        }
+      }
+    }""", answers)
+    assert tab.get_attribute("#crossroads-evaluator", "data-engine") == "loading"
+    shown = tab.eval_on_selector_all("#cr-form .cr-question", "els => els.filter(e => e.checkVisibility()).map(e => e.dataset.question)")
+    assert shown == [q["id"] for q in visible_questions(method, answers)]

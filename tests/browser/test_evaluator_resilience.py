@@ -15,7 +15,7 @@ import time
 import pytest
 from evaluator_support import (
     CLEAR_SCREEN, answer_all, axe_violations, click_answer, count_prints, engine_worker, form_state, message, open_evaluator,
-    printed_report, stale, summary, wait_new_result, watch_results,
+    printed_report, settle, stale, summary, wait_new_result, wait_panel_in_view, watch_results,
 )
 
 pytestmark = pytest.mark.browser
@@ -59,8 +59,9 @@ def assert_print_refused(tab) -> None:
 def test_closed_worker_result_goes_out_of_date_and_restart_keeps_the_answers(new_context, evaluator_url, artifacts, cli_assess, site_config):
     tab = open_evaluator(new_context(), evaluator_url)
     proceed_shown(tab)
-    engine_worker(tab).evaluate("() => { setTimeout(() => self.close(), 0); }")
-    tab.wait_for_timeout(300)
+    worker = engine_worker(tab)
+    with worker.expect_event("close"):
+        worker.evaluate("() => { setTimeout(() => self.close(), 0); }")
     click_answer(tab, "unmanageable", "A")  # Geopolitical risk, unmanageable
     assert_out_of_date_at_once(tab)
     assert_print_refused(tab)
@@ -82,7 +83,7 @@ def test_closed_worker_result_goes_out_of_date_and_restart_keeps_the_answers(new
     assert "assess" in tab.text_content("#cr-stale-detail .cr-detail__text")
     assert_print_refused(tab)
     tab.evaluate("document.querySelector('#cr-results').scrollIntoView()")
-    tab.wait_for_timeout(600)
+    settle(tab)
     tab.screenshot(path=str(artifacts / "evaluator-out-of-date-restart.png"))
     tab.evaluate("document.querySelectorAll('#crossroads-evaluator details').forEach(d => d.open = true)")
     assert axe_violations(tab) == []
@@ -129,7 +130,7 @@ def test_hung_worker_is_found_by_the_request_timeout(new_context, evaluator_url,
     # On a phone, the bar at the bottom says it too.
     tab.set_viewport_size({"width": 360, "height": 780})
     tab.locator("#q-knowledge").scroll_into_view_if_needed()
-    tab.wait_for_timeout(500)
+    wait_panel_in_view(tab, False)
     bar = tab.inner_text(".cr-summary-bar")
     assert bar.startswith("Out of date") and "Restart the engine" in bar, bar
     tab.screenshot(path=str(artifacts / "evaluator-out-of-date-phone.png"))

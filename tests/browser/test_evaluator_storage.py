@@ -18,7 +18,8 @@ import json
 
 import pytest
 from evaluator_support import (
-    axe_violations, click_answer, form_state, message, open_evaluator, stored, wait_answered, wait_scored, watch_results,
+    axe_violations, click_answer, form_state, message, open_evaluator, settle, stored, wait_answered, wait_autosaved,
+    wait_scored, watch_results,
 )
 
 pytestmark = pytest.mark.browser
@@ -88,7 +89,7 @@ def test_unreadable_record_is_kept_aside_and_never_overwritten(new_context, eval
     tab.evaluate("document.querySelector('#cr-kept details').open = true")
     assert "was_an_option_once" in tab.inner_text("#cr-kept")
     tab.evaluate("document.querySelector('#cr-tools-title').scrollIntoView()")
-    tab.wait_for_timeout(300)
+    settle(tab)
     tab.screenshot(path=str(artifacts / "evaluator-record-kept-aside.png"))
     assert axe_violations(tab) == []
 
@@ -134,6 +135,35 @@ def test_record_that_is_not_json_is_kept_aside(new_context, evaluator_url, site_
     assert tab.errors == []
 
 
+def test_stored_record_waits_for_the_engines_check(new_context, evaluator_url, site_config):
+    """The engine alone checks a stored record: while it starts, the record is
+    shown as far as the form can hold it and never written over; answers given
+    meanwhile are kept; once it is ready, an unreadable record is kept aside."""
+    context = new_context()
+    tab = open_evaluator(context, evaluator_url)
+    record = unreadable_record(site_config)
+    text = json.dumps(record)
+    held = []
+    context.route("**/pyodide.asm.wasm", lambda route: held.append(route))
+    seed(tab, key(site_config), text)
+    assert tab.get_attribute("#crossroads-evaluator", "data-engine") == "loading"
+    assert form_state(tab)["answers"] == {"stage": "existing", "activities": ["culture"]}
+    click_answer(tab, "political_system", "democracy")
+    tab.fill("#cr-p-partner", "Another City")
+    tab.wait_for_function("() => document.querySelector('#cr-p-partner').value === 'Another City'")
+    assert stored(tab)[key(site_config)] == text and kept_aside(tab) == []
+    for route in held:
+        route.continue_()
+    tab.evaluate("window.crossroads.ready")
+    tab.wait_for_function("() => document.querySelector('#cr-message').textContent.includes('could not all be read')")
+    assert "given since, are kept" in message(tab)
+    assert [r["text"] for r in kept_aside(tab)] == [text]
+    state = form_state(tab)
+    assert state["answers"]["political_system"] == "democracy" and state["partnership"]["partner"] == "Another City"
+    tab.wait_for_function("k => (localStorage.getItem(k) || '').includes('Another City')", arg=key(site_config))
+    assert tab.errors == []
+
+
 def test_record_is_held_when_storage_refuses_a_copy(new_context, evaluator_url, site_config, tmp_path):
     """Storage full: the record cannot be copied aside, so nothing is written over it until the reader decides."""
     context = new_context()
@@ -146,7 +176,7 @@ def test_record_is_held_when_storage_refuses_a_copy(new_context, evaluator_url, 
     watch_results(tab)
     click_answer(tab, "political_system", "hybrid")
     tab.fill("#cr-p-name", "Typed after opening")
-    tab.wait_for_timeout(800)  # longer than the text autosave delay
+    wait_autosaved(tab)
     assert stored(tab)[key(site_config)] == text, "the unreadable record was overwritten before the reader decided"
     with tab.expect_download() as download:
         tab.click("#cr-kept button[data-action=download]")
@@ -219,10 +249,10 @@ def test_tabs_with_changes_of_their_own_lose_neither(new_context, evaluator_url,
     assert json.loads(a_version)["answers"] == {"stage": "existing", "identity_checked": "independent"}
     click_answer(b, "visibility", "low")
     b.fill("#cr-p-name", "Typed in B")
-    b.wait_for_timeout(800)
+    wait_autosaved(b)
     assert stored(b)[key(site_config)] == a_version, "B wrote over A's answers"
     b.evaluate("document.querySelector('#cr-tools-title').scrollIntoView()")
-    b.wait_for_timeout(300)
+    settle(b)
     b.screenshot(path=str(artifacts / "evaluator-changed-in-another-tab.png"))
     assert axe_violations(b) == []
     # The other version can be downloaded; then B keeps its own version.
@@ -293,5 +323,5 @@ def test_dont_store_reaches_every_open_tab(new_context, evaluator_url, site_conf
     assert form_state(b)["answers"] == {"stage": "existing"}, "B keeps its answers on the page"
     click_answer(b, "political_system", "democracy")
     b.fill("#cr-p-name", "Not to be stored")
-    b.wait_for_timeout(800)
+    wait_autosaved(b)
     assert [k for k in stored(b) if k.startswith("crossroads")] == []

@@ -7,7 +7,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from evaluator_support import ROOT, click_answer, open_evaluator, wait_answered, watch_results
+from evaluator_support import (
+    ROOT, click_answer, open_evaluator, settle, wait_answered, wait_autosaved, wait_panel_in_view, watch_results,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -42,7 +44,7 @@ def view_page(browser, evaluator_url):
 def test_print_view_holds_the_report(view_page, artifacts):
     tab = view_page
     result = tab.evaluate("window.__crResults[window.__crResults.length - 1]")
-    tab.wait_for_timeout(500)  # the report follows typing after a pause
+    wait_autosaved(tab)  # the report follows typing after a pause
     tab.emulate_media(media="print")
     try:
         assert tab.is_visible("#cr-report")
@@ -116,10 +118,10 @@ def test_layout_and_screenshots(view_page, artifacts, name, viewport, scheme):
     tab.set_viewport_size(viewport)
     use_scheme(tab, scheme)
     tab.evaluate("window.scrollTo(0, 0)")
-    tab.wait_for_timeout(300)
+    settle(tab)
     tab.screenshot(path=str(artifacts / f"evaluator-{name}.png"), full_page=True)
     tab.evaluate("document.querySelector('.cr-engine').scrollIntoView()")
-    tab.wait_for_timeout(500)  # let the header finish its transition
+    settle(tab)  # let the header finish its transition
     tab.screenshot(path=str(artifacts / f"evaluator-{name}-top.png"))
     form = tab.locator("#cr-form").bounding_box()
     results = tab.locator("#cr-results").bounding_box()
@@ -128,16 +130,16 @@ def test_layout_and_screenshots(view_page, artifacts, name, viewport, scheme):
     if viewport["width"] < 600:
         assert results["y"] >= form["y"] + form["height"], "on a phone the results come below the form"
         tab.locator("#q-knowledge").scroll_into_view_if_needed()
-        tab.wait_for_timeout(500)
+        wait_panel_in_view(tab, False)
         assert tab.is_visible(".cr-summary-bar__link"), "on a phone the summary stays at the bottom of the screen"
         tab.screenshot(path=str(artifacts / f"evaluator-{name}-scrolled.png"))
         tab.locator("#cr-results-title").scroll_into_view_if_needed()
-        tab.wait_for_timeout(200)
+        wait_panel_in_view(tab, True)
         assert not tab.is_visible(".cr-summary-bar__link")
     else:
         assert results["x"] >= form["x"] + form["width"], "on a wide screen the results sit beside the form"
         tab.locator("#q-sg_monitoring").scroll_into_view_if_needed()
-        tab.wait_for_timeout(500)
+        settle(tab)
         top = tab.locator("#cr-results").bounding_box()["y"]
         assert 0 <= top < viewport["height"] / 2, "the results panel stays in view (sticky)"
         tab.screenshot(path=str(artifacts / f"evaluator-{name}-scrolled.png"))

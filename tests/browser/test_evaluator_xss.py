@@ -4,7 +4,7 @@ file or received in a share link never becomes markup and never runs."""
 from __future__ import annotations
 
 import pytest
-from evaluator_support import XSS, RequestLog, form_state, open_evaluator, write_json
+from evaluator_support import XSS, RequestLog, form_state, open_evaluator, wait_autosaved, write_json
 
 pytestmark = pytest.mark.browser
 
@@ -26,7 +26,7 @@ def test_typed_payload_stays_text(new_context, evaluator_url):
     tab.locator("#q-stage summary").click()
     tab.fill("#q-stage-note", XSS)
     tab.click("label[for='q-stage-1']")
-    tab.wait_for_timeout(600)  # the report and autosave follow typing after a pause
+    wait_autosaved(tab)  # the report and autosave follow typing after a pause
     assert_inert(tab, log)
     assert XSS in tab.text_content("#cr-report")
     assert tab.text_content("#cr-report-name") == f": {XSS}"

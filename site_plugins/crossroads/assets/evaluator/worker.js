@@ -7,7 +7,7 @@
 // country profile); then it unpacks the archive and creates the engine.
 //
 // Messages are JSON strings both ways.
-//   page -> worker: {"id": 7, "op": "assess" | "check" | "questions" | "report", "request": {...}}
+//   page -> worker: {"id": 7, "op": "assess" | "check" | "salvage" | "questions" | "report", "request": {...}}
 //   worker -> page: {"id": 7, "reply": {"ok": true, "result": ...} | {"ok": false, "error": {...}}}
 //                   {"type": "status", "step": 1, "steps": 3, "text": "..."}
 //                   {"type": "ready", "ms": 2712, "python": "3.14.2",
@@ -286,8 +286,11 @@ self.onmessage = (event) => {
 boot().then(
   (info) => {
     booted = true;
-    post({ type: "ready", ...info });
+    // What the page asked while the engine started (the check of a stored
+    // record, say) is answered first: when the page hears "ready", those
+    // replies are in.
     for (const text of waiting.splice(0)) answer(text);
+    post({ type: "ready", ...info });
   },
   (error) => {
     const known = error instanceof BootError;

@@ -1,0 +1,64 @@
+// Crossroads evaluator: the page's side of reading an assessment document (a
+// file, a share link, a stored record). The engine in the worker judges it,
+// with its own check and migrations (crossroads_web.py, ops "check" and
+// "salvage"): the page never applies a rule of its own.
+
+export const FORMAT = "crossroads-assessment";
+export const PARTNERSHIP_KEYS = ["name", "partner", "date", "note"];
+export const MAX_FILE_BYTES = 2 * 1024 * 1024; // far more than any assessment
+
+// A document refused, with the reason in plain words; `.unchecked` when it
+// could not be checked at all (the engine is not running).
+export class CheckError extends Error {}
+
+export function isObject(value) {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+export function parseJSON(text) {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new CheckError(`it is not valid JSON (${String(error.message).replace(/^JSON\.parse: /, "")}).`);
+  }
+}
+
+function refusal(error) {
+  if (error.type !== "stopped" && error.type !== "unavailable") return new CheckError(error.message);
+  const refused = new CheckError("it could not be checked, because the scoring engine is not running (the message at the top of the page says why).");
+  refused.unchecked = true;
+  return refused;
+}
+
+// The engine's checked form of a document ({answers, partnership, notes,
+// migrated_from?, migration?}), or a CheckError saying why it is refused.
+export async function check(client, doc) {
+  try {
+    return await client.call({ op: "check", request: doc });
+  } catch (error) {
+    throw refusal(error);
+  }
+}
+
+// What the engine can read of a document: {checked, problems}.
+export async function salvage(client, doc) {
+  try {
+    return await client.call({ op: "salvage", request: doc });
+  } catch (error) {
+    throw refusal(error);
+  }
+}
+
+// A stored record of this method version as the form can show it before the
+// engine has checked it: text where text belongs, nothing else. The form
+// itself has no input for a value that is not an option.
+export function shownAsIs(doc) {
+  const texts = (value) => (isObject(value) ? Object.fromEntries(Object.entries(value).filter(([, v]) => typeof v === "string")) : {});
+  const answers = {};
+  if (isObject(doc.answers)) {
+    for (const [qid, value] of Object.entries(doc.answers)) {
+      if (typeof value === "string" || (Array.isArray(value) && value.every((v) => typeof v === "string"))) answers[qid] = value;
+    }
+  }
+  return { answers, partnership: texts(doc.partnership), notes: texts(doc.notes) };
+}

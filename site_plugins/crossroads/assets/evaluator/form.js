@@ -1,0 +1,129 @@
+// Crossroads evaluator: the form. Reads the questionnaire rendered at build
+// time into a model (questions, options, notes, partnership fields), shows
+// the questions the answers call for, and reads and fills the answers.
+// A mixin of the Evaluator class (see evaluator.js).
+
+import { FORMAT, PARTNERSHIP_KEYS } from "./check.js";
+
+function shown(el) {
+  return getComputedStyle(el).display !== "none";
+}
+
+export const withForm = (Base) =>
+  class extends Base {
+    /* model, read from the HTML rendered at build time */
+
+    readModel() {
+      this.questions = [...this.root.querySelectorAll(".cr-question")].map((el) => {
+        const inputs = [...el.querySelectorAll(".cr-options input")];
+        return {
+          id: el.dataset.question,
+          type: el.dataset.type,
+          short: el.dataset.short,
+          text: el.querySelector(".cr-question__label").textContent.trim(),
+          screen: el.hasAttribute("data-screen"),
+          el,
+          options: inputs.map((input) => ({
+            value: input.value,
+            label: this.root.querySelector(`label[for="${input.id}"]`).textContent.trim(),
+            exclusive: input.hasAttribute("data-exclusive"),
+            input,
+          })),
+          note: el.querySelector("textarea[data-note]"),
+          noteMark: el.querySelector(".cr-note__mark"),
+          details: el.querySelector("details.cr-note"),
+          clear: el.querySelector("[data-clear]"),
+          visible: shown(el),
+        };
+      });
+      this.byId = new Map(this.questions.map((q) => [q.id, q]));
+      this.partnershipFields = Object.fromEntries(
+        [...this.root.querySelectorAll("[data-partnership]")].map((el) => [el.dataset.partnership, el]),
+      );
+    }
+
+    rawValue(question) {
+      const checked = question.options.filter((o) => o.input.checked).map((o) => o.value);
+      if (!checked.length) return null;
+      return question.type === "single" ? checked[0] : checked;
+    }
+
+    /* which questions are shown: the browser shows a conditional question
+       while the answers call for it, with the rules the build emits from the
+       method (evaluator.show_rules); the page reads what is shown */
+    updateQuestions() {
+      for (const q of this.questions) {
+        q.visible = shown(q.el);
+        if (q.el.hidden === q.visible) q.el.hidden = !q.visible;
+        const answered = this.rawValue(q) !== null;
+        if (q.clear.hidden === answered) q.clear.hidden = !answered;
+        const hasNote = q.note.value.trim() !== "";
+        q.noteMark.textContent = hasNote ? " (written)" : "";
+      }
+    }
+
+    answers() {
+      const out = {};
+      for (const q of this.questions) {
+        if (!q.visible) continue;
+        const value = this.rawValue(q);
+        if (value !== null) out[q.id] = value;
+      }
+      return out;
+    }
+
+    notes() {
+      const out = {};
+      for (const q of this.questions) if (q.note.value !== "") out[q.id] = q.note.value;
+      return out;
+    }
+
+    partnership() {
+      const out = {};
+      for (const key of PARTNERSHIP_KEYS) out[key] = this.partnershipFields[key].value;
+      return out;
+    }
+
+    assessment() {
+      const doc = { format: FORMAT, method_version: this.config.method_version };
+      if (this.config.profile) doc.profile = this.config.profile;
+      doc.partnership = this.partnership();
+      doc.answers = this.answers();
+      doc.notes = this.notes();
+      doc.saved_at = new Date().toISOString();
+      return doc;
+    }
+
+    hasContent() {
+      return (
+        Object.keys(this.answers()).length > 0 ||
+        Object.keys(this.notes()).length > 0 ||
+        Object.values(this.partnership()).some((v) => v !== "")
+      );
+    }
+
+    /* put a checked document into the form (everything else is cleared) */
+    apply(checked, { persist = true } = {}) {
+      for (const q of this.questions) {
+        const value = checked.answers[q.id];
+        const values = value === undefined ? [] : Array.isArray(value) ? value : [value];
+        for (const o of q.options) o.input.checked = values.includes(o.value);
+        q.note.value = checked.notes[q.id] || "";
+        if (q.note.value) q.details.open = true;
+      }
+      for (const key of PARTNERSHIP_KEYS) this.partnershipFields[key].value = checked.partnership[key] || "";
+      this.migration = checked.migrated_from ? { from: checked.migrated_from, texts: checked.migration || [] } : null;
+      this.recordedFor = null;
+      this.updateQuestions();
+      if (persist) this.persist();
+      this.renderReport();
+      this.score();
+    }
+
+
+    focusQuestion(q) {
+      q.el.scrollIntoView({ block: "start", behavior: "smooth" });
+      const target = q.options.find((o) => o.input.checked) || q.options[0];
+      target.input.focus({ preventScroll: true });
+    }
+  };

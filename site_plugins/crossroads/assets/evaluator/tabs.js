@@ -1,0 +1,274 @@
+// Crossroads evaluator: other tabs and windows on this page. Tabs watch
+// each other through "storage" events: a tab with no changes of its own
+// follows another tab's changes (and says so); a tab with changes of its own
+// stops storing and lets the reader choose, so neither side is lost. "Erase
+// my data" and "Don't store" reach every open tab (a signal key, and a
+// BroadcastChannel). A mixin of the Evaluator class (see evaluator.js).
+
+import { CheckError, check, isObject, parseJSON } from "./check.js";
+import { download, today } from "./dom.js";
+import { ASIDE_PREFIX } from "./storage.js";
+
+const SIGNAL_KEY = "crossroads:evaluator-signal";
+const CHANNEL_NAME = "crossroads-evaluator";
+
+export const withTabs = (Base) =>
+  class extends Base {
+    /* other tabs and windows on this page */
+
+    watchTabs() {
+      window.addEventListener("storage", (event) => this.onStorage(event));
+      if (typeof BroadcastChannel === "function") {
+        try {
+          this.channel = new BroadcastChannel(CHANNEL_NAME);
+          this.channel.onmessage = (event) => this.receiveSignal(String(event.data));
+        } catch {
+          this.channel = null;
+        }
+      }
+    }
+
+    onStorage(event) {
+      try {
+        if (event.storageArea && event.storageArea !== window.localStorage) return;
+      } catch {
+        return;
+      }
+      const key = event.key;
+      if (key === SIGNAL_KEY) {
+        if (event.newValue) this.receiveSignal(event.newValue);
+        return;
+      }
+      if (key === null || key.startsWith(ASIDE_PREFIX)) this.renderKept();
+      if (key === null || key === this.storageKey()) this.otherTabChanged(key === null ? null : event.newValue);
+    }
+
+    // Another tab stored (or removed) this assessment.
+    otherTabChanged(text) {
+      if (this.noStore) return;
+      const mine = this.formKey();
+      const theirs = this.contentKey(text);
+      if (theirs === mine) {
+        this.lastStored = text;
+        if (this.conflict) {
+          this.conflict = null;
+          this.renderConflict();
+          this.message("The other tab now has the same answers as this one: this tab stores them again as you go.");
+        }
+        return;
+      }
+      if (this.conflict) {
+        this.conflict.at = new Date();
+        this.renderConflict();
+        return;
+      }
+      // No changes of its own since it last read or wrote the record: this tab
+      // follows. Otherwise neither side may be lost: the reader chooses.
+      const inSync = !this.persistTimer && !this.held && mine === this.contentKey(this.lastStored);
+      if (inSync) this.follow(text);
+      else this.openConflict();
+    }
+
+    // Show another tab's version, once the engine has checked it; false if
+    // this tab does not follow after all (the reader chooses then).
+    async follow(text) {
+      const mine = this.formKey();
+      let checked = { answers: {}, partnership: {}, notes: {} };
+      if (text !== null) {
+        try {
+          checked = await check(this.client, parseJSON(text));
+        } catch (error) {
+          if (!(error instanceof CheckError)) throw error;
+          if (!error.unchecked) {
+            this.keepAside(text, this.storageKey(), error.message);
+            this.renderKept();
+          }
+          this.openConflict();
+          return false;
+        }
+        if (this.conflict || this.formKey() !== mine) {
+          // Changed in this tab meanwhile: neither side may be lost.
+          this.openConflict();
+          return false;
+        }
+      }
+      this.lastStored = text;
+      if (text === null) for (const q of this.questions) q.details.open = false;
+      this.apply(checked, { persist: false });
+      this.message(
+        text === null
+          ? "This assessment was emptied in another tab or window, so this tab is empty now too."
+          : "This assessment was changed in another tab or window: this tab now shows the same answers.",
+      );
+      return true;
+    }
+
+    openConflict() {
+      this.cancelPersist();
+      const first = !this.conflict;
+      this.conflict = { at: new Date() };
+      this.renderConflict();
+      if (first) {
+        this.message(
+          "This assessment was changed in another tab or window while this tab had changes of its own. So that neither is lost, this tab has stopped storing its answers until you choose which version to keep (see “Changed in another tab”).",
+          "error",
+        );
+      }
+    }
+
+    otherVersion() {
+      try {
+        return localStorage.getItem(this.storageKey());
+      } catch {
+        return null;
+      }
+    }
+
+    renderConflict() {
+      const box = this.el("cr-conflict");
+      box.hidden = !this.conflict;
+      if (!this.conflict) return;
+      const at = this.conflict.at.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" });
+      const theirs = this.otherVersion();
+      this.el("cr-conflict-text").textContent =
+        `At ${at} another tab or window ${theirs === null ? "emptied" : "changed"} this assessment, and the answers or notes in this tab differ from it. ` +
+        "This tab is not storing its answers in this browser until you choose. Nothing is lost meanwhile: the other version stays stored, and this tab keeps yours.";
+      this.el("cr-conflict-download").hidden = theirs === null;
+    }
+
+    conflictKeep() {
+      this.lastStored = this.otherVersion();
+      this.conflict = null;
+      this.renderConflict();
+      this.persist();
+      this.message("This tab's version is stored in this browser now. Other tabs open on this page are told.");
+      this.el("cr-message").focus();
+    }
+
+    async conflictUse() {
+      if (this.hasContent() && !window.confirm("Replace the answers in this tab with the other version? This tab's version is then lost, unless you save it to a file first.")) return;
+      const theirs = this.otherVersion();
+      this.conflict = null;
+      this.renderConflict();
+      if (!(await this.follow(theirs))) return;
+      this.message(theirs === null ? "The other version was empty: this tab is empty now too." : "This tab now shows the other version, which stays stored in this browser.");
+      this.el("cr-message").focus();
+    }
+
+    conflictDownload() {
+      const theirs = this.otherVersion();
+      if (theirs === null) {
+        this.renderConflict();
+        return;
+      }
+      const name = `crossroads-other-tab-${today()}.json`;
+      download(name, theirs, "application/json");
+      this.message(`The other version is saved as ${name} in your downloads.`);
+    }
+
+    // Erase and "don't store" reach every tab: a storage key set and removed at
+    // once (its "storage" events arrive in order with the record's), and a
+    // BroadcastChannel message (which also reaches tabs that store nothing).
+    signal(type) {
+      const id = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+      this.handledSignals.add(id);
+      const text = JSON.stringify({ type, id });
+      try {
+        localStorage.setItem(SIGNAL_KEY, text);
+        localStorage.removeItem(SIGNAL_KEY);
+      } catch {
+        /* storage unavailable: the channel below still tells the other tabs */
+      }
+      try {
+        if (this.channel) this.channel.postMessage(text);
+      } catch {
+        /* no other way to tell them */
+      }
+    }
+
+    receiveSignal(text) {
+      let signal;
+      try {
+        signal = JSON.parse(text);
+      } catch {
+        return;
+      }
+      if (!isObject(signal) || typeof signal.id !== "string" || this.handledSignals.has(signal.id)) return;
+      this.handledSignals.add(signal.id);
+      if (signal.type === "erase") {
+        this.eraseHere();
+        this.message("Your data was erased in another tab or window, so it has been erased from this tab too.");
+      } else if (signal.type === "nostore" && !this.noStore) {
+        this.setNoStore(true, true);
+      }
+    }
+
+    setNoStore(on, fromOtherTab = false) {
+      this.cancelPersist();
+      this.noStore = on;
+      this.el("cr-nostore").checked = on;
+      if (on) {
+        if (!fromOtherTab) {
+          this.signal("nostore");
+          this.removeStored();
+        }
+        this.lastStored = null;
+        this.conflict = null;
+        this.held = null;
+        this.restoring = null;
+        this.renderConflict();
+        this.renderKept();
+        this.message(
+          fromOtherTab
+            ? "Storing was turned off in another tab or window: nothing is stored on this computer now, from this tab either. Save to a file to keep your answers."
+            : "Nothing is stored on this computer now, and what was stored has been removed. Save to a file to keep your answers.",
+        );
+      } else {
+        // Another tab may have stored answers meanwhile: never write over them unasked.
+        const now = this.otherVersion();
+        this.lastStored = now;
+        if (now !== null && this.contentKey(now) !== this.formKey()) {
+          this.openConflict();
+          return;
+        }
+        if (this.persist()) this.message("Your answers are saved in this browser again as you go.");
+      }
+    }
+
+    erase() {
+      const ok = window.confirm(
+        "Erase all your answers, notes and partnership details from this page, from any other tab or window open on it, and from this browser? This cannot be undone.",
+      );
+      if (!ok) return;
+      this.signal("erase");
+      this.removeStored();
+      this.eraseHere();
+      this.message("Your data has been erased from this page, from other tabs open on it and from this browser.");
+    }
+
+    // Empty the form, forget what this tab stored; nothing is written.
+    eraseHere() {
+      this.cancelPersist();
+      this.lastStored = null;
+      this.conflict = null;
+      this.held = null;
+      this.restoring = null;
+      this.keptProblems = [];
+      this.form.reset();
+      this.el("cr-nostore").checked = this.noStore;
+      for (const q of this.questions) {
+        for (const o of q.options) o.input.checked = false;
+        q.note.value = "";
+        q.details.open = false;
+      }
+      for (const field of Object.values(this.partnershipFields)) field.value = "";
+      this.clearShareLink();
+      this.migration = null;
+      this.recordedFor = null;
+      this.renderConflict();
+      this.renderKept();
+      this.updateQuestions();
+      this.renderReport();
+      this.score();
+    }
+  };
