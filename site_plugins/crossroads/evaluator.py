@@ -43,20 +43,22 @@ import re
 import tarfile
 from pathlib import Path
 
-import jinja2
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
+
+from engine.package import BROWSER_MODULES, browser_modules
+
+from . import templating
 
 HERE = Path(__file__).resolve().parent
 ASSETS = HERE / "assets" / "evaluator"
 TEMPLATES = HERE / "templates"
 REPO = HERE.parent.parent
-ENGINE_DIR = REPO / "engine"
 
-# The engine modules the browser needs; source.py (YAML, build time only),
-# cli.py and __main__.py stay out of the archive.
-ENGINE_MODULES = ("__init__.py", "api.py", "errors.py", "evaluate.py", "invariants.py", "model.py", "report.py", "scale.py",
-                  "schema.py")
+# The engine modules the browser needs, read from the installed package
+# (engine.package); source.py (YAML, build time only), cli.py and __main__.py
+# stay out of the archive.
+ENGINE_MODULES = BROWSER_MODULES
 # What loadPyodide fetches at run time (checked by recording the requests):
 # the loader, the Emscripten module, the WebAssembly binary, the standard
 # library and the lock file. No package wheels are needed.
@@ -147,12 +149,9 @@ def compact_source(source: bytes) -> bytes:
 
 def engine_archive(method, profile: str | None) -> bytes:
     """The archive the worker unpacks: engine package, adapter, method JSON, site config."""
-    entries = []
-    for name in ENGINE_MODULES:
-        entries.append((f"engine/{name}", compact_source((ENGINE_DIR / name).read_bytes())))
+    entries = [(f"engine/{name}", compact_source(source)) for name, source in browser_modules()]
     entries.append(("crossroads_web.py", (ASSETS / "crossroads_web.py").read_bytes()))
-    method_json = json.dumps(method.data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    entries.append(("crossroads_method.json", method_json.encode("utf-8")))
+    entries.append(("crossroads_method.json", method.to_json().encode("utf-8")))
     site = {"profile": profile, "method_version": method.version}
     entries.append(("crossroads_site.json", json.dumps(site, sort_keys=True).encode("utf-8")))
     return _archive_bytes(entries)
@@ -216,18 +215,6 @@ def evaluator_files(config, method, profile):
     return files
 
 
-@functools.lru_cache(maxsize=1)
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-
-
 def show_rules(method) -> dict[str, list[str]]:
     """CSS selectors for the conditional questions: "show" matches one while
     the answers call for it (the parent's chosen option is one of its
@@ -261,10 +248,8 @@ def evaluator_context(method, profile: str | None, root: str, config=None) -> di
     root = root or "./"
     if not root.endswith("/"):
         root += "/"
-    data = method.data
-    scoring = data["scoring"]
     sections = []
-    for section in data["questionnaire"]["sections"]:
+    for section in method.sections:
         questions = [q for q in method.questions if q["section"] == section["id"]]
         if questions:
             sections.append({"section": section, "questions": questions})
@@ -276,9 +261,9 @@ def evaluator_context(method, profile: str | None, root: str, config=None) -> di
     versions = _asset_versions(method, profile)
     category_names = {c["id"]: c["name"] for c in method.categories}
     step_labels = {}
-    for step in data["flowcharts"]["foresight"]["steps"]:
+    for step in method.foresight_steps:
         step_labels[step["id"]] = f"Foresight, {step['title']}"
-    for track in data["flowcharts"]["management"]["tracks"]:
+    for track in method.tracks:
         for step in track["steps"]:
             step_labels[step["id"]] = f"Managing {category_names.get(track['category'], track['category'])}: {step['title']}"
     page_config = {
@@ -291,8 +276,8 @@ def evaluator_context(method, profile: str | None, root: str, config=None) -> di
         "pyodide": pyodide_version,
         "engine": versions["engine.tar.gz"],
         "worker": versions["worker.js"],
-        "stakeholders": {s["id"]: s["name"] for s in data["stakeholders"]},
-        "levels": {level["id"]: level["label"] for level in scoring["levels"]},
+        "stakeholders": {code: s["name"] for code, s in method.stakeholders.items()},
+        "levels": method.level_labels,
         "steps": step_labels,
     }
     screen = [{"id": q["id"], "short": q["short"]} for q in method.questions if q.get("screen")]
@@ -300,12 +285,12 @@ def evaluator_context(method, profile: str | None, root: str, config=None) -> di
         "root": root,
         "assets": f"{root}{ASSET_DIR}/",
         "versions": versions,
-        "method": data["method"],
+        "method": method.metadata,
         "method_version": method.version,
         "country": country,
         "sections": sections,
-        "levels": scoring["levels"],
-        "level_label": {level["id"]: level["label"] for level in scoring["levels"]},
+        "levels": method.risk_levels,
+        "level_label": method.level_labels,
         "likelihood_levels": list(reversed(method.likelihood_levels)),
         "impact_levels": method.impact_levels,
         "grid": method.grid,
@@ -319,4 +304,4 @@ def evaluator_context(method, profile: str | None, root: str, config=None) -> di
 def render_evaluator(method, profile, root: str, config=None) -> str:
     """The evaluator's HTML for the page, with root-relative asset URLs."""
     _check_profile(method, profile)
-    return _environment().get_template("evaluator.html").render(evaluator_context(method, profile, root, config))
+    return templating.render("evaluator.html", **evaluator_context(method, profile, root, config))
