@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import os
 
-from engine.api import Engine, dumps, parse_json, run
+from engine.api import Engine, assessment, check, dumps, parse_json
 from engine.errors import InputError, RequestError
 from engine.evaluate import check_request, migrate
 from engine.report import markdown_report
@@ -101,14 +101,12 @@ class WebEngine(Engine):
             request = message.get("request")
             if op == "salvage":
                 return dumps({"ok": True, "result": salvage(self.method, request)})
-            if isinstance(request, dict) and "profile" not in request and self.profile:
-                request = dict(request, profile=self.profile)
+            # The site's country is the default profile, by the engine's one rule (engine.api.check).
             if op == "check":
-                return dumps({"ok": True, "result": check_request(self.method, request)})
+                return dumps({"ok": True, "result": check(self.method, request, self.profile)})
             if not isinstance(request, dict):
                 raise RequestError("a report needs an assessment object in 'request'.")
-            checked = check_request(self.method, request)
-            result = run(self.method, checked)
+            checked, result = assessment(self.method, request, self.profile)
             text = markdown_report(self.method, result, checked["partnership"], checked["notes"])
             return dumps({"ok": True, "result": {"markdown": text}})
         except InputError as error:
