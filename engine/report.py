@@ -12,7 +12,7 @@ from .model import Method
 _BREAKS = re.compile("\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 # Everything else that is not text: C0 controls (tab aside, which becomes a
 # space), DEL, C1 controls, bidirectional controls and lone surrogates.
-_STRIP = {code: None for code in (*range(0x00, 0x20), *range(0x7F, 0xA0), *BIDI_CONTROLS)}
+_STRIP = dict.fromkeys((*range(0x20), *range(0x7F, 0xA0), *BIDI_CONTROLS))
 _STRIP[0x09] = " "
 _SURROGATES = re.compile("[\ud800-\udfff]")
 # Markdown punctuation, escaped with a backslash: both python-markdown and

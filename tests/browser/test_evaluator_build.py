@@ -83,7 +83,7 @@ def test_rendered_form_follows_the_method(method):
     tags = parsed(html)
     questions = [attrs for tag, attrs in tags if tag == "fieldset" and "data-question" in attrs]
     assert [q["data-question"] for q in questions] == [q["id"] for q in method.questions]
-    for attrs, question in zip(questions, method.questions):
+    for attrs, question in zip(questions, method.questions, strict=True):
         assert ("hidden" in attrs) == ("show_if" in question)
         if "show_if" in question:
             assert json.loads(attrs["data-show-in"]) == question["show_if"]["in"]

@@ -73,7 +73,7 @@ def time_what_if_json(request_text, calls):
     """Per call, what the what-if search adds: evaluate with it minus evaluate without it (paired samples)."""
     with_it = time_evaluate(request_text, calls, True)
     without = time_evaluate(request_text, calls, False)
-    return json.dumps([a - b for a, b in zip(sorted(with_it), sorted(without))])
+    return json.dumps([a - b for a, b in zip(sorted(with_it), sorted(without), strict=True)])
 
 
 def time_compile_json(calls):

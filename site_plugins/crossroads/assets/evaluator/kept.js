@@ -56,7 +56,7 @@ export const withKept = (Base) =>
         return d && !Number.isNaN(d.getTime()) ? d.toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric" }) : null;
       };
       const when = (item) => {
-        let saved = null;
+        let saved;
         try {
           saved = day(JSON.parse(item.text).saved_at);
         } catch {

@@ -40,7 +40,7 @@ export const withShare = (Base) =>
       let code = encodeFragment(doc);
       url.hash = `a=${code}`;
       if (url.href.length > LONG_LINK_CHARS) {
-        let packed = null;
+        let packed;
         try {
           packed = await compressFragment(doc);
         } catch {

@@ -98,7 +98,7 @@ export const withStorage = (Base) =>
     }
 
     restore() {
-      let text = null;
+      let text;
       let key = this.storageKey();
       try {
         text = localStorage.getItem(key);

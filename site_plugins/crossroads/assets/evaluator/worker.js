@@ -83,7 +83,7 @@ function errorReply(id, message) {
 }
 
 function answer(text) {
-  let id = null;
+  let id;
   try {
     id = JSON.parse(text).id ?? null;
   } catch {
