@@ -5,7 +5,7 @@ tests/conftest.py. Here: the evaluator's URL, fresh browser contexts, one
 booted evaluator tab shared by the tests of a module (each test leaves it as
 it found it: a Pyodide start costs seconds), the page's build-time settings,
 and the engine's command line to compare with. Helpers live in
-evaluator_support.py.
+tests/support/evaluator.py.
 
 Set CROSSROADS_SITE_URL to test a site you already serve (for example
 `mkdocs serve`) instead of the strict build made for the session.
@@ -19,7 +19,7 @@ import re
 import urllib.request
 
 import pytest
-from evaluator_support import cli, open_evaluator
+from support.evaluator import cli, open_evaluator
 
 EVALUATOR_PATH = "/evaluator/"
 

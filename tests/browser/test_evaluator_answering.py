@@ -5,7 +5,7 @@ fails to start."""
 from __future__ import annotations
 
 import pytest
-from evaluator_support import clear_form, click_answer, form_state, open_evaluator, results_count, summary, wait_answered, wait_new_result
+from support.evaluator import clear_form, click_answer, form_state, open_evaluator, results_count, summary, wait_answered, wait_new_result
 
 pytestmark = pytest.mark.browser
 

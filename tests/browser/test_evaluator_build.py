@@ -51,7 +51,7 @@ def web(archive, tmp_path, monkeypatch):
 
 
 def test_archive_runs_and_agrees_with_the_cli(web):
-    from evaluator_support import cli
+    from support.evaluator import cli
 
     doc = {"answers": {"political_system": "non_democratic", "activities": ["funding", "study_visits"]},
            "partnership": {"name": "Test"}, "notes": {"stage": "A note"}}

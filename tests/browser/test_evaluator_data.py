@@ -8,7 +8,7 @@ import json
 from urllib.parse import urlsplit
 
 import pytest
-from evaluator_support import (
+from support.evaluator import (
     RequestLog, click_answer, evaluator_keys, form_state, message, open_evaluator, stored, wait_answered, wait_autosaved,
     wait_scored, watch_results,
 )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from evaluator_support import axe_violations, click_answer, form_state, open_evaluator, settle
+from support.evaluator import axe_violations, click_answer, form_state, open_evaluator, settle
 
 pytestmark = pytest.mark.browser
 

@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
-from evaluator_support import (
+from support.evaluator import (
     clear_form, cli, click_answer, form_state, message, open_evaluator, wait_answered, watch_results, write_json,
 )
 

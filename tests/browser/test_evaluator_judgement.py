@@ -10,7 +10,7 @@ import json
 import re
 
 import pytest
-from evaluator_support import (
+from support.evaluator import (
     clear_form, click_answer, form_state, message, open_evaluator, settle, stored, wait_answered, wait_idle, wait_new_result,
     wait_panel_in_view, watch_results, write_json,
 )

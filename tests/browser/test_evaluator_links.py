@@ -16,7 +16,7 @@ import zlib
 from urllib.parse import urlsplit
 
 import pytest
-from evaluator_support import axe_violations, click_answer, form_state, message, open_evaluator, wait_scored
+from support.evaluator import axe_violations, click_answer, form_state, message, open_evaluator, wait_scored
 
 pytestmark = pytest.mark.browser
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 
 import pytest
-from evaluator_support import click_answer, form_state, wait_answered, watch_results
+from support.evaluator import click_answer, form_state, wait_answered, watch_results
 
 pytestmark = pytest.mark.browser
 

@@ -13,7 +13,7 @@ import re
 import time
 
 import pytest
-from evaluator_support import (
+from support.evaluator import (
     CLEAR_SCREEN, answer_all, axe_violations, click_answer, count_prints, engine_worker, form_state, message, open_evaluator,
     printed_report, settle, stale, summary, wait_new_result, wait_panel_in_view, watch_results,
 )

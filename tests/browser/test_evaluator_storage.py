@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from evaluator_support import (
+from support.evaluator import (
     axe_violations, click_answer, form_state, message, open_evaluator, settle, stored, wait_answered, wait_autosaved,
     wait_scored, watch_results,
 )

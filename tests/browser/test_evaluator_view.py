@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from evaluator_support import (
+from support.evaluator import (
     ROOT, click_answer, open_evaluator, settle, wait_answered, wait_autosaved, wait_panel_in_view, watch_results,
 )
 

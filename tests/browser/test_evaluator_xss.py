@@ -4,7 +4,7 @@ file or received in a share link never becomes markup and never runs."""
 from __future__ import annotations
 
 import pytest
-from evaluator_support import XSS, RequestLog, form_state, open_evaluator, wait_autosaved, write_json
+from support.evaluator import XSS, RequestLog, form_state, open_evaluator, wait_autosaved, write_json
 
 pytestmark = pytest.mark.browser
 
@@ -105,7 +105,7 @@ def test_report_and_file_names_are_sanitised_and_markdown_is_inert(new_context, 
     import re
 
     import markdown
-    from evaluator_support import cli
+    from support.evaluator import cli
 
     tab = open_evaluator(new_context(), evaluator_url)
     tab.click("label[for='q-stage-1']")

@@ -25,8 +25,7 @@ from support.site import ROOT
 
 pytestmark = pytest.mark.slow
 
-sys.path.insert(0, str(ROOT / "tests" / "browser"))
-from evaluator_support import CLEAR_SCREEN, answer_all, cli, form_state, open_evaluator  # noqa: E402
+from support.evaluator import CLEAR_SCREEN, answer_all, cli, form_state, open_evaluator
 
 
 @pytest.fixture(scope="module")
