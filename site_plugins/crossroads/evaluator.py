@@ -147,19 +147,39 @@ def compact_source(source: bytes) -> bytes:
     return compact.encode("utf-8")
 
 
+# One archive per method object and profile: the page names its hash and the
+# build writes the file, from the same bytes (a new Method after an edit under
+# `mkdocs serve` is a new key; the entry keeps the method alive so its id stays its own).
+_archives: dict[tuple[int, str | None], tuple[object, bytes]] = {}
+
+
 def engine_archive(method, profile: str | None) -> bytes:
     """The archive the worker unpacks: engine package, adapter, method JSON, site config."""
+    key = (id(method), profile)
+    cached = _archives.get(key)
+    if cached is not None and cached[0] is method:
+        return cached[1]
     entries = [(f"engine/{name}", compact_source(source)) for name, source in browser_modules()]
     entries.append(("crossroads_web.py", (ASSETS / "crossroads_web.py").read_bytes()))
     entries.append(("crossroads_method.json", method.to_json().encode("utf-8")))
     site = {"profile": profile, "method_version": method.version}
     entries.append(("crossroads_site.json", json.dumps(site, sort_keys=True).encode("utf-8")))
-    return _archive_bytes(entries)
+    if len(_archives) >= 4:
+        _archives.clear()
+    _archives[key] = (method, _archive_bytes(entries))
+    return _archives[key][1]
 
 
 def page_assets() -> dict[str, bytes]:
     """The evaluator's page files as served: each module's imports of its
-    siblings carry the hash of the imported module as served."""
+    siblings carry the hash of the imported module as served. Built once until
+    one of the files changes (the page's hashes and the files written agree)."""
+    stamp = tuple((name, (ASSETS / name).stat().st_mtime_ns, (ASSETS / name).stat().st_size) for name in PAGE_ASSETS)
+    return dict(_page_assets(stamp))
+
+
+@functools.lru_cache(maxsize=2)
+def _page_assets(stamp: tuple) -> tuple[tuple[str, bytes], ...]:
     sources = {name: (ASSETS / name).read_text(encoding="utf-8") for name in PAGE_MODULES}
     built: dict[str, bytes] = {}
 
@@ -182,7 +202,7 @@ def page_assets() -> dict[str, bytes]:
     for name in PAGE_ASSETS:
         if name not in out:
             out[name] = (ASSETS / name).read_bytes()
-    return out
+    return tuple(out.items())
 
 
 def _asset_versions(method, profile) -> dict:

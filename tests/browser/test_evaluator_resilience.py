@@ -144,11 +144,17 @@ def test_hung_worker_is_found_by_the_request_timeout(new_context, evaluator_url,
     assert tab.errors == []
 
 
-def test_worker_error_event_stops_the_engine_and_withdraws_the_verdict(new_context, evaluator_url):
+def stopped_by_an_error(new_context, evaluator_url, text: str):
+    """A tab showing "Proceed" whose worker then throws an uncaught error."""
     tab = open_evaluator(new_context(), evaluator_url)
     proceed_shown(tab)
-    engine_worker(tab).evaluate("() => { setTimeout(() => { throw new Error('boom from the test'); }, 0); }")
+    engine_worker(tab).evaluate("t => { setTimeout(() => { throw new Error(t); }, 0); }", text)
     tab.wait_for_selector("#cr-retry:visible", timeout=5_000)
+    return tab
+
+
+def test_worker_error_event_stops_the_engine_and_withdraws_the_verdict(new_context, evaluator_url):
+    tab = stopped_by_an_error(new_context, evaluator_url, "boom from the test")
     assert tab.get_attribute(".cr-engine", "data-state") == "stopped"
     status = tab.inner_text("#cr-status")
     assert "stopped working" in status and "boom" not in status, status
@@ -162,10 +168,7 @@ def test_worker_error_event_stops_the_engine_and_withdraws_the_verdict(new_conte
 
 
 def test_restart_is_keyboard_reachable_and_announced(new_context, evaluator_url):
-    tab = open_evaluator(new_context(), evaluator_url)
-    proceed_shown(tab)
-    engine_worker(tab).evaluate("() => { setTimeout(() => { throw new Error('stop'); }, 0); }")
-    tab.wait_for_selector("#cr-retry:visible", timeout=5_000)
+    tab = stopped_by_an_error(new_context, evaluator_url, "stop")
     click_answer(tab, "unmanageable", "A")
     # The panel's live region says so, and the restart button is a real button.
     live = tab.evaluate("document.querySelector('#cr-summary').getAttribute('aria-live')")

@@ -4,7 +4,6 @@
 // "salvage"): the page never applies a rule of its own.
 
 export const FORMAT = "crossroads-assessment";
-export const PARTNERSHIP_KEYS = ["name", "partner", "date", "note"];
 export const MAX_FILE_BYTES = 2 * 1024 * 1024; // far more than any assessment
 
 // A document refused, with the reason in plain words; `.unchecked` when it
@@ -30,24 +29,20 @@ function refusal(error) {
   return refused;
 }
 
-// The engine's checked form of a document ({answers, partnership, notes,
-// migrated_from?, migration?}), or a CheckError saying why it is refused.
-export async function check(client, doc) {
+async function ask(client, op, doc) {
   try {
-    return await client.call({ op: "check", request: doc });
+    return await client.call({ op, request: doc });
   } catch (error) {
     throw refusal(error);
   }
 }
 
+// The engine's checked form of a document ({answers, partnership, notes,
+// migrated_from?, migration?}), or a CheckError saying why it is refused.
+export const check = (client, doc) => ask(client, "check", doc);
+
 // What the engine can read of a document: {checked, problems}.
-export async function salvage(client, doc) {
-  try {
-    return await client.call({ op: "salvage", request: doc });
-  } catch (error) {
-    throw refusal(error);
-  }
-}
+export const salvage = (client, doc) => ask(client, "salvage", doc);
 
 // A stored record of this method version as the form can show it before the
 // engine has checked it: text where text belongs, nothing else. The form

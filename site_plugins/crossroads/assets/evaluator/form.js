@@ -3,7 +3,7 @@
 // the questions the answers call for, and reads and fills the answers.
 // A mixin of the Evaluator class (see evaluator.js).
 
-import { FORMAT, PARTNERSHIP_KEYS } from "./check.js";
+import { FORMAT } from "./check.js";
 
 function shown(el) {
   return getComputedStyle(el).display !== "none";
@@ -80,7 +80,7 @@ export const withForm = (Base) =>
 
     partnership() {
       const out = {};
-      for (const key of PARTNERSHIP_KEYS) out[key] = this.partnershipFields[key].value;
+      for (const [key, field] of Object.entries(this.partnershipFields)) out[key] = field.value;
       return out;
     }
 
@@ -111,7 +111,7 @@ export const withForm = (Base) =>
         q.note.value = checked.notes[q.id] || "";
         if (q.note.value) q.details.open = true;
       }
-      for (const key of PARTNERSHIP_KEYS) this.partnershipFields[key].value = checked.partnership[key] || "";
+      for (const [key, field] of Object.entries(this.partnershipFields)) field.value = checked.partnership[key] || "";
       this.migration = checked.migrated_from ? { from: checked.migrated_from, texts: checked.migration || [] } : null;
       this.recordedFor = null;
       this.updateQuestions();

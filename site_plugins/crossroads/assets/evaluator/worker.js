@@ -138,22 +138,33 @@ console.warn = (...args) => {
   consoleWarn(...args);
 };
 
-// Fetch one runtime file again and check it: null if it looks right, else
-// the problem with it.
-async function checkFile({ file, kind }) {
-  const url = file === "engine.tar.gz" ? ARCHIVE_URL : `${INDEX_URL}${file}`;
+// One file of the site, whole: {response, bytes}, or a BootError
+// ("download") naming the file.
+async function download(file, url) {
+  const failed = (why) => new BootError("download", file, `could not download ${file} (${why})`);
   let response;
   try {
     response = await siteFetch(url);
   } catch (error) {
-    return new BootError("download", file, `could not download ${file} (${describe(error)})`);
+    throw failed(describe(error));
   }
-  if (!response.ok) return new BootError("download", file, `could not download ${file} (HTTP ${response.status})`);
-  let bytes;
+  if (!response.ok) throw failed(`HTTP ${response.status}`);
   try {
-    bytes = new Uint8Array(await response.arrayBuffer());
+    return { response, bytes: new Uint8Array(await response.arrayBuffer()) };
   } catch (error) {
-    return new BootError("download", file, `could not download ${file} (${describe(error)})`);
+    throw failed(describe(error));
+  }
+}
+
+// Fetch one runtime file again and check it: null if it looks right, else
+// the problem with it.
+async function checkFile({ file, kind }) {
+  const url = file === "engine.tar.gz" ? ARCHIVE_URL : `${INDEX_URL}${file}`;
+  let response, bytes;
+  try {
+    ({ response, bytes } = await download(file, url));
+  } catch (error) {
+    return error;
   }
   const starts = (...magic) => magic.every((b, i) => bytes[i] === b);
   const damaged = (what) => new BootError("damaged", file, `${file} (${bytes.length} bytes, type ${response.headers.get("content-type") || "none"}) ${what}`);
@@ -192,32 +203,14 @@ async function diagnose(error) {
 }
 
 async function fetchArchive() {
-  let response;
-  try {
-    response = await siteFetch(ARCHIVE_URL);
-  } catch (error) {
-    throw new BootError("download", "engine.tar.gz", `could not download engine.tar.gz (${describe(error)})`);
-  }
-  if (!response.ok) throw new BootError("download", "engine.tar.gz", `could not download engine.tar.gz (HTTP ${response.status})`);
-  try {
-    return await response.arrayBuffer();
-  } catch (error) {
-    throw new BootError("download", "engine.tar.gz", `could not download engine.tar.gz (${describe(error)})`);
-  }
+  return (await download("engine.tar.gz", ARCHIVE_URL)).bytes;
 }
 
 // The runtime's lock file, read here rather than by loadPyodide, which
 // leaves a damaged one as an uncaught error.
 async function fetchLock() {
-  const url = `${INDEX_URL}pyodide-lock.json`;
-  let response;
-  try {
-    response = await siteFetch(url);
-  } catch (error) {
-    throw new BootError("download", "pyodide-lock.json", `could not download pyodide-lock.json (${describe(error)})`);
-  }
-  if (!response.ok) throw new BootError("download", "pyodide-lock.json", `could not download pyodide-lock.json (HTTP ${response.status})`);
-  const text = await response.text();
+  const { bytes } = await download("pyodide-lock.json", `${INDEX_URL}pyodide-lock.json`);
+  const text = new TextDecoder().decode(bytes);
   try {
     return JSON.parse(text);
   } catch (error) {
@@ -253,11 +246,11 @@ async function boot() {
   }
   const runtimeAt = performance.now();
   status(2, "loading the method");
-  const buffer = await Promise.race([archive, bootFailed]);
+  const bytes = await Promise.race([archive, bootFailed]);
   try {
-    pyodide.unpackArchive(new Uint8Array(buffer), "gztar", { extractDir: EXTRACT_DIR });
+    pyodide.unpackArchive(bytes, "gztar", { extractDir: EXTRACT_DIR });
   } catch (error) {
-    throw new BootError("damaged", "engine.tar.gz", `engine.tar.gz (${buffer.byteLength} bytes) could not be unpacked (${describe(error)})`);
+    throw new BootError("damaged", "engine.tar.gz", `engine.tar.gz (${bytes.length} bytes) could not be unpacked (${describe(error)})`);
   }
   status(3, "checking the method");
   try {
