@@ -63,8 +63,12 @@ ENGINE_MODULES = BROWSER_MODULES
 # the loader, the Emscripten module, the WebAssembly binary, the standard
 # library and the lock file. No package wheels are needed.
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
-# The page's ES modules: every .js file of assets/evaluator but the worker.
-PAGE_MODULES = tuple(sorted(path.name for path in ASSETS.glob("*.js") if path.name != "worker.js"))
+# ES modules of npm packages the pages import, served beside our own as
+# `assets/evaluator/<name>` (imported as "./<name>", hashed like ours):
+# name -> (package, file in the package). Each must be one self-contained file.
+VENDOR_MODULES = {"idb.js": ("idb", "build/index.js")}
+# The page's ES modules: every .js file of assets/evaluator but the worker, and the vendor modules.
+PAGE_MODULES = tuple(sorted([path.name for path in ASSETS.glob("*.js") if path.name != "worker.js"] + list(VENDOR_MODULES)))
 PAGE_ASSETS = PAGE_MODULES + ("worker.js", "evaluator.css")
 # A static import of a sibling module: `from "./form.js"` or `import "./x.js"`.
 MODULE_IMPORT = re.compile(r"""(\b(?:from|import)\s*)(["'])\./([A-Za-z0-9_-]+\.js)\2""")
@@ -170,17 +174,31 @@ def engine_archive(method, profile: str | None) -> bytes:
     return _archives[key][1]
 
 
+def _asset_path(name: str) -> Path:
+    """Where a page file comes from: assets/evaluator, or an npm package in node_modules."""
+    if name not in VENDOR_MODULES:
+        return ASSETS / name
+    package, inside = VENDOR_MODULES[name]
+    path = REPO / "node_modules" / package / inside
+    if not path.is_file():
+        raise PluginError(f"Expected the npm package '{package}' in {REPO / 'node_modules'} (its file {inside}) but found none; "
+                          "run 'npm ci' (or 'bash scripts/setup.sh') in the repository.")
+    return path
+
+
 def page_assets() -> dict[str, bytes]:
     """The evaluator's page files as served: each module's imports of its
     siblings carry the hash of the imported module as served. Built once until
     one of the files changes (the page's hashes and the files written agree)."""
-    stamp = tuple((name, (ASSETS / name).stat().st_mtime_ns, (ASSETS / name).stat().st_size) for name in PAGE_ASSETS)
+    paths = {name: _asset_path(name) for name in PAGE_ASSETS}
+    stamp = tuple((name, str(path), path.stat().st_mtime_ns, path.stat().st_size) for name, path in paths.items())
     return dict(_page_assets(stamp))
 
 
 @functools.lru_cache(maxsize=2)
 def _page_assets(stamp: tuple) -> tuple[tuple[str, bytes], ...]:
-    sources = {name: (ASSETS / name).read_text(encoding="utf-8") for name in PAGE_MODULES}
+    paths = {entry[0]: Path(entry[1]) for entry in stamp}
+    sources = {name: paths[name].read_text(encoding="utf-8") for name in PAGE_MODULES}
     built: dict[str, bytes] = {}
 
     def build(name: str, trail: tuple[str, ...]) -> bytes:
@@ -201,7 +219,7 @@ def _page_assets(stamp: tuple) -> tuple[tuple[str, bytes], ...]:
     out = {name: build(name, ()) for name in PAGE_MODULES}
     for name in PAGE_ASSETS:
         if name not in out:
-            out[name] = (ASSETS / name).read_bytes()
+            out[name] = paths[name].read_bytes()
     return tuple(out.items())
 
 
@@ -261,7 +279,7 @@ def show_rules(method) -> dict[str, list[str]]:
     }
 
 
-def evaluator_context(method, profile: str | None, root: str, config=None) -> dict:
+def evaluator_context(method, profile: str | None, root: str, config=None, register_href: str | None = None) -> dict:
     """Everything the template needs, as plain data (pure: method in, dict out)."""
     from engine.evaluate import MAX_TEXT
 
@@ -299,6 +317,8 @@ def evaluator_context(method, profile: str | None, root: str, config=None) -> di
         "stakeholders": {code: s["name"] for code, s in method.stakeholders.items()},
         "levels": method.level_labels,
         "steps": step_labels,
+        "decisions": decision_options(method),
+        "plan_statuses": PLAN_STATUSES,
     }
     screen = [{"id": q["id"], "short": q["short"]} for q in method.questions if q.get("screen")]
     return {
@@ -318,10 +338,43 @@ def evaluator_context(method, profile: str | None, root: str, config=None) -> di
         "config": page_config,
         "screen": screen,
         "show_rules": show_rules(method),
+        "decisions": decision_options(method),
+        "register_href": register_href,
     }
 
 
-def render_evaluator(method, profile, root: str, config=None) -> str:
-    """The evaluator's HTML for the page, with root-relative asset URLs."""
+def render_evaluator(method, profile, root: str, config=None, register_href: str | None = None) -> str:
+    """The evaluator's HTML for the page, with root-relative asset URLs (and a
+    link to the register page, when the handbook has one)."""
     _check_profile(method, profile)
-    return templating.render("evaluator.html", **evaluator_context(method, profile, root, config))
+    return templating.render("evaluator.html", **evaluator_context(method, profile, root, config, register_href))
+
+
+# The statuses of a planned action (engine.evaluate checks the same list).
+PLAN_STATUSES = {"open": "Open", "in_progress": "In progress", "done": "Done", "dropped": "Dropped"}
+
+
+def decision_options(method) -> list[dict]:
+    """The decisions an officer may record ({id, label, ...}), from the method (scoring.yaml)."""
+    return [dict(d) for d in method.scoring.get("decisions", []) if isinstance(d, dict) and "id" in d]
+
+
+def register_context(method, profile: str | None, root: str, evaluator_href: str | None, config=None) -> dict:
+    """Everything the register page's template needs (pure: method in, dict out)."""
+    context = evaluator_context(method, profile, root, config)
+    stage = next((q for q in method.questions if q["id"] == "stage"), None)
+    page_config = {key: context["config"][key] for key in ("method_version", "profile", "profile_name", "root", "pyodide", "engine", "worker", "levels")}
+    page_config.update(
+        level_order=[level["id"] for level in method.risk_levels],
+        recommendations={r["id"]: r["label"] for r in method.recommendations},
+        recommendation_order=[r["id"] for r in method.recommendations],
+        decisions={d["id"]: d.get("label", d["id"]) for d in decision_options(method)},
+        stages={o["value"]: o["label"] for o in stage["options"]} if stage else {},
+    )
+    return {**context, "config": page_config, "evaluator_href": evaluator_href}
+
+
+def render_register(method, profile, root: str, evaluator_href: str | None, config=None) -> str:
+    """The register page's HTML: the table of partnerships, its tools and the comparison view."""
+    _check_profile(method, profile)
+    return templating.render("register.html", **register_context(method, profile, root, evaluator_href, config))

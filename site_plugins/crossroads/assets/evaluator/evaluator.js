@@ -9,7 +9,8 @@
 // (client.js). Each module has one job; the Evaluator class below holds the
 // page's state and is composed of the mixins that act on it (form.js,
 // storage.js, kept.js, tabs.js, files.js, share.js, status.js, scoring.js,
-// result_parts.js, results.js, report.js); api.js is window.crossroads.
+// result_parts.js, results.js, report.js, decision.js, saving.js); api.js
+// is window.crossroads (with the register, register_store.js).
 // Every import carries the imported file's content hash (`?v=`), written at
 // build time by evaluator.py, so a new build never mixes with cached modules.
 //
@@ -48,10 +49,12 @@ import { publicApi } from "./api.js";
 import { EngineClient } from "./client.js";
 import { withFiles } from "./files.js";
 import { withForm } from "./form.js";
+import { withDecision } from "./decision.js";
 import { withKept } from "./kept.js";
 import { withReport } from "./report.js";
 import { withResultParts } from "./result_parts.js";
 import { withResults } from "./results.js";
+import { withSaving } from "./saving.js";
 import { withScoring } from "./scoring.js";
 import { withShare } from "./share.js";
 import { withStatus } from "./status.js";
@@ -92,7 +95,7 @@ class EvaluatorBase {
     this.renderReport();
     client.onchange = () => this.engineChanged();
     this.engineChanged();
-    window.crossroads = publicApi(client, this.config);
+    window.crossroads = publicApi(client, this.config, this.register);
     this.watchPanel();
     this.watchTabs();
     performance.mark("crossroads:interactive");
@@ -240,7 +243,7 @@ class EvaluatorBase {
   }
 }
 
-const MIXINS = [withForm, withStorage, withKept, withTabs, withFiles, withShare, withStatus, withScoring, withResultParts, withResults, withReport];
+const MIXINS = [withForm, withStorage, withKept, withTabs, withFiles, withShare, withStatus, withScoring, withResultParts, withResults, withReport, withDecision, withSaving];
 const Evaluator = MIXINS.reduce((base, mixin) => mixin(base), EvaluatorBase);
 
 /* -------------------------------------------------------------- start */

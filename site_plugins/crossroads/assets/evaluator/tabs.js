@@ -9,8 +9,8 @@ import { CheckError, check, isObject, parseJSON } from "./check.js";
 import { download, today } from "./dom.js";
 import { ASIDE_PREFIX } from "./storage.js";
 
-const SIGNAL_KEY = "crossroads:evaluator-signal";
-const CHANNEL_NAME = "crossroads-evaluator";
+export const SIGNAL_KEY = "crossroads:evaluator-signal";
+export const CHANNEL_NAME = "crossroads-evaluator";
 
 export const withTabs = (Base) =>
   class extends Base {
