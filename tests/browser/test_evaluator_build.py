@@ -205,7 +205,8 @@ def test_every_module_import_carries_the_served_files_hash(method):
 
 def test_modules_are_small():
     """One job per module: none over about 300 lines."""
-    sizes = {name: len((evaluator.ASSETS / name).read_text(encoding="utf-8").splitlines()) for name in evaluator.PAGE_MODULES}
+    sizes = {name: len((evaluator.ASSETS / name).read_text(encoding="utf-8").splitlines())
+             for name in evaluator.PAGE_MODULES if name not in evaluator.VENDOR_MODULES}
     assert len(sizes) >= 8
     assert {name: n for name, n in sizes.items() if n > 300} == {}
 

@@ -9,29 +9,14 @@
 
 import { publicApi } from "./api.js";
 import { EngineClient } from "./client.js";
-import { download, h, srOnly, today } from "./dom.js";
-import { Register, RegisterError, newPartnershipId, newVersionId, todayISO } from "./register_store.js";
+import { h } from "./dom.js";
+import { Register, newPartnershipId, newVersionId } from "./register_store.js";
+import { exportRegister, importRegister } from "./register_files.js";
+import { tableRow, visibleEntries } from "./register_table.js";
 import { ASIDE_PREFIX, STORAGE_PREFIX } from "./storage.js";
 import { CHANNEL_NAME, SIGNAL_KEY } from "./tabs.js";
 import { compareTables } from "./register_view.js";
 
-const MAX_REGISTER_BYTES = 50 * 1024 * 1024;
-
-// Review due "soon": within this many days (a reminder, not a rule of the method).
-const SOON_DAYS = 30;
-
-function addDays(iso, days) {
-  const d = new Date(`${iso}T00:00:00`);
-  d.setDate(d.getDate() + days);
-  const pad = (n) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-}
-
-// Open and overdue actions of a plan, as of today.
-export function planCounts(plan, now = todayISO()) {
-  const open = (plan || []).filter((p) => p.status === "open" || p.status === "in_progress");
-  return { open: open.length, overdue: open.filter((p) => p.due && p.due < now).length };
-}
 
 class RegisterPage {
   constructor(root) {
@@ -171,114 +156,13 @@ class RegisterPage {
     this.root.dataset.ready = "true";
   }
 
-  /* the table */
-
-  label(map, id, fallback = "") {
-    return id === null || id === undefined ? fallback : map[id] || id;
-  }
-
-  sortValue(entry, key) {
-    const c = this.config;
-    switch (key) {
-      case "level": {
-        const s = entry.summary || {};
-        return s.recommendation ? c.recommendation_order.indexOf(s.recommendation) * 10 + c.level_order.indexOf(s.level) : -1;
-      }
-      case "assessed":
-        return entry.saved_at;
-      case "decision":
-        return this.label(c.decisions, entry.decision && entry.decision.decision);
-      case "review":
-        return (entry.decision && entry.decision.next_review) || "9999";
-      case "actions": {
-        const n = planCounts(entry.plan);
-        return n.overdue * 1000 + n.open;
-      }
-      case "stage":
-        return this.label(c.stages, entry.stage);
-      default:
-        return String(entry[key] || "").toLocaleLowerCase();
-    }
-  }
-
-  visibleEntries() {
-    const text = this.el("cr-reg-filter").value.trim().toLocaleLowerCase();
-    const show = this.el("cr-reg-show").value;
-    const now = todayISO();
-    const soon = addDays(now, SOON_DAYS);
-    const out = this.entries.filter((e) => {
-      if (text && ![e.name, e.partner, e.country].some((v) => v.toLocaleLowerCase().includes(text))) return false;
-      const review = e.decision && e.decision.next_review;
-      if (show === "review") return !!review && review <= soon;
-      if (show === "actions") return planCounts(e.plan, now).overdue > 0;
-      if (show === "undecided") return !(e.decision && e.decision.decision);
-      return true;
-    });
-    const { key, dir } = this.sort;
-    return out.sort((a, b) => {
-      const x = this.sortValue(a, key);
-      const y = this.sortValue(b, key);
-      return (x < y ? -1 : x > y ? 1 : 0) * dir || a.name.localeCompare(b.name);
-    });
-  }
-
   render() {
-    const now = todayISO();
-    const soon = addDays(now, SOON_DAYS);
     for (const th of this.root.querySelectorAll("th[data-sort]")) {
       if (th.dataset.sort === this.sort.key) th.setAttribute("aria-sort", this.sort.dir > 0 ? "ascending" : "descending");
       else th.removeAttribute("aria-sort");
     }
-    const shown = this.visibleEntries();
-    const c = this.config;
-    const rows = shown.map((e) => {
-      const s = e.summary || {};
-      const d = e.decision || {};
-      const review = d.next_review || "";
-      const counts = planCounts(e.plan, now);
-      const reviewCell = !review
-        ? h("td", { text: "Not set" })
-        : review < now
-          ? h("td", { class: "cr-reg__overdue" }, h("strong", { text: "Overdue" }), ` since ${review}`)
-          : review <= soon
-            ? h("td", { class: "cr-reg__soon" }, h("strong", { text: "Due soon" }), `: ${review}`)
-            : h("td", { text: review });
-      const rec = s.recommendation
-        ? h("td", {}, this.label(c.recommendations, s.recommendation), " ", h("span", { class: `cr-badge cr-level--${s.level}`, text: this.label(c.levels, s.level) }))
-        : h("td", { text: "No recommendation yet" });
-      const versions = e.versions.length;
-      const name = e.name || "Untitled partnership";
-      const act = (kind, text, extra = {}) => h("button", { type: "button", class: "cr-link-button", "data-act": kind, "data-id": e.id, ...extra }, text, srOnly(`: ${name}`));
-      const open = new URL(this.evaluatorUrl);
-      open.searchParams.set("open", e.latest);
-      const again = new URL(this.evaluatorUrl);
-      again.searchParams.set("again", e.id);
-      return h(
-        "tr",
-        { "data-partnership": e.id },
-        h("th", { scope: "row" }, h("a", { href: open.href, text: name })),
-        h("td", { text: e.partner }),
-        h("td", { text: e.country }),
-        h("td", { text: this.label(c.stages, e.stage, "Not answered") }),
-        rec,
-        h("td", {}, e.saved_at.slice(0, 10), h("br"), h("span", { class: "cr-hint", text: `${versions} assessment${versions === 1 ? "" : "s"}` })),
-        h("td", {}, d.decision ? this.label(c.decisions, d.decision) : "None recorded", d.date ? h("span", { class: "cr-hint", text: ` (${d.date})` }) : null),
-        reviewCell,
-        counts.overdue
-          ? h("td", { class: "cr-reg__overdue" }, `${counts.open} open, `, h("strong", { text: `${counts.overdue} overdue` }))
-          : h("td", { text: `${counts.open} open` }),
-        h(
-          "td",
-          { class: "cr-reg__acts" },
-          h("a", { href: open.href, class: "cr-link-button" }, "Open", srOnly(`: ${name}`)),
-          h("a", { href: again.href, class: "cr-link-button" }, "Assess again", srOnly(`: ${name}`)),
-          act("duplicate", "Duplicate"),
-          versions > 1 ? act("compare", "Compare") : null,
-          act("delete", "Delete"),
-        ),
-      );
-    });
-    this.el("cr-reg-body").replaceChildren(...rows);
+    const shown = visibleEntries(this.entries, { text: this.el("cr-reg-filter").value, show: this.el("cr-reg-show").value, sort: this.sort }, this.config);
+    this.el("cr-reg-body").replaceChildren(...shown.map((e) => tableRow(e, this.config, this.evaluatorUrl)));
     this.el("cr-reg-empty").hidden = this.entries.length > 0;
     this.el("cr-reg-table").hidden = this.entries.length === 0;
     const total = this.entries.length;
@@ -362,57 +246,14 @@ class RegisterPage {
     if (wasOpen) this.el("cr-reg-title").scrollIntoView({ block: "start" });
   }
 
-  /* the register as one file */
+  /* the register as one file (register_files.js) */
 
-  async exportFile() {
-    try {
-      const doc = await this.register.export(this.config.method_version);
-      if (!doc.partnerships.length) {
-        this.message("The register is empty: there is nothing to export.");
-        return;
-      }
-      const name = `crossroads-register-${today()}.json`;
-      download(name, `${JSON.stringify(doc, null, 2)}\n`, "application/json");
-      this.message(`The register (${doc.partnerships.length} partnership${doc.partnerships.length === 1 ? "" : "s"}) is saved as ${name} in your downloads.`);
-    } catch (error) {
-      this.message(`The register could not be exported: ${error.message}`, "error");
-    }
+  exportFile() {
+    return exportRegister(this);
   }
 
-  async importFile(file) {
-    const refuse = (reason) => this.message(`The file “${file.name}” could not be imported: ${reason} The register is unchanged.`, "error");
-    if (file.size > MAX_REGISTER_BYTES) {
-      refuse(`it is ${Math.round(file.size / 1024 / 1024)} MB, far larger than a Crossroads register.`);
-      return;
-    }
-    let doc;
-    try {
-      const text = new TextDecoder("utf-8", { fatal: true }).decode(new Uint8Array(await file.arrayBuffer()));
-      doc = JSON.parse(text);
-    } catch (error) {
-      refuse(error instanceof SyntaxError ? `it is not valid JSON (${error.message}).` : "it is not a text file.");
-      return;
-    }
-    if (this.client === null || this.client.state !== "ready") this.message(`Checking “${file.name}”: the engine, which checks it, is starting…`);
-    try {
-      const done = await this.register.import(doc, {
-        replace: async (differing) => {
-          const lines = differing.map(
-            (d) => `• “${d.name || "untitled"}”, assessment ${d.version}: ${d.newer === "file" ? "the file's is newer" : "the one in this browser is newer"} (browser ${d.stored_at.slice(0, 16)}, file ${d.file_at.slice(0, 16)})`,
-          );
-          return window.confirm(
-            `${differing.length} assessment${differing.length === 1 ? " in the file differs" : "s in the file differ"} from the same assessment stored in this browser:\n${lines.join("\n")}\n\nReplace the stored ones with the file's? Choose Cancel to keep the ones in this browser.`,
-          );
-        },
-      });
-      const parts = [`${done.added} assessment${done.added === 1 ? "" : "s"} added`];
-      if (done.unchanged) parts.push(`${done.unchanged} already here`);
-      if (done.replaced) parts.push(`${done.replaced} replaced by the file's`);
-      if (done.kept) parts.push(`${done.kept} kept as they were in this browser`);
-      this.message(`Imported “${file.name}”: ${parts.join(", ")}.`);
-    } catch (error) {
-      refuse(error instanceof RegisterError ? error.message : `it could not be read (${error.message}).`);
-    }
+  importFile(file) {
+    return importRegister(this, file);
   }
 
   async erase() {

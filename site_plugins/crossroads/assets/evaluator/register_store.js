@@ -13,6 +13,7 @@
 // merged: the page applies no rule of its own.
 
 import { openDB } from "./idb.js";
+import { mergeRegister } from "./register_merge.js";
 
 const DB_NAME = "crossroads-register";
 const STORE = "versions";
@@ -271,53 +272,15 @@ export class Register {
     };
   }
 
-  // Merge a register file: the engine checks it first (a refused file
-  // changes nothing). New versions are added and identical ones skipped;
-  // a version stored here that differs from the file's is replaced only if
-  // `replace(differing)` (given [{partnership, version, name, stored_at,
-  // file_at, newer}]) resolves true. Resolves with what was done.
-  async import(doc, { replace = async () => false } = {}) {
+  // Merge a register file (register_merge.js) once the engine has checked
+  // all of it: a refused file changes nothing.
+  async import(doc, options = {}) {
     let checked;
     try {
       checked = await this.engine().call({ op: "check_register", request: doc });
     } catch (error) {
       throw new RegisterError(error.message, error.type === "stopped" || error.type === "unavailable" ? error.type : "invalid");
     }
-    const incoming = [];
-    for (const [i, entry] of (checked.partnerships || []).entries()) {
-      for (const [j, version] of (entry.versions || []).entries()) {
-        const original = ((doc.partnerships || [])[i] || {}).versions || [];
-        // The engine's checked document, with what it keeps as it was.
-        const full = { ...(original[j] || {}), ...version };
-        full.partnership = { ...((original[j] || {}).partnership || {}), ...(version.partnership || {}), id: entry.id };
-        incoming.push(full);
-      }
-    }
-    const added = [];
-    const differing = [];
-    let unchanged = 0;
-    for (const version of incoming) {
-      const stored = await this.record(version.id);
-      if (!stored) added.push(version);
-      else if (JSON.stringify(stored.doc) === JSON.stringify(version)) unchanged += 1;
-      else {
-        differing.push({
-          partnership: version.partnership.id,
-          version: version.id,
-          name: version.partnership.name || "",
-          stored_at: stored.saved_at,
-          file_at: String(version.saved_at || ""),
-          newer: String(version.saved_at || "") > stored.saved_at ? "file" : "stored",
-          doc: version,
-        });
-      }
-    }
-    const asked = differing.map((d) => Object.fromEntries(Object.entries(d).filter(([key]) => key !== "doc")));
-    const replaced = differing.length && (await replace(asked)) ? differing.map((d) => d.doc) : [];
-    for (const version of [...added, ...replaced]) {
-      const result = await this.save(version, { force: true });
-      if (!result.saved) throw new RegisterError(`the version ${version.id} could not be stored.`);
-    }
-    return { added: added.length, unchanged, replaced: replaced.length, kept: differing.length - replaced.length };
+    return mergeRegister(this, doc, checked, options);
   }
 }
