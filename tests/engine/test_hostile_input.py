@@ -112,7 +112,7 @@ def _document(value: str) -> dict:
 def _report(method, value: str) -> str:
     document = _document(value)
     checked = check_request(method, document)
-    return markdown_report(method, api.run(method, checked), checked["partnership"], checked["notes"])
+    return markdown_report(method, checked, api.run(method, checked))
 
 
 def _python_markdown(text: str) -> str:

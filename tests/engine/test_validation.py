@@ -345,6 +345,7 @@ def _(d):
         (("scoring", "recommendations", 1, "id"), "duplicate recommendation id 'proceed' (first used at index 0); ids must be unique."),
         (("scoring", "recommendation_rules", ri(d, "standing-dispute"), "at_least"), unknown),
         (("scoring", "recommendation_rules", ri(d, "standing-system"), "at_least"), unknown),
+        (("scoring", "decisions", 1, "matches"), unknown),
     ]
 
 
@@ -903,7 +904,7 @@ def _(d):
 
 # -- method 2.0.0: structure of the new keys ----------------------------------------
 
-SCORING_KEYS = "levels, likelihood, impact, base, combine, safeguard_steps, grid, recommendations, first_steps, recommendation_rules, actions"
+SCORING_KEYS = "levels, likelihood, impact, base, combine, safeguard_steps, grid, recommendations, first_steps, recommendation_rules, actions, decisions, review_months"
 SCREEN = "stage, political_system, identity_checked, national_relations, activities, investment_proposal, visibility, rights_record"
 
 
@@ -1633,7 +1634,7 @@ def test_new_scoring_keys_name_file_and_line(scenarios_copy):
         load_method_dir(str(scenarios_copy), "scenarios")
     combine_line = _line_of(scoring, 'combine: "average"')
     steps_line = _line_of(scoring, "{steps: 6, min_points: 5}")
-    pause_line = _line_of(scoring, '- id: "pause_and_consult"')
+    pause_line = _line_of(scoring, 'description: "Not until the safeguards below') - 2  # id, label, description
     assert caught.value.lines() == [
         f"scenarios/scoring.yaml:{combine_line}: scoring.combine: expected one of: strongest_plus_half, sum; got the text 'average'.",
         f"scenarios/scoring.yaml:{steps_line}: scoring.safeguard_steps.likelihood[1].steps: expected a whole number of at most 5, got 6.",
