@@ -31,7 +31,9 @@ class RegisterPage {
     this.register = new Register(() => this.engine());
     this.register.onchange(() => this.refresh());
     const link = this.el("cr-reg-new");
-    this.evaluatorUrl = link ? link.href : new URL(`${this.config.root}evaluator/`, location.href).href;
+    const evaluator = new URL(link ? link.href : `${this.config.root}evaluator/`, location.href);
+    evaluator.search = "";
+    this.evaluatorUrl = evaluator.href;
     window.crossroads = publicApi(() => this.engine(), this.config, this.register);
     this.bind();
     this.setStatus("");

@@ -6,28 +6,26 @@
 
 import { h } from "./dom.js";
 
-function levelText(config, id) {
-  return id === null || id === undefined ? "none" : config.levels[id] || id;
+function recText(config, id, label) {
+  if (id === null || id === undefined) return "no recommendation yet";
+  return label || config.recommendations[id] || id;
 }
 
-function recText(config, id) {
-  return id === null || id === undefined ? "no recommendation yet" : config.recommendations[id] || id;
-}
-
-// One "what moved" entry ({id, name?, from, to}) as text.
-function moved(item, kind, config) {
-  if (kind === "recommendation") return `Recommendation: ${recText(config, item.from)} → ${recText(config, item.to)}`;
-  const name = item.name ? `${item.id} ${item.name}` : item.id;
-  return `${kind === "categories" ? "Category" : "Scenario"} ${name}: ${levelText(config, item.from)} → ${levelText(config, item.to)}`;
-}
-
-// The moves of a change or the totals, as a list of lines.
-function moveLines(moves, config) {
+// What moved (the totals, or what one change alone moves), one entry per
+// line: [what, earlier, later].
+function movedRows(moves, config) {
   if (!moves) return [];
-  const lines = [];
-  if (moves.recommendation) lines.push(moved(moves.recommendation, "recommendation", config));
-  for (const kind of ["categories", "scenarios"]) for (const item of moves[kind] || []) lines.push(moved(item, kind, config));
-  return lines;
+  const rows = [];
+  const r = moves.recommendation;
+  if (r) rows.push(["Recommendation", recText(config, r.from, r.from_label), recText(config, r.to, r.to_label)]);
+  for (const c of moves.categories || []) rows.push([`Category ${c.category} ${c.name}`, c.from_label || c.from, c.to_label || c.to]);
+  for (const s of moves.scenarios || []) {
+    for (const [key, when] of [["after_safeguards", "after safeguards"], ["before_safeguards", "before safeguards"]]) {
+      const m = s[key];
+      if (m) rows.push([`Scenario ${s.scenario} ${s.name} (${when})`, m.from_label || m.from, m.to_label || m.to]);
+    }
+  }
+  return rows;
 }
 
 function answerText(value) {
@@ -37,21 +35,18 @@ function answerText(value) {
 
 function summaryLine(side, config) {
   if (!side) return "";
-  const rec = recText(config, side.recommendation);
-  const level = side.recommendation === null || side.recommendation === undefined ? "" : `, ${levelText(config, side.level)}`;
-  return `${String(side.saved_at || "").slice(0, 10) || "undated"}: ${rec}${level}`;
+  const rec = recText(config, side.recommendation, side.recommendation_label);
+  const level = side.recommendation === null || side.recommendation === undefined ? "" : `, ${side.level_label || side.level}`;
+  return `${String(side.saved_at || "").slice(0, 10) || "undated"}${side.date ? ` (dated ${side.date})` : ""}: ${rec}${level}`;
 }
 
 export function compareTables(comparison, config) {
   const out = [];
-  const totals = comparison.totals || comparison;
+  const totals = comparison.totals || {};
   out.push(
     h("p", {}, h("strong", { text: "Earlier: " }), summaryLine(comparison.old, config), h("br"), h("strong", { text: "Later: " }), summaryLine(comparison.new, config)),
   );
-  const rows = [];
-  if (totals.recommendation) rows.push(["Recommendation", recText(config, totals.recommendation.from), recText(config, totals.recommendation.to)]);
-  for (const item of totals.categories || []) rows.push([`Category ${item.id}${item.name ? ` ${item.name}` : ""}`, levelText(config, item.from), levelText(config, item.to)]);
-  for (const item of totals.scenarios || []) rows.push([`Scenario ${item.id}${item.name ? ` ${item.name}` : ""}`, levelText(config, item.from), levelText(config, item.to)]);
+  const rows = movedRows(totals, config);
   out.push(h("h3", { text: "What moved overall" }));
   if (rows.length) {
     out.push(
@@ -86,13 +81,13 @@ export function compareTables(comparison, config) {
         "tbody",
         {},
         changes.map((c) => {
-          const lines = moveLines(c.moves, config);
+          const lines = movedRows(c.moves, config).map(([what, from, to]) => `${what}: ${from} → ${to}`);
           return h(
             "tr",
             { "data-question": c.question },
             h("th", { scope: "row", text: c.text || c.question }),
-            h("td", { text: answerText(c.old_labels ?? c.old) }),
-            h("td", { text: answerText(c.new_labels ?? c.new) }),
+            h("td", { text: answerText(c.old) }),
+            h("td", { text: answerText(c.new) }),
             h("td", {}, lines.length ? h("ul", {}, lines.map((line) => h("li", { text: line }))) : "Nothing, on its own"),
           );
         }),

@@ -11,7 +11,6 @@
 import { check } from "./check.js";
 import { download, slug, today } from "./dom.js";
 import { Register, newPartnershipId, newVersionId } from "./register_store.js";
-import { docxReport } from "./report_docx.js";
 
 export const withSaving = (Base) =>
   class extends Base {
@@ -216,6 +215,7 @@ export const withSaving = (Base) =>
     async downloadDocx() {
       try {
         const { view } = await this.view();
+        const { docxReport } = await import("./report_docx.js");
         const blob = await docxReport(view);
         const name = this.fileName("report", "docx");
         download(name, blob, "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
