@@ -144,6 +144,8 @@ export const withSaving = (Base) =>
       if (wants === "new") {
         if (this.hasContent() && !window.confirm("Start a new assessment? The answers in progress on this page are cleared; those saved in the register stay there.")) return;
         this.eraseHere();
+        // The record in progress is cleared on purpose: not a change from another tab.
+        this.lastStored = this.otherVersion();
         this.persist();
         this.message("A new assessment: it is saved in the register when you choose “Save in the register”.");
         return;
