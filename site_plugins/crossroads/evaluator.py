@@ -18,6 +18,10 @@ Interface used by plugin.py (keep the signatures):
 Everything the browser needs lives under two folders of the built site:
 
     assets/pyodide/<version>/   the Pyodide core files that loadPyodide fetches
+    assets/docx/<version>/      the browser build of the npm package docx, which
+                                report_docx.js imports as "docx" (the bare name,
+                                as Node resolves it in the tests, is written at
+                                build time as "../docx/<version>/docx.mjs")
     assets/evaluator/           evaluator.js (the page's entry module) and the
                                 modules it imports, worker.js (module worker),
                                 evaluator.css (screen and print), engine.tar.gz
@@ -63,15 +67,20 @@ ENGINE_MODULES = BROWSER_MODULES
 # the loader, the Emscripten module, the WebAssembly binary, the standard
 # library and the lock file. No package wheels are needed.
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
-# ES modules of npm packages the pages import, served beside our own as
+# The npm package docx (the DOCX report): its browser build, one ES module
+# without imports, served as assets/docx/<version>/docx.mjs.
+DOCX_FILE = "dist/index.mjs"
+# A static import of the bare name "docx".
+DOCX_IMPORT = re.compile(r"""(\bfrom\s*)(["'])docx\2""")
+# ES modules of other npm packages the pages import, served beside our own as
 # `assets/evaluator/<name>` (imported as "./<name>", hashed like ours):
 # name -> (package, file in the package). Each must be one self-contained file.
 VENDOR_MODULES = {"idb.js": ("idb", "build/index.js")}
 # The page's ES modules: every .js file of assets/evaluator but the worker, and the vendor modules.
 PAGE_MODULES = tuple(sorted([path.name for path in ASSETS.glob("*.js") if path.name != "worker.js"] + list(VENDOR_MODULES)))
 PAGE_ASSETS = PAGE_MODULES + ("worker.js", "evaluator.css")
-# A static import of a sibling module: `from "./form.js"` or `import "./x.js"`.
-MODULE_IMPORT = re.compile(r"""(\b(?:from|import)\s*)(["'])\./([A-Za-z0-9_-]+\.js)\2""")
+# An import of a sibling module: `from "./form.js"`, `import "./x.js"` or `import("./x.js")`.
+MODULE_IMPORT = re.compile(r"""(\b(?:from|import)\s*\(?\s*)(["'])\./([A-Za-z0-9_-]+\.js)\2""")
 ASSET_DIR = "assets/evaluator"
 # A fixed timestamp keeps the archive byte-identical between builds.
 ARCHIVE_MTIME = 1577836800  # 2020-01-01: a fixed date keeps the archive reproducible
@@ -100,6 +109,24 @@ def _pyodide_dir(config=None) -> Path:
         f"Expected the npm package 'pyodide' in {' or '.join(str(c) for c in candidates)} but found none; "
         "run 'npm ci' (or 'bash scripts/setup.sh') in the repository."
     )
+
+
+def _docx_path(config=None) -> Path:
+    """node_modules/docx/dist/index.mjs next to mkdocs.yml, else in this checkout."""
+    config_file = config.get("config_file_path") if config is not None else None
+    candidates = [Path(config_file).resolve().parent / "node_modules" / "docx"] if config_file else []
+    if REPO / "node_modules" / "docx" not in candidates:
+        candidates.append(REPO / "node_modules" / "docx")
+    for folder in candidates:
+        if (folder / "package.json").is_file() and (folder / DOCX_FILE).is_file():
+            return folder / DOCX_FILE
+    raise PluginError(f"Expected the npm package 'docx' in {' or '.join(str(c) for c in candidates)} but found none; "
+                      "run 'npm ci' (or 'bash scripts/setup.sh') in the repository.")
+
+
+def _docx_url(config=None) -> str:
+    """Where the page modules import docx from, relative to assets/evaluator/."""
+    return f"../docx/{_pyodide_version(str(_docx_path(config).parent.parent))}/docx.mjs"
 
 
 @functools.lru_cache(maxsize=4)
@@ -186,17 +213,18 @@ def _asset_path(name: str) -> Path:
     return path
 
 
-def page_assets() -> dict[str, bytes]:
+def page_assets(config=None) -> dict[str, bytes]:
     """The evaluator's page files as served: each module's imports of its
-    siblings carry the hash of the imported module as served. Built once until
-    one of the files changes (the page's hashes and the files written agree)."""
+    siblings carry the hash of the imported module as served, and an import
+    of "docx" names the served copy of that package. Built once until one of
+    the files changes (the page's hashes and the files written agree)."""
     paths = {name: _asset_path(name) for name in PAGE_ASSETS}
     stamp = tuple((name, str(path), path.stat().st_mtime_ns, path.stat().st_size) for name, path in paths.items())
-    return dict(_page_assets(stamp))
+    return dict(_page_assets(stamp, _docx_url(config)))
 
 
 @functools.lru_cache(maxsize=2)
-def _page_assets(stamp: tuple) -> tuple[tuple[str, bytes], ...]:
+def _page_assets(stamp: tuple, docx_url: str) -> tuple[tuple[str, bytes], ...]:
     paths = {entry[0]: Path(entry[1]) for entry in stamp}
     sources = {name: paths[name].read_text(encoding="utf-8") for name in PAGE_MODULES}
     built: dict[str, bytes] = {}
@@ -210,10 +238,13 @@ def _page_assets(stamp: tuple) -> tuple[tuple[str, bytes], ...]:
             raise PluginError(f"Expected every module imported by {trail[-1]} in {ASSETS} but found no {name}.")
 
         def stamp(match: re.Match) -> str:
+            if match.group(3) == name:  # a module naming itself (in a comment) imports nothing
+                return match.group(0)
             imported = build(match.group(3), trail + (name,))
             return f"{match.group(1)}{match.group(2)}./{match.group(3)}?v={_digest(imported)}{match.group(2)}"
 
-        built[name] = MODULE_IMPORT.sub(stamp, sources[name]).encode("utf-8")
+        source = DOCX_IMPORT.sub(lambda match: f"{match.group(1)}{match.group(2)}{docx_url}{match.group(2)}", sources[name])
+        built[name] = MODULE_IMPORT.sub(stamp, source).encode("utf-8")
         return built[name]
 
     out = {name: build(name, ()) for name in PAGE_MODULES}
@@ -223,9 +254,9 @@ def _page_assets(stamp: tuple) -> tuple[tuple[str, bytes], ...]:
     return tuple(out.items())
 
 
-def _asset_versions(method, profile) -> dict:
+def _asset_versions(method, profile, config=None) -> dict:
     """Short content hashes, used as `?v=` on every evaluator URL."""
-    versions = {name: _digest(data) for name, data in page_assets().items()}
+    versions = {name: _digest(data) for name, data in page_assets(config).items()}
     versions["engine.tar.gz"] = _digest(engine_archive(method, profile))
     return versions
 
@@ -247,8 +278,9 @@ def evaluator_files(config, method, profile):
     for name in PYODIDE_FILES:
         files.append(File.generated(config, f"assets/pyodide/{version}/{name}", abs_src_path=str(folder / name)))
     files.append(File.generated(config, f"assets/pyodide/{version}/pyodide-lock.json", content=_lock_file(folder)))
-    for name, data in page_assets().items():
+    for name, data in page_assets(config).items():
         files.append(File.generated(config, f"{ASSET_DIR}/{name}", content=data))
+    files.append(File.generated(config, f"assets/{_docx_url(config)[3:]}", abs_src_path=str(_docx_path(config))))
     files.append(File.generated(config, f"{ASSET_DIR}/engine.tar.gz", content=engine_archive(method, profile)))
     return files
 
@@ -296,7 +328,7 @@ def evaluator_context(method, profile: str | None, root: str, config=None, regis
         pyodide_version = _pyodide_version(str(_pyodide_dir(config)))
     except PluginError:
         pyodide_version = "missing"
-    versions = _asset_versions(method, profile)
+    versions = _asset_versions(method, profile, config)
     category_names = {c["id"]: c["name"] for c in method.categories}
     step_labels = {}
     for step in method.foresight_steps:

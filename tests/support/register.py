@@ -3,7 +3,7 @@ register controls, shared by the browser tests (tests/browser/test_register*.py)
 
 from __future__ import annotations
 
-from .evaluator import answer_all, open_evaluator, wait_idle
+from .evaluator import answer_all, wait_idle
 
 REGISTER_PATH = "/register/"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21aa"]
