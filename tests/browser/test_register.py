@@ -34,11 +34,12 @@ PAST_DECISION = "2024-03-15"
 
 
 def screenshot(tab, artifacts, name: str, selector: str) -> None:
+    tab.evaluate("() => { document.querySelector('.md-header').style.visibility = 'hidden'; }")  # not over the element
     for scheme in ("default", "slate"):
         tab.evaluate("s => document.body.setAttribute('data-md-color-scheme', s)", scheme)
         settle(tab)
         tab.locator(selector).screenshot(path=str(artifacts / f"{name}-{'light' if scheme == 'default' else 'dark'}.png"))
-    tab.evaluate("() => document.body.setAttribute('data-md-color-scheme', 'default')")
+    tab.evaluate("() => { document.body.setAttribute('data-md-color-scheme', 'default'); document.querySelector('.md-header').style.visibility = ''; }")
 
 
 def test_the_register_from_first_assessment_to_import(new_context, evaluator_url, site_root_url, artifacts, tmp_path):
@@ -100,6 +101,7 @@ def test_the_register_from_first_assessment_to_import(new_context, evaluator_url
     tab.fill("#cr-plan-1-due", "2024-06-30")
     tab.select_option("#cr-plan-1-status", "in_progress")
     screenshot(tab, artifacts, "register-decision-form", "#cr-decision")
+    screenshot(tab, artifacts, "register-action-plan", "#cr-plan")
     save_in_register(tab)
     current = tab.evaluate("() => window.crossroads.register.list()")
     harbour_entry = next(e for e in current if e["name"] == "Harbour twinning")

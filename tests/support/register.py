@@ -81,8 +81,10 @@ def assess(tab, base_url: str, name: str, partner: str, country: str, answers: d
     answer_all(tab, answers)
     wait_idle(tab)
     save_in_register(tab)
-    doc = tab.evaluate("() => JSON.parse(localStorage.getItem(Object.keys(localStorage).find(k => k.startsWith('crossroads:evaluator:'))))")
-    assert doc["partnership"]["name"] == name and doc["id"] and doc["partnership"]["id"], doc
+    pid = tab.input_value("#cr-p-id")
+    stored = tab.evaluate("id => window.crossroads.register.get(id)", pid)
+    doc = stored["versions"][-1]
+    assert doc["partnership"]["name"] == name and doc["id"] and doc["partnership"]["id"] == pid, doc
     return doc
 
 
