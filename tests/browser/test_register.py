@@ -109,6 +109,7 @@ def test_the_register_from_first_assessment_to_import(new_context, evaluator_url
     assert harbour_entry["decision"]["decided_by"] == {"name": "Ana Ruiz", "role": "Deputy Mayor"}
 
     # The printed report has the decision record and the plan.
+    tab.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
     tab.emulate_media(media="print")
     printed = tab.inner_text("#cr-report")
     tab.emulate_media(media="screen")

@@ -3,7 +3,7 @@ register controls, shared by the browser tests (tests/browser/test_register*.py)
 
 from __future__ import annotations
 
-from .evaluator import answer_all, wait_idle
+from .evaluator import answer_all, settle, wait_idle
 
 REGISTER_PATH = "/register/"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21aa"]
@@ -102,6 +102,7 @@ def register_axe(tab, axe_path, schemes=("default", "slate")) -> list[str]:
     try:
         for scheme in schemes:
             tab.evaluate("s => document.body.setAttribute('data-md-color-scheme', s)", scheme)
+            settle(tab)  # the palette's transitions
             found += tab.evaluate("""async ([scheme, tags]) => {
               const r = await axe.run('#crossroads-register', {runOnly: {type: 'tag', values: tags}});
               return r.violations.map(v => `${scheme}: ${v.id}: ` + v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' ' + n.failureSummary).join(' | '));

@@ -227,6 +227,13 @@ export const withDecision = (Base) =>
       super.renderReport();
       if (!this.decisionFields) return;
       const body = this.el("cr-report-body");
+      const country = this.partnership().country;
+      const partner = [...body.querySelectorAll(".cr-report__facts dt")].find((dt) => dt.textContent === "Partner");
+      if (country) {
+        const after = partner ? partner.nextElementSibling.nextSibling : body.querySelector(".cr-report__facts").firstChild;
+        body.querySelector(".cr-report__facts").insertBefore(h("dt", { text: "Country" }), after);
+        body.querySelector(".cr-report__facts").insertBefore(h("dd", { text: country }), after);
+      }
       const answers = body.querySelector(".cr-report__answers");
       const before = answers ? answers.previousElementSibling : null;
       const d = this.decision();
