@@ -209,3 +209,31 @@ def test_the_evaluator_works_with_the_keyboard_alone(page, site_url):
                              .map(e => ({id: e.id, live: e.getAttribute('aria-live') || e.getAttribute('role')}))""")
     assert any(item["id"] == "cr-summary" for item in live), f"the result summary is not a live region: {live}"
     wait_for_result(page)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("palette", SCHEMES)
+def test_axe_finds_nothing_on_the_register_with_partnerships(browser, site_url, axe_path, palette):
+    """The register page listing a partnership, as well as empty (the test of every page)."""
+    from support.register import REGISTER_PATH, wait_listed
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="light")
+    try:
+        page = context.new_page()
+        page.goto(site_url + REGISTER_PATH, wait_until="load")
+        assert page.evaluate(SET_PALETTE, SCHEMES[palette]) is True
+        version = page.evaluate("window.crossroads.method_version")
+        doc = {"format": "crossroads-assessment", "method_version": version, "id": "v-axe-1",
+               "saved_at": "2026-01-05T10:00:00.000Z",
+               "partnership": {"id": "p-axe", "name": "Sister city", "partner": "Far Town", "country": "Elsewhere"},
+               "answers": {"stage": "existing", "visibility": "high"},
+               "decision": {"decision": "pause_and_consult", "date": "2024-01-10", "next_review": "2024-02-10"},
+               "plan": []}
+        assert page.evaluate("d => window.crossroads.register.save(d)", doc)["saved"]
+        page.reload(wait_until="load")
+        wait_listed(page)
+        settle(page)
+        problems = describe(f"/register/ ({palette}, with a partnership)", run_axe(page, axe_path))
+        assert not problems, "axe-core violations:\n" + "\n".join(problems)
+    finally:
+        context.close()

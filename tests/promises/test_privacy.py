@@ -188,3 +188,36 @@ def test_the_static_check_catches_what_it_should(tmp_path):
     assert len(found["a.html"]) == 6, found
     assert found["b.css"] == ["url(https://x.example/c.png)"]
     assert sorted(found["c.mjs"]) == ["https://esm.example/m.js", "https://w.example/w.js"]
+
+
+@pytest.mark.browser
+def test_the_register_keeps_what_a_reader_types_in_the_page(request_log_factory, site_url):
+    """Saved in the register, listed, compared and exported: still no request carries it."""
+    from support.register import REGISTER_PATH, save_in_register, wait_listed
+
+    context, log = request_log_factory(site_url, accept_downloads=True)
+    page = context.new_page()
+    log.watch_page(page)
+    page.goto(site_url + EVALUATOR, wait_until="load")
+    wait_for_engine(page)
+    page.wait_for_load_state("networkidle")
+    loaded = len(log.requests)
+    log.phase = "register"
+    fill_text_fields(page, SENTINEL)
+    answer_questions(page)
+    wait_for_result(page)
+    save_in_register(page)
+    page.goto(site_url + REGISTER_PATH, wait_until="load")
+    wait_listed(page)
+    assert SENTINEL in page.inner_text("#cr-reg-body")
+    with page.expect_download():
+        page.click("#cr-reg-export")
+    page.wait_for_load_state("networkidle")
+
+    after = log.requests[loaded:]
+    leaking = [r for r in after if SENTINEL in r.url or SENTINEL in (r.post_data or "")
+               or any(SENTINEL in str(v) for v in r.headers.values())]
+    assert not leaking, "requests carried what the reader typed:\n" + _describe(leaking)
+    assert not [r for r in after if r.method != "GET" or r.post_data], "the register sent data:\n" + _describe(after)
+    assert not log.foreign(), "requests left the site's origin:\n" + _describe(log.foreign())
+    assert context.cookies() == []
