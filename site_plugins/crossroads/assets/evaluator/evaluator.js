@@ -35,6 +35,12 @@
 //   window.crossroads.check(document)   Promise of the engine's checked form of a
 //                                       saved-assessment document.
 //   window.crossroads.method_version, window.crossroads.profile
+//   window.crossroads.compare(a, b)    Promise of the engine's comparison of two
+//                                       assessment documents (a earlier).
+//   window.crossroads.register          list / get / save / remove / export /
+//                                       import of the register in this browser
+//                                       (register_store.js; the handbook's hosting
+//                                       page, "Embedding and automation").
 // The evaluator element also fires "crossroads:result" (detail: {ms, result})
 // each time the results panel has been updated, and the page records the
 // performance marks "crossroads:interactive" (the form is live) and
