@@ -14,7 +14,7 @@ import { Register, newPartnershipId, newVersionId } from "./register_store.js";
 import { exportRegister, importRegister } from "./register_files.js";
 import { tableRow, visibleEntries } from "./register_table.js";
 import { ASIDE_PREFIX, STORAGE_PREFIX } from "./storage.js";
-import { CHANNEL_NAME, SIGNAL_KEY } from "./tabs.js";
+import { SIGNAL_KEY, openChannel, readSignal, sendSignal } from "./tabs.js";
 import { compareTables } from "./register_view.js";
 
 
@@ -103,26 +103,12 @@ class RegisterPage {
     window.addEventListener("storage", (event) => {
       if (event.key === SIGNAL_KEY && event.newValue) this.receiveSignal(event.newValue);
     });
-    if (typeof BroadcastChannel === "function") {
-      try {
-        this.channel = new BroadcastChannel(CHANNEL_NAME);
-        this.channel.onmessage = (event) => this.receiveSignal(String(event.data));
-      } catch {
-        this.channel = null;
-      }
-    }
+    this.channel = openChannel((text) => this.receiveSignal(text));
   }
 
   receiveSignal(text) {
-    let signal;
-    try {
-      signal = JSON.parse(text);
-    } catch {
-      return;
-    }
-    if (!signal || typeof signal.id !== "string" || this.handledSignals.has(signal.id)) return;
-    this.handledSignals.add(signal.id);
-    if (signal.type === "erase" || signal.type === "nostore") {
+    const signal = readSignal(text, this.handledSignals);
+    if (signal && (signal.type === "erase" || signal.type === "nostore")) {
       this.closeCompare();
       this.refresh().then(() =>
         this.message(signal.type === "erase" ? "Your data was erased in another tab or window: the register is empty now." : "Storing was turned off in another tab or window: the register was removed from this browser."),
@@ -131,20 +117,7 @@ class RegisterPage {
   }
 
   signal(type) {
-    const id = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
-    this.handledSignals.add(id);
-    const text = JSON.stringify({ type, id });
-    try {
-      localStorage.setItem(SIGNAL_KEY, text);
-      localStorage.removeItem(SIGNAL_KEY);
-    } catch {
-      /* the channel below still tells the other tabs */
-    }
-    try {
-      if (this.channel) this.channel.postMessage(text);
-    } catch {
-      /* no other way to tell them */
-    }
+    sendSignal(type, this.handledSignals, this.channel);
   }
 
   async refresh() {
