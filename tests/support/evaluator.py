@@ -42,7 +42,9 @@ FORM_STATE = """() => {
     const note = q.querySelector('textarea[data-note]').value;
     if (note) notes[q.dataset.question] = note;
   }
-  for (const el of document.querySelectorAll('[data-partnership]')) partnership[el.dataset.partnership] = el.value;
+  for (const el of document.querySelectorAll('[data-partnership]')) {
+    if (el.type !== 'hidden' || el.value) partnership[el.dataset.partnership] = el.value;  // the register's id, once given
+  }
   return {answers, notes, partnership};
 }"""
 

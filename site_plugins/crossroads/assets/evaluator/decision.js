@@ -186,6 +186,13 @@ export const withDecision = (Base) =>
 
     /* the document and the form */
 
+    // The partnership's id is there once the register has given it one.
+    partnership() {
+      const out = super.partnership();
+      if (!out.id) delete out.id;
+      return out;
+    }
+
     assessment() {
       const doc = super.assessment();
       const saved = doc.saved_at;
