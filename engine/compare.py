@@ -143,10 +143,10 @@ def comparison_markdown(comparison: dict) -> str:
     total = _moves_lines(comparison["totals"], "")
     lines += total or ["Nothing: every scenario, category and the recommendation are where they were."]
     lines += ["", "## Changed answers", ""]
-    if not comparison["changes"]:
+    if comparison["changes"]:
+        lines += ["Each change is applied alone to the earlier answers; changes can add up or offset each other.", ""]
+    else:
         lines += ["No answer changed.", ""]
-    lines.append("Each change is applied alone to the earlier answers; changes can add up or offset each other.")
-    lines.append("")
     for change in comparison["changes"]:
         lines.append(f"### {change['short']}")
         lines.append("")
