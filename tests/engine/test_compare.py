@@ -40,6 +40,8 @@ def test_a_case_before_and_after_its_safeguards(method, duisburg):
     assert comparison["totals"]["recommendation"] == {"from": "pause_and_consult", "to": "proceed_with_safeguards",
                                                       "from_label": "Pause and consult", "to_label": "Proceed with safeguards"}
     moved = {m["scenario"]: m["after_safeguards"] for m in comparison["totals"]["scenarios"]}
+    assert all((m["from"], m["to"]) == (m["after_safeguards"]["from"], m["after_safeguards"]["to"])
+               for m in comparison["totals"]["scenarios"])
     for scenario in new["scenarios"]:
         was = next(s for s in old["scenarios"] if s["id"] == scenario["id"])
         if was["residual"] != scenario["residual"]:
