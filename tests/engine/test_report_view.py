@@ -151,3 +151,16 @@ def test_cli_csv_has_the_byte_order_mark(tmp_path):
     with open(tmp_path / "plan.csv", encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
     assert tuple(rows[0]) == CSV_HEADER and len(rows) > 2
+
+
+def test_an_answer_to_a_hidden_question_is_not_listed(method):
+    child = next(q for q in method.questions if "show_if" in q)
+    parent = method.question_by_id[child["show_if"]["question"]]
+    hiding = next(o["value"] for o in parent["options"] if o["value"] not in child["show_if"]["in"])
+    value = child["options"][0]["value"]
+    document = {"answers": {parent["id"]: [hiding] if parent["type"] == "multi" else hiding,
+                            child["id"]: [value] if child["type"] == "multi" else value},
+                "notes": {child["id"]: "kept under notes"}}
+    view = _view(method, document)
+    assert [a["question"] for a in view["answers"]] == [parent["id"]]
+    assert view["notes"] == [{"question": child["id"], "short": child["short"], "text": "kept under notes"}]
