@@ -37,18 +37,20 @@ def _move(method: Method, old, new) -> dict:
 
 
 def moves(method: Method, before: dict, after: dict) -> dict:
-    """What moved from result `before` to result `after`: scenarios (level after
-    safeguards and before them), categories (after safeguards) and the recommendation."""
+    """What moved from result `before` to result `after`: scenarios (`from`/`to`:
+    the level after safeguards; `before_safeguards` and `after_safeguards` both),
+    categories (after safeguards) and the recommendation (None when it did not move)."""
     scenarios = []
     old_by_id = {s["id"]: s for s in before["scenarios"]}
     for scenario in after["scenarios"]:
         old = old_by_id[scenario["id"]]
         if old["residual"] != scenario["residual"] or old["inherent"] != scenario["inherent"]:
-            scenarios.append({
-                "scenario": scenario["id"], "name": scenario["name"],
-                "after_safeguards": _move(method, old["residual"], scenario["residual"]),
-                "before_safeguards": _move(method, old["inherent"], scenario["inherent"]),
-            })
+            # from/to: the level after safeguards (the one the recommendation follows), as for categories.
+            scenarios.append(dict(
+                {"scenario": scenario["id"], "name": scenario["name"]}, **_move(method, old["residual"], scenario["residual"]),
+                after_safeguards=_move(method, old["residual"], scenario["residual"]),
+                before_safeguards=_move(method, old["inherent"], scenario["inherent"]),
+            ))
     categories = []
     old_categories = {c["id"]: c for c in before["categories"]}
     for category in after["categories"]:
@@ -143,10 +145,10 @@ def comparison_markdown(comparison: dict) -> str:
     total = _moves_lines(comparison["totals"], "")
     lines += total or ["Nothing: every scenario, category and the recommendation are where they were."]
     lines += ["", "## Changed answers", ""]
-    if not comparison["changes"]:
+    if comparison["changes"]:
+        lines += ["Each change is applied alone to the earlier answers; changes can add up or offset each other.", ""]
+    else:
         lines += ["No answer changed.", ""]
-    lines.append("Each change is applied alone to the earlier answers; changes can add up or offset each other.")
-    lines.append("")
     for change in comparison["changes"]:
         lines.append(f"### {change['short']}")
         lines.append("")

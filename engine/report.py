@@ -7,7 +7,7 @@ import io
 import re
 
 from .errors import BIDI_CONTROLS
-from .evaluate import PLAN_STATUSES
+from .evaluate import PLAN_STATUSES, visible_questions
 from .model import Method
 
 # Line breaks of every kind (CR LF, CR, LF, VT, FF, the file/group/record
@@ -148,7 +148,8 @@ def report_view(method: Method, checked: dict, result: dict) -> dict:
     notes = checked.get("notes", {})
     answers = checked.get("answers", {})
     answered = []
-    for question in method.questions:
+    # Only the answers that count: an answer to a question the other answers hide is left out.
+    for question in visible_questions(method, answers):
         qid = question["id"]
         if qid in answers:
             answered.append({"question": qid, "short": question["short"], "text": question["text"],

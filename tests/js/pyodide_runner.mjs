@@ -5,7 +5,7 @@
 //   node tests/js/pyodide_runner.mjs METHOD_JSON REQUESTS_JSON --bench N  (benchmark)
 //
 // METHOD_JSON is the output of `python -m engine compile`. REQUESTS_JSON is a
-// list of {"mode": "assess" | "handle", "text": "...", "profile": null | "us"}.
+// list of {"mode": "assess" | "handle" | "web", "text": "...", "profile": null | "us"}.
 // Parity prints one line per request: the engine's output string, encoded with
 // JSON.stringify so the line is lossless. Benchmark prints one JSON object.
 //
@@ -46,6 +46,9 @@ for (const name of readdirSync(join(root, "engine"))) {
   }
 }
 pyodide.FS.writeFile(join(home, "parity_driver.py"), readFileSync(join(here, "parity_driver.py"), "utf8"));
+// The browser worker's adapter, for the page's operations (mode "web").
+const adapter = join(root, "site_plugins", "crossroads", "assets", "evaluator", "crossroads_web.py");
+pyodide.FS.writeFile(join(home, "crossroads_web.py"), readFileSync(adapter, "utf8"));
 pyodide.runPython(`import sys\nsys.path.insert(0, ${JSON.stringify(home)})\nimport parity_driver`);
 const driver = pyodide.pyimport("parity_driver");
 const yamlLoaded = pyodide.runPython("'yaml' in sys.modules");

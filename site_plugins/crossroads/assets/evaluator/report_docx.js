@@ -7,29 +7,15 @@
 //
 // The docx package is about 1 MB (230 kB compressed): the page should load
 // this module only when the reader asks for the DOCX, with a dynamic
-// import("./report_docx.js"), which the build stamps like a static one.
+// import of this module (the build stamps dynamic imports like static ones).
 //
 // Every text of the reader goes into plain text runs, never into markup that
 // is parsed: control and bidirectional characters are dropped (as in the
 // Markdown report) and line breaks become breaks within the paragraph.
 
 import {
-  AlignmentType,
-  BorderStyle,
-  Document,
-  Footer,
-  Header,
-  HeadingLevel,
-  Packer,
-  PageNumber,
-  Paragraph,
-  ShadingType,
-  Table,
-  TableCell,
-  TableLayoutType,
-  TableRow,
-  TextRun,
-  WidthType,
+  AlignmentType, BorderStyle, Document, Footer, Header, HeadingLevel, Packer, PageNumber,
+  Paragraph, ShadingType, Table, TableCell, TableLayoutType, TableRow, TextRun, WidthType,
 } from "docx";
 
 export const DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
@@ -88,9 +74,10 @@ function bullet(children) {
 const border = { style: BorderStyle.SINGLE, size: 4, color: RULE };
 const borders = { top: border, bottom: border, left: border, right: border, insideHorizontal: border, insideVertical: border };
 
-function cell(content, width, head = false) {
+function cell(content, width, head = false, size = undefined) {
+  const style = { ...(head ? { bold: true } : {}), ...(size ? { size } : {}) };
   const paragraphs = (Array.isArray(content) ? content : [content]).map((item) =>
-    item instanceof Paragraph ? item : new Paragraph({ children: runs(item, head ? { bold: true } : {}) }),
+    item instanceof Paragraph ? item : new Paragraph({ children: runs(item, style) }),
   );
   return new TableCell({
     children: paragraphs,
@@ -100,8 +87,8 @@ function cell(content, width, head = false) {
   });
 }
 
-/** A table with a header row repeated on every page; widths in parts of the text width. */
-function table(headers, rows, parts) {
+/** A table with a header row repeated on every page; widths in parts of the text width; `size` in half-points. */
+function table(headers, rows, parts, size = undefined) {
   const total = parts.reduce((a, b) => a + b, 0);
   const widths = parts.map((part) => Math.floor((TEXT_WIDTH * part) / total));
   return new Table({
@@ -110,12 +97,13 @@ function table(headers, rows, parts) {
     layout: TableLayoutType.FIXED,
     borders,
     rows: [
-      new TableRow({ tableHeader: true, cantSplit: true, children: headers.map((title, i) => cell(title, widths[i], true)) }),
-      ...rows.map((row) => new TableRow({ cantSplit: true, children: row.map((content, i) => cell(content, widths[i])) })),
+      new TableRow({ tableHeader: true, cantSplit: true, children: headers.map((title, i) => cell(title, widths[i], true, size)) }),
+      ...rows.map((row) => new TableRow({ cantSplit: true, children: row.map((content, i) => cell(content, widths[i], false, size)) })),
     ],
   });
 }
 
+/** Label and value rows (those with a value), labels shaded as headers. */
 function factsTable(pairs) {
   const shown = pairs.filter(([, value]) => value);
   if (!shown.length) return null;
@@ -125,21 +113,7 @@ function factsTable(pairs) {
     columnWidths: widths,
     layout: TableLayoutType.FIXED,
     borders,
-    rows: shown.map(
-      ([label, value]) =>
-        new TableRow({
-          cantSplit: true,
-          children: [
-            new TableCell({
-              children: [new Paragraph({ children: runs(label, { bold: true }) })],
-              width: { size: widths[0], type: WidthType.DXA },
-              margins: { top: 60, bottom: 60, left: 100, right: 100 },
-              shading: { type: ShadingType.CLEAR, fill: HEAD_FILL, color: "auto" },
-            }),
-            cell(value, widths[1]),
-          ],
-        }),
-    ),
+    rows: shown.map(([label, value]) => new TableRow({ cantSplit: true, children: [cell(label, widths[0], true), cell(value, widths[1])] })),
   });
 }
 
@@ -166,7 +140,8 @@ function decisionSection(view) {
   const d = view.decision;
   if (!d) return [];
   const by = [d.decided_by.name, d.decided_by.role].filter(Boolean).join(", ");
-  const review = d.next_review || (d.default_review ? `${d.default_review} (proposed: ${d.review_months} months after the decision)` : "");
+  const months = `${d.review_months} month${d.review_months === 1 ? "" : "s"}`;
+  const review = d.next_review || (d.default_review ? `${d.default_review} (proposed: ${months} after the decision)` : "");
   const out = [heading("Decision record")];
   const rows = factsTable([
     ["Decision", d.decision_label || ""],
@@ -237,12 +212,12 @@ function planSection(view) {
   if (!view.actions.length) return [];
   const rows = view.actions.map((action, index) => {
     const plan = action.plan || { owner: "", due: "", status_label: "" };
-    const what = [new Paragraph({ children: runs(action.text) })];
+    const what = [new Paragraph({ children: runs(action.text, { size: 20 }) })];
     const notes = [action.first ? "First step" : "", action.listed ? "" : "No longer called for by these answers"].filter(Boolean);
     if (notes.length) what.push(new Paragraph({ children: [new TextRun({ text: notes.join(". "), italics: true, size: 18 })] }));
     return [String(index + 1), what, action.who, plan.owner, plan.due, plan.status_label];
   });
-  return [heading("Action plan"), table(["#", "Action", "With", "Owner", "Due", "Status"], rows, [1, 9, 5, 4, 4, 3])];
+  return [heading("Action plan"), table(["#", "Action", "With", "Owner", "Due", "Status"], rows, [1.5, 9, 6, 3.5, 3.4, 3], 20)];
 }
 
 function answersSection(view) {
@@ -284,14 +259,7 @@ export function docxDocument(view) {
     new Paragraph({ heading: HeadingLevel.TITLE, children: [new TextRun({ text: "City diplomacy risk assessment" })] }),
     new Paragraph({ heading: HeadingLevel.SUBTITLE, children: runs(title) }),
     ...(lead ? [lead] : []),
-    ...summarySection(view),
-    ...decisionSection(view),
-    ...scenarioSection(view),
-    ...reasonsSection(view),
-    ...whatIfSection(view),
-    ...planSection(view),
-    ...answersSection(view),
-    ...notesSection(view),
+    ...[summarySection, decisionSection, scenarioSection, reasonsSection, whatIfSection, planSection, answersSection, notesSection].flatMap((section) => section(view)),
     para([new TextRun({ text: view.disclaimer, italics: true, size: 18 })], { spacing: { before: 240 } }),
   ];
   return new Document({
@@ -313,12 +281,7 @@ export function docxDocument(view) {
         headers: { default: new Header({ children: [new Paragraph({ alignment: AlignmentType.RIGHT, children: runs(`City diplomacy risk assessment: ${title}`, { size: 16, color: "5F6B76" }) })] }) },
         footers: {
           default: new Footer({
-            children: [
-              new Paragraph({
-                alignment: AlignmentType.CENTER,
-                children: [new TextRun({ children: ["Page ", PageNumber.CURRENT, " of ", PageNumber.TOTAL_PAGES], size: 16, color: "5F6B76" })],
-              }),
-            ],
+            children: [new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ children: ["Page ", PageNumber.CURRENT, " of ", PageNumber.TOTAL_PAGES], size: 16, color: "5F6B76" })] })],
           }),
         },
         children,
