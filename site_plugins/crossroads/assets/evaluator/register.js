@@ -140,6 +140,7 @@ class RegisterPage {
     this.el("cr-reg-body").replaceChildren(...shown.map((e) => tableRow(e, this.config, this.evaluatorUrl)));
     this.el("cr-reg-empty").hidden = this.entries.length > 0;
     this.el("cr-reg-table").hidden = this.entries.length === 0;
+    this.root.querySelector(".cr-reg__filters").hidden = this.entries.length === 0;
     const total = this.entries.length;
     this.el("cr-reg-count").textContent = total === 0 ? "" : shown.length === total ? `${total} partnership${total === 1 ? "" : "s"}.` : `${shown.length} of ${total} partnerships shown.`;
   }
