@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from support.evaluator import CLEAR_SCREEN
+from support.evaluator import CLEAR_SCREEN, wait_idle
 from support.register import assess, open_register, save_in_register, wait_message
 
 pytestmark = pytest.mark.browser
@@ -81,11 +81,19 @@ def test_a_save_over_a_version_changed_in_another_tab_asks_and_loses_nothing(new
     assert len(stored) == 2
     assert {v["partnership"]["partner"] for v in stored} == {"Twin Town", "Twin Town (final)"}
 
-    # Saving again with nothing changed elsewhere asks nothing.
+    # Saving again with nothing changed elsewhere asks nothing, after a reload too.
     dialogs.said.clear()
     tab.fill("#cr-p-note", "One more line.")
     save_in_register(tab)
+    tab.reload()
+    tab.wait_for_function("window.crossroads !== undefined")
+    tab.evaluate("window.crossroads.ready")
+    tab.wait_for_function("() => document.querySelector('#cr-p-note').value === 'One more line.'")
+    wait_idle(tab)
+    tab.fill("#cr-p-note", "And a line after the reload.")
+    save_in_register(tab)
     assert dialogs.said == []
+    assert {v["partnership"].get("note") for v in versions(register, pid)} == {"Written in the other tab.", "And a line after the reload."}
 
 
 def test_the_api_and_an_import_never_replace_a_version_unasked(new_context, evaluator_url, site_root_url, tmp_path):

@@ -12,6 +12,28 @@ import { check } from "./check.js";
 import { download, slug, today } from "./dom.js";
 import { Register, newPartnershipId, newVersionId } from "./register_store.js";
 
+// Which stored version this tab last read or wrote ({id, saved_at}), kept
+// for this tab only (sessionStorage) so that a reload still knows it.
+const READ_KEY = "crossroads:register-read";
+
+function readMark() {
+  try {
+    const mark = JSON.parse(sessionStorage.getItem(READ_KEY));
+    return mark && typeof mark.id === "string" ? mark : null;
+  } catch {
+    return null;
+  }
+}
+
+function setReadMark(id, savedAt) {
+  try {
+    if (id && savedAt) sessionStorage.setItem(READ_KEY, JSON.stringify({ id, saved_at: savedAt }));
+    else sessionStorage.removeItem(READ_KEY);
+  } catch {
+    /* without it, a save after a reload asks first */
+  }
+}
+
 export const withSaving = (Base) =>
   class extends Base {
     bind() {
@@ -32,11 +54,15 @@ export const withSaving = (Base) =>
 
     apply(checked, options) {
       super.apply(checked, options);
-      this.versionReadAt = typeof checked.register_saved_at === "string" ? checked.register_saved_at : null;
+      const mark = readMark();
+      if (typeof checked.register_saved_at === "string") this.versionReadAt = checked.register_saved_at;
+      else this.versionReadAt = mark && mark.id === this.versionId ? mark.saved_at : null;
+      setReadMark(this.versionId, this.versionReadAt);
     }
 
     eraseHere() {
       this.versionReadAt = null;
+      setReadMark(null);
       super.eraseHere();
     }
 
@@ -95,6 +121,7 @@ export const withSaving = (Base) =>
           }
         }
         this.versionReadAt = done.saved_at;
+        setReadMark(this.versionId, done.saved_at);
         this.persist();
         const name = doc.partnership.name ? `“${doc.partnership.name}”` : "this partnership";
         this.message(`Saved in the register: the assessment of ${doc.saved_at.slice(0, 10)} of ${name}.`);
