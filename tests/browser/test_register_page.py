@@ -138,3 +138,21 @@ def test_the_register_works_with_the_keyboard_alone(new_context, site_root_url, 
     assert not violations, "\n".join(violations)
     assert len(listed(register)) == 2
     assert not register.errors, register.errors
+
+
+def test_the_decision_record_and_plan_pass_axe(new_context, evaluator_url):
+    """The evaluator with a decision that differs from the recommendation and the action plan shown."""
+    from support.evaluator import axe_violations
+
+    context = new_context()
+    tab = context.new_page()
+    tab.goto(evaluator_url)
+    tab.wait_for_function("window.crossroads !== undefined")
+    tab.evaluate("window.crossroads.ready")
+    answer_all(tab, {**CLEAR_SCREEN, "visibility": "high", "political_system": "non_democratic"})
+    wait_idle(tab)
+    tab.fill("#cr-d-date", "2026-01-15")
+    tab.select_option("#cr-d-decision", "do_not_engage")
+    assert tab.is_visible("#cr-d-differs") and tab.locator("#cr-plan-body tr").count() >= 1
+    assert tab.input_value("#cr-d-review") == "2026-07-15"
+    assert axe_violations(tab) == []

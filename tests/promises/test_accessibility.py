@@ -124,7 +124,8 @@ FOCUS_STATE = """
     wrapped,
     kbd: el.dataset.kbd || null,
     tag: el.tagName.toLowerCase(), id: el.id,
-    focusVisible: el.matches(':focus-visible'),
+    // A date field's calendar button (the browser's own part of the field) never matches :focus-visible.
+    focusVisible: el.matches(':focus-visible') || (el.type === 'date' && el.matches(':focus-within')),
     indicator: (!tiny && shows(el)) || shows(label) || (tiny && shows(el.parentElement)),
   };
 }

@@ -57,7 +57,7 @@ export const withSaving = (Base) =>
       const mark = readMark();
       if (typeof checked.register_saved_at === "string") this.versionReadAt = checked.register_saved_at;
       else this.versionReadAt = mark && mark.id === this.versionId ? mark.saved_at : null;
-      setReadMark(this.versionId, this.versionReadAt);
+      if (!this.noStore) setReadMark(this.versionId, this.versionReadAt);
     }
 
     eraseHere() {
@@ -68,6 +68,7 @@ export const withSaving = (Base) =>
 
     setNoStore(on, fromOtherTab = false) {
       super.setNoStore(on, fromOtherTab);
+      if (on) setReadMark(null);
       if (on && !fromOtherTab) this.register.clear().catch(() => {});
     }
 
