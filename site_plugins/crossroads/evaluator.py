@@ -48,7 +48,7 @@ from mkdocs.structure.files import File
 
 from engine.package import BROWSER_MODULES, browser_modules
 
-from . import templating
+from . import stdlib, templating
 
 HERE = Path(__file__).resolve().parent
 ASSETS = HERE / "assets" / "evaluator"
@@ -205,6 +205,13 @@ def _page_assets(stamp: tuple) -> tuple[tuple[str, bytes], ...]:
     return tuple(out.items())
 
 
+def _stdlib(folder: Path) -> bytes:
+    try:
+        return stdlib.trimmed_stdlib(folder)
+    except stdlib.StdlibError as error:
+        raise PluginError(str(error)) from error
+
+
 def _asset_versions(method, profile) -> dict:
     """Short content hashes, used as `?v=` on every evaluator URL."""
     versions = {name: _digest(data) for name, data in page_assets().items()}
@@ -227,7 +234,10 @@ def evaluator_files(config, method, profile):
     version = _pyodide_version(str(folder))
     files = []
     for name in PYODIDE_FILES:
-        files.append(File.generated(config, f"assets/pyodide/{version}/{name}", abs_src_path=str(folder / name)))
+        if name == "python_stdlib.zip":  # only the part the evaluator uses (stdlib.py)
+            files.append(File.generated(config, f"assets/pyodide/{version}/{name}", content=_stdlib(folder)))
+        else:
+            files.append(File.generated(config, f"assets/pyodide/{version}/{name}", abs_src_path=str(folder / name)))
     files.append(File.generated(config, f"assets/pyodide/{version}/pyodide-lock.json", content=_lock_file(folder)))
     for name, data in page_assets().items():
         files.append(File.generated(config, f"{ASSET_DIR}/{name}", content=data))
@@ -275,9 +285,18 @@ def evaluator_context(method, profile: str | None, root: str, config=None) -> di
             sections.append({"section": section, "questions": questions})
     country = method.countries.get(profile) if profile else None
     try:
-        pyodide_version = _pyodide_version(str(_pyodide_dir(config)))
+        folder = _pyodide_dir(config)
+        pyodide_version = _pyodide_version(str(folder))
     except PluginError:
-        pyodide_version = "missing"
+        folder, pyodide_version = None, "missing"
+    try:
+        stdlib_bytes = _stdlib(folder)
+        stdlib_hash = _digest(stdlib_bytes)
+        # What the progress bar counts (worker.js): the downloads, decoded.
+        sizes = {"pyodide.asm.wasm": (folder / "pyodide.asm.wasm").stat().st_size, "python_stdlib.zip": len(stdlib_bytes),
+                 "pyodide-lock.json": len(_lock_file(folder)), "engine.tar.gz": len(engine_archive(method, profile))}
+    except (PluginError, OSError, TypeError):
+        stdlib_hash, sizes = "missing", {}
     versions = _asset_versions(method, profile)
     category_names = {c["id"]: c["name"] for c in method.categories}
     step_labels = {}
@@ -295,6 +314,8 @@ def evaluator_context(method, profile: str | None, root: str, config=None) -> di
         "max_text": MAX_TEXT,
         "pyodide": pyodide_version,
         "engine": versions["engine.tar.gz"],
+        "stdlib": stdlib_hash,
+        "sizes": sizes,
         "worker": versions["worker.js"],
         "stakeholders": {code: s["name"] for code, s in method.stakeholders.items()},
         "levels": method.level_labels,

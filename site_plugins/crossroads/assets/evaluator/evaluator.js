@@ -91,6 +91,7 @@ class EvaluatorBase {
     this.loadFragment();
     this.renderReport();
     client.onchange = () => this.engineChanged();
+    client.onprogress = () => this.showProgress();
     this.engineChanged();
     window.crossroads = publicApi(client, this.config);
     this.watchPanel();
