@@ -242,7 +242,23 @@ def evaluator_files(config, method, profile):
     for name, data in page_assets().items():
         files.append(File.generated(config, f"{ASSET_DIR}/{name}", content=data))
     files.append(File.generated(config, f"{ASSET_DIR}/engine.tar.gz", content=engine_archive(method, profile)))
+    files.append(File.generated(config, f"{ASSET_DIR}/runtime.json", content=runtime_list(method, profile, folder)))
     return files
+
+
+def runtime_list(method, profile, folder: Path) -> bytes:
+    """runtime.json: the addresses the evaluator page fetches, each as it asks
+    for it (hashes included), relative to assets/evaluator/; read by
+    docs/overrides/assets/crossroads/evaluator-intent.js to prefetch them when
+    a reader points at a link to the evaluator."""
+    versions = _asset_versions(method, profile)
+    version = _pyodide_version(str(folder))
+    stdlib_hash = _digest(_stdlib(folder))
+    worker = f"worker.js?v={versions['worker.js']}&pyodide={version}&engine={versions['engine.tar.gz']}&stdlib={stdlib_hash}"
+    pyodide = [f"../pyodide/{version}/{name}" for name in ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "pyodide-lock.json")]
+    files = [f"{name}?v={versions[name]}" for name in PAGE_ASSETS if name != "worker.js"]
+    files += [worker, f"engine.tar.gz?v={versions['engine.tar.gz']}", *pyodide, f"../pyodide/{version}/python_stdlib.zip?v={stdlib_hash}"]
+    return (json.dumps({"files": files}, indent=1) + "\n").encode("utf-8")
 
 
 def show_rules(method) -> dict[str, list[str]]:
