@@ -108,6 +108,8 @@ def rows(all_results: dict) -> list[tuple[str, str, str, str]]:
             out.append((key, "(not run)", "-", entry["note"]))
         elif entry.get("status") not in (None, "ok"):
             out.append((key, "(failed)", entry["status"], (entry.get("stderr") or "")[-120:]))
+        elif "results" in entry and entry["results"].get("rows"):  # the script's own rows, with targets
+            out += [(key, *row) for row in entry["results"]["rows"]]
         elif "results" in entry:
             out += [(key, k, _short(v), "") for k, v in _flatten(entry["results"]) if not isinstance(v, (list, dict))][:25]
         elif "text" in entry:
