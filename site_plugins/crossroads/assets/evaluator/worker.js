@@ -443,6 +443,9 @@ async function boot() {
         status(1, "downloading and starting Python");
       }
     }
+    // A kept copy that could not be used is dropped at once (a new one
+    // replaces it after this start), so that it is not tried again.
+    if (keptProblem) forgetKept();
     if (!pyodide) {
       const snapshots = keepAllowed && typeof indexedDB === "object" && !!indexedDB;
       pyodide = await Promise.race([loadPyodide(pythonOptions(lockFileContents, snapshots ? { _makeSnapshot: true } : {})), bootFailed]);
