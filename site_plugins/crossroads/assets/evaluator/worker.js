@@ -305,8 +305,10 @@ async function sha256(bytes) {
   return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-// The kept snapshot for this runtime and engine: {bytes}, {problem} when
-// one is kept but cannot be used, or null.
+// The kept snapshot for this runtime and engine: {bytes, checked}, {problem}
+// when one is kept but cannot be used, or null. `checked` is a promise of the
+// bytes once their checksum matches (rejected if not): Pyodide awaits it
+// while it loads its own script, so that the check costs no extra time.
 async function readKept() {
   if (!keepAllowed || typeof indexedDB !== "object" || !indexedDB) return null;
   let record;
@@ -322,13 +324,19 @@ async function readKept() {
   }
   if (!record) return null;
   if (record.key !== KEEP_KEY) return { problem: "kept for another version" };
+  let bytes;
   try {
-    const bytes = new Uint8Array(record.bytes);
-    if (!bytes.length || (await sha256(bytes)) !== record.sha256) return { problem: "damaged (its checksum does not match)" };
-    return { bytes };
+    bytes = new Uint8Array(record.bytes);
   } catch (error) {
     return { problem: `unreadable (${describe(error)})` };
   }
+  if (!bytes.length) return { problem: "empty" };
+  const checked = sha256(bytes).then((digest) => {
+    if (digest !== record.sha256) throw new Error("the kept copy is damaged (its checksum does not match)");
+    return bytes;
+  });
+  checked.catch(() => {}); // reported by the start that awaits it
+  return { bytes, checked };
 }
 
 async function writeKept(bytes) {
@@ -383,14 +391,15 @@ function unpack(pyodide, bytes) {
 }
 
 // Restore the kept snapshot: the engine was created in it (__main__._crossroads_engine).
-async function startKept(loadPyodide, lockFileContents, bytes, archive) {
+async function startKept(loadPyodide, lockFileContents, checked, archive) {
   tryingKept = true;
   let timer;
   try {
     const limit = new Promise((_, reject) => {
       timer = setTimeout(() => reject(new Error(`not started within ${KEPT_START_LIMIT_MS / 1000} seconds`)), KEPT_START_LIMIT_MS);
     });
-    const pyodide = await Promise.race([loadPyodide(pythonOptions(lockFileContents, { _loadSnapshot: bytes })), limit]);
+    // Checked first: a damaged copy never reaches the runtime's memory.
+    const pyodide = await Promise.race([loadPyodide(pythonOptions(lockFileContents, { _loadSnapshot: checked })), limit]);
     // The engine's files, as after a normal start (for anything it reads later).
     unpack(pyodide, await Promise.race([archive, limit]));
     const engine = pyodide.globals.get("_crossroads_engine");
@@ -434,7 +443,7 @@ async function boot() {
     const lockFileContents = await lock;
     if (kept && kept.bytes) {
       try {
-        ({ pyodide, handle } = await startKept(loadPyodide, lockFileContents, kept.bytes, archive));
+        ({ pyodide, handle } = await startKept(loadPyodide, lockFileContents, kept.checked, archive));
         start = "kept";
       } catch (error) {
         keptProblem = `refused (${describe(error)})`;
