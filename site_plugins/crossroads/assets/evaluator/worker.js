@@ -464,6 +464,7 @@ async function boot() {
   }
   const runtimeAt = performance.now();
   let snapshot = null;
+  let snapshotAt = null;
   if (start === "fresh") {
     status(2, "loading the method");
     unpack(pyodide, await Promise.race([archive, bootFailed]));
@@ -479,6 +480,7 @@ async function boot() {
     }
     // Made here, before any request is answered: it never holds answers.
     if (pyodide._api && pyodide._api.config && pyodide._api.config._makeSnapshot) {
+      snapshotAt = performance.now();
       try {
         snapshot = pyodide.makeMemorySnapshot();
       } catch (error) {
@@ -493,7 +495,12 @@ async function boot() {
     python,
     start,
     kept_problem: keptProblem,
-    timings: { kept_read_ms: Math.round(keptAt - started), runtime_ms: Math.round(runtimeAt - started), engine_ms: Math.round(done - runtimeAt) },
+    timings: {
+      kept_read_ms: Math.round(keptAt - started),
+      runtime_ms: Math.round(runtimeAt - started),
+      engine_ms: Math.round(done - runtimeAt),
+      snapshot_ms: snapshotAt === null ? 0 : Math.round(done - snapshotAt),
+    },
     snapshot,
   };
 }
