@@ -296,11 +296,15 @@ def goal_rows(report: dict) -> list[list[str]]:
                  f"<= {GOAL_GZIP_MB} MB {'OK' if gzip_mb <= GOAL_GZIP_MB else 'MISSED'}"])
     rows.append(["wire total, Brotli (before -> after)", f"{total['before']['br'] / 1e6:.2f} -> {total['after']['br'] / 1e6:.2f} MB", ""])
     rows.append(["wire total, uncompressed (before -> after)", f"{total['before']['raw'] / 1e6:.2f} -> {total['after']['raw'] / 1e6:.2f} MB", ""])
-    first = med["engine_ready_ms"] / med["bare_pyodide_boot_ms"]
-    rows.append(["first visit: engine ready / bare Pyodide boot", f"{med['engine_ready_ms']:.0f} / {med['bare_pyodide_boot_ms']:.0f} ms = {first:.2f}x",
+    # Ratios within each run (its visits and its bare boot ran back to back,
+    # under the same load), then their median: a busy machine moves every
+    # time, but less each run's ratio.
+    runs = report["runs"]
+    first = statistics.median(run["engine_ready_ms"] / run["bare_pyodide_boot_ms"] for run in runs)
+    rows.append(["first visit: engine ready / bare Pyodide boot (median of runs)", f"{med['engine_ready_ms']:.0f} / {med['bare_pyodide_boot_ms']:.0f} ms, {first:.2f}x",
                  f"<= {GOAL_FIRST_OVER_BARE}x {'OK' if first <= GOAL_FIRST_OVER_BARE else 'MISSED'}"])
-    second = med["second_visit_engine_ready_ms"] / med["engine_ready_ms"]
-    rows.append(["second visit: engine ready / first visit", f"{med['second_visit_engine_ready_ms']:.0f} / {med['engine_ready_ms']:.0f} ms = {second:.2f}x",
+    second = statistics.median(run["second_visit_engine_ready_ms"] / run["engine_ready_ms"] for run in runs)
+    rows.append(["second visit: engine ready / first visit (median of runs)", f"{med['second_visit_engine_ready_ms']:.0f} / {med['engine_ready_ms']:.0f} ms, {second:.2f}x",
                  f"<= {GOAL_SECOND_OVER_FIRST}x {'OK' if second <= GOAL_SECOND_OVER_FIRST else 'MISSED'}"])
     rows.append(["second visit started from the kept snapshot", f"{report['second_visits_kept']} of {len(report['runs'])} runs", ""])
     throttled = report.get("throttled")

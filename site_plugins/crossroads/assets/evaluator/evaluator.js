@@ -253,6 +253,8 @@ function start() {
   if (!root || root.dataset.live) return;
   root.dataset.live = "true";
   const config = JSON.parse(root.querySelector("#cr-config").textContent);
+  // The worker start.js began, else a new one (and after a failed start).
+  if (!client && window.crossroadsEngine) client = window.crossroadsEngine;
   if (!client || client.state === "failed") client = new EngineClient(config);
   new Evaluator(root, client);
 }

@@ -10,9 +10,10 @@
 // Second visit: after the first start, and before any request is answered,
 // the worker makes a memory snapshot of the started runtime (Pyodide's
 // private _makeSnapshot/_loadSnapshot options; the version is pinned in
-// package.json) and keeps it in this browser (IndexedDB "crossroads-runtime",
-// one record, keyed by the Pyodide version and the hashes of the standard
-// library and the engine, with its SHA-256). The next start restores it
+// package.json) and keeps it in this browser (IndexedDB "crossroads-runtime":
+// the record "runtime" with the snapshot and its SHA-256, and "key", which
+// names the Pyodide version and the hashes of the standard library and the
+// engine it was made with). The next start restores it
 // instead of starting Python and the engine again. A kept snapshot that is
 // missing, stale, damaged or refused by Pyodide is dropped, and the normal
 // start runs (and keeps a new one). It never holds answers: it is made
@@ -306,37 +307,35 @@ async function sha256(bytes) {
 }
 
 // The kept snapshot for this runtime and engine: {bytes, checked}, {problem}
-// when one is kept but cannot be used, or null. `checked` is a promise of the
-// bytes once their checksum matches (rejected if not): Pyodide awaits it
-// while it loads its own script, so that the check costs no extra time.
+// when one is kept but cannot be used, or null. Its key is a small record of
+// its own, read first, so that the start can choose its way at once; the
+// snapshot itself (tens of megabytes) goes on reading meanwhile. `checked`
+// is a promise of its bytes once their key and checksum match (rejected if
+// not): Pyodide awaits it while it loads its own script.
 async function readKept() {
   if (!keepAllowed || typeof indexedDB !== "object" || !indexedDB) return null;
-  let record;
+  let key;
+  let full;
   try {
     const db = await openKeep();
-    try {
-      record = await request(db.transaction(KEEP_STORE).objectStore(KEEP_STORE).get("runtime"));
-    } finally {
-      db.close();
-    }
+    const store = db.transaction(KEEP_STORE).objectStore(KEEP_STORE);
+    const keyRead = request(store.get("key"));
+    full = request(store.get("runtime"));
+    full.catch(() => {}).finally(() => db.close());
+    key = await keyRead;
   } catch {
     return null; // no storage here (private mode, storage turned off): the normal start
   }
-  if (!record) return null;
-  if (record.key !== KEEP_KEY) return { problem: "kept for another version" };
-  let bytes;
-  try {
-    bytes = new Uint8Array(record.bytes);
-  } catch (error) {
-    return { problem: `unreadable (${describe(error)})` };
-  }
-  if (!bytes.length) return { problem: "empty" };
-  const checked = sha256(bytes).then((digest) => {
-    if (digest !== record.sha256) throw new Error("the kept copy is damaged (its checksum does not match)");
+  if (!key) return null;
+  if (key !== KEEP_KEY) return { problem: "kept for another version" };
+  const checked = full.then(async (record) => {
+    if (!record || record.key !== KEEP_KEY) throw new Error("the kept copy is missing or of another version");
+    const bytes = new Uint8Array(record.bytes);
+    if (!bytes.length || (await sha256(bytes)) !== record.sha256) throw new Error("the kept copy is damaged (its checksum does not match)");
     return bytes;
   });
   checked.catch(() => {}); // reported by the start that awaits it
-  return { bytes, checked };
+  return { checked };
 }
 
 async function writeKept(bytes) {
@@ -345,6 +344,7 @@ async function writeKept(bytes) {
   try {
     const tx = db.transaction(KEEP_STORE, "readwrite");
     tx.objectStore(KEEP_STORE).put(record, "runtime");
+    tx.objectStore(KEEP_STORE).put(KEEP_KEY, "key");
     await new Promise((resolve, reject) => {
       tx.oncomplete = resolve;
       tx.onerror = () => reject(tx.error);
@@ -432,8 +432,8 @@ async function boot() {
     kept = await keptRead;
     keptAt = performance.now();
     keptProblem = kept && kept.problem ? kept.problem : null;
-    if (kept && kept.bytes) counting = false;
-    if (kept && kept.bytes) status(1, "starting from the copy kept in this browser", true);
+    if (kept && kept.checked) counting = false;
+    if (kept && kept.checked) status(1, "starting from the copy kept in this browser", true);
     else status(1, "downloading and starting Python");
     try {
       ({ loadPyodide } = await loader);
@@ -441,7 +441,7 @@ async function boot() {
       throw (await checkFile(RUNTIME_FILES[0])) || new BootError("damaged", "pyodide.mjs", `could not load pyodide.mjs (${describe(error)})`);
     }
     const lockFileContents = await lock;
-    if (kept && kept.bytes) {
+    if (kept && kept.checked) {
       try {
         ({ pyodide, handle } = await startKept(loadPyodide, lockFileContents, kept.checked, archive));
         start = "kept";
