@@ -4,8 +4,8 @@
 // The questionnaire is plain HTML rendered at build time, with the CSS
 // rules that show its conditional questions (evaluator.show_rules); the
 // modules of this folder make it live: "none of these" options, autosave in
-// this browser, files, share links, reports, and the results panel. Scoring runs in worker.js (Pyodide), which starts as soon as this
-// module runs; the page and the worker exchange JSON strings matched by id
+// this browser, files, share links, reports, and the results panel. Scoring runs in worker.js (Pyodide), which start.js starts while the
+// page is still being read (or this module, if start.js has not); the page and the worker exchange JSON strings matched by id
 // (client.js). Each module has one job; the Evaluator class below holds the
 // page's state and is composed of the mixins that act on it (form.js,
 // storage.js, kept.js, tabs.js, files.js, share.js, status.js, scoring.js,
