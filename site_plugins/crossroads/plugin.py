@@ -11,8 +11,10 @@ rendered by the Markdown extension (markdown.py), which Zensical runs too.
 - on_page_markdown: tell the handbook which page the extension renders;
 - on_page_content: let MkDocs' anchor checks see the ids of the blocks the
   extension put back;
-- on_env: give the footer the method version and the host;
-- on_post_build: write precompressed copies of the built files for hosts.
+- on_env: give the footer the method version and the host, and the pages
+  whether offline reading is on;
+- on_post_build: write the service worker for offline reading (offline.py),
+  then precompressed copies of the built files for hosts.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
 
-from . import evaluator, markdown, precompress
+from . import evaluator, markdown, offline, precompress
 from .config import CrossroadsConfig
 from .generated import footer_context
 from .handbook import Handbook, Loader, shown
@@ -106,9 +108,13 @@ class CrossroadsPlugin(BasePlugin[CrossroadsConfig]):
 
     def on_env(self, env, config, files):
         env.globals["crossroads"] = footer_context(self.handbook.method, self.config.host_name, self.config.host_logo)
+        env.globals["crossroads_offline"] = self.config.offline
         return env
 
     def on_post_build(self, config):
+        # The service worker lists the built files, so it is written last (a live preview has none).
+        if self.config.offline and self._command != "serve":
+            offline.write_service_worker(config.site_dir)
         # Hosts serve these .gz copies as they are; a live preview does not need them.
         if self._command != "serve":
             precompress.precompress_site(config.site_dir)
