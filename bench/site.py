@@ -10,9 +10,14 @@ Measures, as the median of several strict builds each:
                 scenario and question copied ten times (see bench/synthetic.py;
                 the copy passes `python -m engine --method DIR check`).
 
-Targets: crossroads / plain <= 1.5; the extra time per extra scenario at 10x
-no more than the plugin's own time per scenario at 1x (growth no worse than
-linear).
+  * plain_same_pages - Material alone on as many pages as the real site: the
+                hand-written pages, and copies of them (cycled, in a folder
+                of their own) standing in for the pages the plugin generates.
+
+Targets: crossroads / plain <= 1.5; the cost per page, crossroads /
+plain_same_pages (the same number of pages), <= 1.3; the extra time per extra
+scenario at 10x no more than the plugin's own time per scenario at 1x (growth
+no worse than linear).
 
 Run: .venv/bin/python bench/site.py [--runs 3] [--json]
 """
@@ -41,6 +46,7 @@ from site_plugins.crossroads.zensical import read_config as read_tagged, with_ex
 
 PYTHON = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv" / "bin" / "python").exists() else sys.executable
 RATIO_TARGET = 1.5
+PER_PAGE_TARGET = 1.3
 
 
 class _TolerantLoader(yaml.SafeLoader):
@@ -147,6 +153,22 @@ def run(runs: int = 3) -> dict:
         # 2. the real site
         results["crossroads_s"], results["crossroads_runs"] = median_build(ROOT / "mkdocs.yml", tmp / "out-real", runs, strict=True)
 
+        # 2b. Material alone on as many pages as the real site: the hand-written
+        #     pages, then copies of them until the count matches.
+        pages = sum(1 for _ in (tmp / "out-real").rglob("index.html"))
+        same_dir = tmp / "plain-same"
+        same_dir.mkdir()
+        shutil.copytree(ROOT / "docs", same_dir / "docs")
+        written = sorted(p for p in (same_dir / "docs").rglob("*.md") if "overrides" not in p.parts)
+        for n in range(max(pages - len(written), 0)):
+            source = written[n % len(written)]
+            copy = same_dir / "docs" / "copies" / f"{n:03d}" / source.name
+            copy.parent.mkdir(parents=True)
+            copy.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+        same_conf = child_config(same_dir, plain_plugins, {"markdown_extensions": extensions})
+        results["plain_same_pages_s"], results["plain_same_pages_runs"] = median_build(same_conf, tmp / "out-same", runs, strict=False)
+        results["plain_same_pages"] = sum(1 for _ in (tmp / "out-same").rglob("index.html"))
+
         # 3. the real site from a method with 10x the scenarios and questions
         big = tmp / "method-10x"
         counts = multiply_method(str(ROOT / "scenarios"), str(big), 10)
@@ -171,11 +193,16 @@ def run(runs: int = 3) -> dict:
         pass
     extra_scenarios = counts["scenarios"] - base_scenarios
     results["ratio_vs_plain"] = results["crossroads_s"] / results["plain_s"]
+    results["ms_per_page"] = 1000 * results["crossroads_s"] / results["pages_1x"]
+    results["plain_ms_per_page"] = 1000 * results["plain_same_pages_s"] / results["plain_same_pages"]
+    results["ratio_per_page"] = results["ms_per_page"] / results["plain_ms_per_page"]
+    results["ok_per_page"] = results["ratio_per_page"] <= PER_PAGE_TARGET
     results["ratio_10x_vs_1x"] = results["crossroads_10x_s"] / results["crossroads_s"]
     results["plugin_s_per_scenario_1x"] = (results["crossroads_s"] - results["plain_s"]) / base_scenarios
     results["extra_s_per_extra_scenario"] = (results["crossroads_10x_s"] - results["crossroads_s"]) / extra_scenarios
     results["targets"] = {
         "ratio_vs_plain": f"<= {RATIO_TARGET}",
+        "ratio_per_page": f"<= {PER_PAGE_TARGET}",
         "extra_s_per_extra_scenario": "<= plugin_s_per_scenario_1x (no worse than linear)",
     }
     results["ok_ratio"] = results["ratio_vs_plain"] <= RATIO_TARGET
@@ -188,6 +215,8 @@ def report(results: dict) -> str:
     lines = [
         f"plain Material build        {r['plain_s']:.2f} s (median of {r['runs']})",
         f"crossroads build            {r['crossroads_s']:.2f} s  ratio {r['ratio_vs_plain']:.2f}x (target <= {RATIO_TARGET}x) {'OK' if r['ok_ratio'] else 'MISSED'}",
+        f"cost per page               {r['ms_per_page']:.0f} ms ({r['pages_1x']} pages) vs plain Material {r['plain_ms_per_page']:.0f} ms "
+        f"({r['plain_same_pages']} pages): {r['ratio_per_page']:.2f}x (target <= {PER_PAGE_TARGET}x) {'OK' if r['ok_per_page'] else 'MISSED'}",
         f"crossroads build, 10x method {r['crossroads_10x_s']:.2f} s  ({r['method_10x']['scenarios']} scenarios, {r['method_10x']['questions']} questions, {r['pages_10x']} pages vs {r['pages_1x']})",
         f"  10x / 1x                  {r['ratio_10x_vs_1x']:.2f}x",
         f"  extra time per extra scenario {1000 * r['extra_s_per_extra_scenario']:.1f} ms vs plugin time per scenario at 1x {1000 * r['plugin_s_per_scenario_1x']:.1f} ms: "

@@ -11,26 +11,23 @@ which calls `on_post_build`.
 
 Each `name.ext.gz` sits next to `name.ext`, byte-for-byte reproducible (no
 file name or time stamp inside), and is written only when it saves space.
-Files that rarely change between builds (everything under assets/: the
-theme, the Python runtime, the evaluator) are kept in a small cache in the
-system's temp folder, keyed by their content, so that a rebuild compresses
-only the pages. Source maps are left alone: readers' browsers never load them.
+Every copy is kept in a small cache in the system's temp folder, keyed by
+the file's content (buildcache.py), so that a rebuild compresses only the
+files that changed. Source maps are left alone: readers' browsers never load them.
 """
 
 from __future__ import annotations
 
 import gzip
-import hashlib
 import os
-import tempfile
 from pathlib import Path
+
+from . import buildcache
 
 # Types worth compressing: text, plus WebAssembly (9.6 MB becomes 3.5 MB).
 SUFFIXES = (".html", ".css", ".js", ".mjs", ".json", ".svg", ".xml", ".txt", ".wasm")
 MIN_SIZE = 1024  # below this, compression saves too little to matter (nginx: gzip_min_length)
 LEVEL = 9
-CACHE_FROM = 256 * 1024  # files this big, and everything under assets/, go through the content cache
-CACHE_DIR = Path(tempfile.gettempdir()) / "crossroads-precompress"
 
 
 def _compress(data: bytes) -> bytes:
@@ -38,21 +35,7 @@ def _compress(data: bytes) -> bytes:
 
 
 def _compress_cached(data: bytes) -> bytes:
-    key = hashlib.sha256(data).hexdigest()
-    cached = CACHE_DIR / f"{key}-{LEVEL}.gz"
-    try:
-        return cached.read_bytes()
-    except OSError:
-        pass
-    packed = _compress(data)
-    try:
-        CACHE_DIR.mkdir(parents=True, exist_ok=True)
-        partial = cached.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_bytes(packed)
-        os.replace(partial, cached)
-    except OSError:  # a cache we cannot write is only slower
-        pass
-    return packed
+    return buildcache.cached(f"gzip-{LEVEL}", data, _compress)
 
 
 def precompress_site(site_dir: str | os.PathLike) -> dict:
@@ -66,8 +49,7 @@ def precompress_site(site_dir: str | os.PathLike) -> dict:
         if len(data) < MIN_SIZE:
             skipped += 1
             continue
-        stable = len(data) >= CACHE_FROM or path.relative_to(root).parts[0] == "assets"
-        packed = _compress_cached(data) if stable else _compress(data)
+        packed = _compress_cached(data)
         if len(packed) >= len(data):
             skipped += 1
             continue
