@@ -8,6 +8,7 @@ switched off (`context.set_offline`) and the server stopped."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -114,6 +115,7 @@ def test_handbook_and_evaluator_work_offline_after_a_first_visit(browser, hosted
         page.goto(hosted.base + "risks/", wait_until="load")
         evaluator = open_evaluator(context, hosted.base + "evaluator/")
         evaluator.wait_for_function(RUNTIME_KEPT, timeout=60_000)
+        assert _server_hits(hosted, "pyodide.asm.wasm") == 1, "the runtime was downloaded twice"
         urls = []
         context.on("request", lambda request: urls.append(request.url))
 
@@ -154,6 +156,32 @@ def _axe(page, axe_path: Path) -> list[str]:
       const r = await axe.run('.cr-update', {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa']}});
       return r.violations.map(v => `${v.id}: ${v.nodes.map(n => n.failureSummary).join(' | ')}`);
     }""")
+
+
+def _server_hits(server: Nginx, name: str) -> int:
+    """How many times nginx sent a file of that name (its access log)."""
+    log = (server.work / "access.log").read_text(encoding="utf-8")
+    sent = re.compile(rf'"GET [^ "]*/{re.escape(name)}(?:\?[^ "]*)? HTTP/[0-9.]+" 200 ')
+    return sum(1 for line in log.splitlines() if sent.search(line))
+
+
+def test_a_first_visit_straight_to_the_evaluator_downloads_the_runtime_once(browser, hosted):
+    """The worker is installed while the evaluator already loads its runtime: it keeps
+    the files from the browser's own cache, without a second download, and the
+    evaluator then starts with the network off."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        evaluator = open_evaluator(context, hosted.base + "evaluator/")
+        evaluator.wait_for_function(RUNTIME_KEPT, timeout=60_000)
+        for name in ("pyodide.asm.wasm", "python_stdlib.zip", "engine.tar.gz"):
+            assert _server_hits(hosted, name) == 1, f"{name} was downloaded {_server_hits(hosted, name)} times"
+        context.set_offline(True)
+        hosted.stop()
+        evaluator.reload(wait_until="load")
+        wait_for_engine(evaluator)
+        assert answer_all(evaluator, CLEAR_SCREEN)["answered"] == len(CLEAR_SCREEN)
+    finally:
+        context.close()
 
 
 def test_a_new_build_is_picked_up_with_a_notice(browser, hosted, tmp_path, artifacts, axe_path):
