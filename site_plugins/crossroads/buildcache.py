@@ -23,7 +23,9 @@ CACHE_DIR = Path(tempfile.gettempdir()) / "crossroads-build-cache"
 
 
 def cached(kind: str, data: bytes, make: Callable[[bytes], bytes]) -> bytes:
-    key = hashlib.sha256(kind.encode("utf-8") + b"\0" + data).hexdigest()
+    digest = hashlib.sha256(kind.encode("utf-8") + b"\0")
+    digest.update(data)
+    key = digest.hexdigest()
     path = CACHE_DIR / key[:2] / key
     try:
         return path.read_bytes()

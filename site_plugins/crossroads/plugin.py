@@ -5,7 +5,8 @@ rendered by the Markdown extension (markdown.py), which Zensical runs too.
   case library (stop the build with `scenarios/<file>.yaml:<line>: <message>`
   lines if either is invalid); expand the `crossroads:*` placeholders in `nav`;
   hand the extension the handbook and `abbr` the stakeholder codes; watch the
-  method folder under `mkdocs serve`;
+  method folder under `mkdocs serve`; under `mkdocs build`, spare the garbage
+  collector what lives until the build ends (gc.freeze);
 - on_files: generate the category, scenario, country and case pages, and add
   the evaluator's files;
 - on_page_markdown: tell the handbook which page the extension renders;
@@ -13,12 +14,14 @@ rendered by the Markdown extension (markdown.py), which Zensical runs too.
   extension put back;
 - on_env: give the footer the method version and the host, and the pages
   whether offline reading is on;
+- on_build_error: let the collector see every object again (see on_config);
 - on_post_build: write the service worker for offline reading (offline.py),
   then precompressed copies of the built files for hosts.
 """
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import re
@@ -70,6 +73,11 @@ class CrossroadsPlugin(BasePlugin[CrossroadsConfig]):
         abbr = config.mdx_configs.setdefault("abbr", {})
         abbr["glossary"] = {**glossary(method), **abbr.get("glossary", {})}
         config.mdx_configs.setdefault(markdown.NAME, {})["handbook"] = self.handbook
+        if self._command == "build":
+            # What is loaded so far (MkDocs, the theme, the method, the case library) lives
+            # until the build ends: the collector need not walk it again and again while the
+            # pages are rendered (about a tenth of the build's time). Let go in on_post_build.
+            gc.freeze()
         # Under `mkdocs serve`, edits to the method or to the evaluator's own
         # files rebuild the site.
         for watched in (folder, str(evaluator.ASSETS), str(evaluator.TEMPLATES)):
@@ -112,7 +120,11 @@ class CrossroadsPlugin(BasePlugin[CrossroadsConfig]):
         env.globals["crossroads_offline"] = self.config.offline and self._command != "serve"
         return env
 
+    def on_build_error(self, error):
+        gc.unfreeze()
+
     def on_post_build(self, config):
+        gc.unfreeze()
         # The service worker lists the built files, so it is written last (a live preview has none).
         if self.config.offline and self._command != "serve":
             offline.write_service_worker(config.site_dir)
