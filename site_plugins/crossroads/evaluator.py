@@ -37,9 +37,11 @@ import ast
 import functools
 import gzip
 import hashlib
+import inspect
 import io
 import json
 import re
+import sys
 import tarfile
 from pathlib import Path
 
@@ -48,7 +50,7 @@ from mkdocs.structure.files import File
 
 from engine.package import BROWSER_MODULES, browser_modules
 
-from . import stdlib, templating
+from . import buildcache, stdlib, templating
 
 HERE = Path(__file__).resolve().parent
 ASSETS = HERE / "assets" / "evaluator"
@@ -147,6 +149,11 @@ def compact_source(source: bytes) -> bytes:
     return compact.encode("utf-8")
 
 
+# compact_source's result depends on the source, this Python's ast module and
+# compact_source itself: all three name the kept result (buildcache.py).
+_COMPACT = f"compact-{sys.version}-{hashlib.sha256(inspect.getsource(compact_source).encode()).hexdigest()}"
+
+
 # One archive per method object and profile: the page names its hash and the
 # build writes the file, from the same bytes (a new Method after an edit under
 # `mkdocs serve` is a new key; the entry keeps the method alive so its id stays its own).
@@ -159,7 +166,7 @@ def engine_archive(method, profile: str | None) -> bytes:
     cached = _archives.get(key)
     if cached is not None and cached[0] is method:
         return cached[1]
-    entries = [(f"engine/{name}", compact_source(source)) for name, source in browser_modules()]
+    entries = [(f"engine/{name}", buildcache.cached(_COMPACT, source, compact_source)) for name, source in browser_modules()]
     entries.append(("crossroads_web.py", (ASSETS / "crossroads_web.py").read_bytes()))
     entries.append(("crossroads_method.json", method.to_json().encode("utf-8")))
     site = {"profile": profile, "method_version": method.version}

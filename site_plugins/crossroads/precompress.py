@@ -12,30 +12,28 @@ which calls `on_post_build`.
 Each `name.ext.gz` and `name.ext.br` sits next to `name.ext`, byte-for-byte
 reproducible (no file name or time stamp inside), and is written only when it
 saves space. Brotli at its highest quality takes about a minute for the
-Python runtime's WebAssembly (3.5 MB gzipped, 2.7 MB with Brotli): the
-content cache below makes that once per machine.
-Files that rarely change between builds (everything under assets/: the
-theme, the Python runtime, the evaluator) are kept in a small cache in the
-system's temp folder, keyed by their content, so that a rebuild compresses
-only the pages. Source maps are left alone: readers' browsers never load them.
+Python runtime's WebAssembly (3.5 MB gzipped, 2.7 MB with Brotli); pages get
+a lower quality, still smaller than gzip -9. Every copy is kept in a small
+cache in the system's temp folder, keyed by the file's content
+(buildcache.py), so that a rebuild compresses only the files that changed.
+Source maps are left alone: readers' browsers never load them.
 """
 
 from __future__ import annotations
 
 import gzip
-import hashlib
 import os
-import tempfile
 from pathlib import Path
+
+from . import buildcache
 
 # Types worth compressing: text, plus WebAssembly (9.6 MB becomes 3.5 MB).
 SUFFIXES = (".html", ".css", ".js", ".mjs", ".json", ".svg", ".xml", ".txt", ".wasm")
 MIN_SIZE = 1024  # below this, compression saves too little to matter (nginx: gzip_min_length)
 LEVEL = 9
-BROTLI_QUALITY = 11  # for the cached files (assets/); pages are compressed anew on each build:
-PAGE_BROTLI_QUALITY = 6  # milliseconds per page, and still smaller than gzip -9
-CACHE_FROM = 256 * 1024  # files this big, and everything under assets/, go through the content cache
-CACHE_DIR = Path(tempfile.gettempdir()) / "crossroads-precompress"
+BROTLI_QUALITY = 11  # for assets/ and large files, which rarely change between builds
+PAGE_BROTLI_QUALITY = 6  # for pages: milliseconds per page, and still smaller than gzip -9
+CACHE_FROM = 256 * 1024  # files this big, and everything under assets/, get the highest quality
 
 
 def _gzip(data: bytes) -> bytes:
@@ -52,9 +50,8 @@ def _brotli_page(data: bytes) -> bytes:
     return _brotli(data, PAGE_BROTLI_QUALITY)
 
 
-# suffix -> (compress, cache tag)
-KINDS = {".gz": (_gzip, f"{LEVEL}.gz"), ".br": (_brotli, f"{BROTLI_QUALITY}.br")}
-UNCACHED = {".gz": _gzip, ".br": _brotli_page}
+# suffix -> compression for stable files (assets/, large files) and for pages
+KINDS = {".gz": (_gzip, _gzip), ".br": (_brotli, _brotli_page)}
 
 
 def _kinds() -> dict:
@@ -65,23 +62,9 @@ def _kinds() -> dict:
     return KINDS
 
 
-def _compress_cached(data: bytes, kind: str = ".gz") -> bytes:
-    compress, tag = KINDS[kind]
-    key = hashlib.sha256(data).hexdigest()
-    cached = CACHE_DIR / f"{key}-{tag}"
-    try:
-        return cached.read_bytes()
-    except OSError:
-        pass
-    packed = compress(data)
-    try:
-        CACHE_DIR.mkdir(parents=True, exist_ok=True)
-        partial = cached.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_bytes(packed)
-        os.replace(partial, cached)
-    except OSError:  # a cache we cannot write is only slower
-        pass
-    return packed
+def _compress_cached(data: bytes, kind: str = ".gz", stable: bool = True) -> bytes:
+    compress = KINDS[kind][0 if stable else 1]
+    return buildcache.cached(f"{compress.__name__}-{LEVEL}-{BROTLI_QUALITY}-{PAGE_BROTLI_QUALITY}", data, compress)
 
 
 def precompress_site(site_dir: str | os.PathLike) -> dict:
@@ -98,7 +81,7 @@ def precompress_site(site_dir: str | os.PathLike) -> dict:
             continue
         stable = len(data) >= CACHE_FROM or path.relative_to(root).parts[0] == "assets"
         for kind in kinds:
-            packed = _compress_cached(data, kind) if stable else UNCACHED[kind](data)
+            packed = _compress_cached(data, kind, stable)
             if len(packed) >= len(data):
                 skipped += kind == ".gz"
                 continue
