@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything Crossroads needs on a fresh Debian machine:
-#   - Debian packages: chromium (browser tests), nginx (hosting test), LibreOffice Writer
-#     and poppler-utils (the DOCX report test converts to PDF and reads it), when run as root
+#   - Debian packages: chromium (browser tests), nginx with its Brotli module (hosting test),
+#     LibreOffice Writer and poppler-utils (the DOCX report test converts to PDF and reads it), when run as root
 #   - a Python virtual environment in .venv with the project, its test extras and
 #     the pinned Zensical (the second way to build the handbook)
 #   - the npm packages pinned in package-lock.json (Pyodide runtime, test tools)
@@ -17,6 +17,7 @@ if [ "$want_browser" = "all" ]; then
   command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
   command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
   command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+  [ -f /usr/lib/nginx/modules/ngx_http_brotli_static_module.so ] || missing+=(libnginx-mod-http-brotli-static)
   if [ "${#missing[@]}" -gt 0 ]; then
     if [ "$(id -u)" = "0" ]; then
       echo "setup: installing ${missing[*]} with apt-get"

@@ -41,9 +41,11 @@ import ast
 import functools
 import gzip
 import hashlib
+import inspect
 import io
 import json
 import re
+import sys
 import tarfile
 from pathlib import Path
 
@@ -52,7 +54,7 @@ from mkdocs.structure.files import File
 
 from engine.package import BROWSER_MODULES, browser_modules
 
-from . import templating
+from . import buildcache, stdlib, templating
 
 HERE = Path(__file__).resolve().parent
 ASSETS = HERE / "assets" / "evaluator"
@@ -178,6 +180,11 @@ def compact_source(source: bytes) -> bytes:
     return compact.encode("utf-8")
 
 
+# compact_source's result depends on the source, this Python's ast module and
+# compact_source itself: all three name the kept result (buildcache.py).
+_COMPACT = f"compact-{sys.version}-{hashlib.sha256(inspect.getsource(compact_source).encode()).hexdigest()}"
+
+
 # One archive per method object and profile: the page names its hash and the
 # build writes the file, from the same bytes (a new Method after an edit under
 # `mkdocs serve` is a new key; the entry keeps the method alive so its id stays its own).
@@ -190,7 +197,7 @@ def engine_archive(method, profile: str | None) -> bytes:
     cached = _archives.get(key)
     if cached is not None and cached[0] is method:
         return cached[1]
-    entries = [(f"engine/{name}", compact_source(source)) for name, source in browser_modules()]
+    entries = [(f"engine/{name}", buildcache.cached(_COMPACT, source, compact_source)) for name, source in browser_modules()]
     entries.append(("crossroads_web.py", (ASSETS / "crossroads_web.py").read_bytes()))
     entries.append(("crossroads_method.json", method.to_json().encode("utf-8")))
     site = {"profile": profile, "method_version": method.version}
@@ -254,6 +261,13 @@ def _page_assets(stamp: tuple, docx_url: str) -> tuple[tuple[str, bytes], ...]:
     return tuple(out.items())
 
 
+def _stdlib(folder: Path) -> bytes:
+    try:
+        return stdlib.trimmed_stdlib(folder)
+    except stdlib.StdlibError as error:
+        raise PluginError(str(error)) from error
+
+
 def _asset_versions(method, profile, config=None) -> dict:
     """Short content hashes, used as `?v=` on every evaluator URL."""
     versions = {name: _digest(data) for name, data in page_assets(config).items()}
@@ -276,13 +290,32 @@ def evaluator_files(config, method, profile):
     version = _pyodide_version(str(folder))
     files = []
     for name in PYODIDE_FILES:
-        files.append(File.generated(config, f"assets/pyodide/{version}/{name}", abs_src_path=str(folder / name)))
+        if name == "python_stdlib.zip":  # only the part the evaluator uses (stdlib.py)
+            files.append(File.generated(config, f"assets/pyodide/{version}/{name}", content=_stdlib(folder)))
+        else:
+            files.append(File.generated(config, f"assets/pyodide/{version}/{name}", abs_src_path=str(folder / name)))
     files.append(File.generated(config, f"assets/pyodide/{version}/pyodide-lock.json", content=_lock_file(folder)))
     for name, data in page_assets(config).items():
         files.append(File.generated(config, f"{ASSET_DIR}/{name}", content=data))
     files.append(File.generated(config, f"assets/{_docx_url(config)[3:]}", abs_src_path=str(_docx_path(config))))
     files.append(File.generated(config, f"{ASSET_DIR}/engine.tar.gz", content=engine_archive(method, profile)))
+    files.append(File.generated(config, f"{ASSET_DIR}/runtime.json", content=runtime_list(method, profile, folder)))
     return files
+
+
+def runtime_list(method, profile, folder: Path) -> bytes:
+    """runtime.json: the addresses the evaluator page fetches, each as it asks
+    for it (hashes included), relative to assets/evaluator/; read by
+    docs/overrides/assets/crossroads/evaluator-intent.js to prefetch them when
+    a reader points at a link to the evaluator."""
+    versions = _asset_versions(method, profile)
+    version = _pyodide_version(str(folder))
+    stdlib_hash = _digest(_stdlib(folder))
+    worker = f"worker.js?v={versions['worker.js']}&pyodide={version}&engine={versions['engine.tar.gz']}&stdlib={stdlib_hash}"
+    pyodide = [f"../pyodide/{version}/{name}" for name in ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "pyodide-lock.json")]
+    files = [f"{name}?v={versions[name]}" for name in PAGE_ASSETS if name != "worker.js"]
+    files += [worker, f"engine.tar.gz?v={versions['engine.tar.gz']}", *pyodide, f"../pyodide/{version}/python_stdlib.zip?v={stdlib_hash}"]
+    return (json.dumps({"files": files}, indent=1) + "\n").encode("utf-8")
 
 
 def show_rules(method) -> dict[str, list[str]]:
@@ -325,9 +358,18 @@ def evaluator_context(method, profile: str | None, root: str, config=None, regis
             sections.append({"section": section, "questions": questions})
     country = method.countries.get(profile) if profile else None
     try:
-        pyodide_version = _pyodide_version(str(_pyodide_dir(config)))
+        folder = _pyodide_dir(config)
+        pyodide_version = _pyodide_version(str(folder))
     except PluginError:
-        pyodide_version = "missing"
+        folder, pyodide_version = None, "missing"
+    try:
+        stdlib_bytes = _stdlib(folder)
+        stdlib_hash = _digest(stdlib_bytes)
+        # What the progress bar counts (worker.js): the downloads, decoded.
+        sizes = {"pyodide.asm.wasm": (folder / "pyodide.asm.wasm").stat().st_size, "python_stdlib.zip": len(stdlib_bytes),
+                 "pyodide-lock.json": len(_lock_file(folder)), "engine.tar.gz": len(engine_archive(method, profile))}
+    except (PluginError, OSError, TypeError):
+        stdlib_hash, sizes = "missing", {}
     versions = _asset_versions(method, profile, config)
     category_names = {c["id"]: c["name"] for c in method.categories}
     step_labels = {}
@@ -345,6 +387,8 @@ def evaluator_context(method, profile: str | None, root: str, config=None, regis
         "max_text": MAX_TEXT,
         "pyodide": pyodide_version,
         "engine": versions["engine.tar.gz"],
+        "stdlib": stdlib_hash,
+        "sizes": sizes,
         "worker": versions["worker.js"],
         "stakeholders": {code: s["name"] for code, s in method.stakeholders.items()},
         "levels": method.level_labels,

@@ -121,11 +121,17 @@ def _require_node():
 
 @pytest.mark.slow
 def test_pyodide_gives_the_same_bytes_as_cpython(method_json_path, tmp_path, monkeypatch):
+    """With the trimmed standard library the site ships, as in the browser."""
+    from site_plugins.crossroads import stdlib
+
     node = _require_node()
     items = _items()
     requests = tmp_path / "requests.json"
     requests.write_text(json.dumps(items), encoding="utf-8")
-    completed = subprocess.run([node, str(RUNNER), str(method_json_path), str(requests)],
+    trimmed = tmp_path / "python_stdlib.zip"
+    trimmed.write_bytes(stdlib.trimmed_stdlib(PYODIDE))
+    assert trimmed.stat().st_size < PYODIDE.joinpath("python_stdlib.zip").stat().st_size / 2, "the standard library is not trimmed"
+    completed = subprocess.run([node, str(RUNNER), str(method_json_path), str(requests), "--stdlib", str(trimmed)],
                                cwd=ROOT, capture_output=True, timeout=300)
     assert completed.returncode == 0, completed.stderr.decode("utf-8", "replace")[-3000:]
     pyodide_out = [json.loads(line) for line in completed.stdout.decode("utf-8").splitlines()]

@@ -76,6 +76,34 @@ def test_axe_finds_nothing_on_any_page(browser, site_url, site_pages, axe_path, 
         context.close()
 
 
+@pytest.mark.browser
+@pytest.mark.parametrize("palette", SCHEMES)
+def test_axe_finds_nothing_while_the_engine_loads(browser, site_url, axe_path, palette):
+    """The progress bars, their labels and the results panel's note, on a wide screen and on a phone
+    (the bottom bar), with the runtime's download held back."""
+    problems: list[str] = []
+    for viewport in ({"width": 1280, "height": 900}, {"width": 390, "height": 760}):
+        context = browser.new_context(viewport=viewport, color_scheme="light")
+        held = []
+        try:
+            context.route("**/pyodide.asm.wasm", held.append)
+            page = context.new_page()
+            page.goto(site_url + "/", wait_until="load")
+            assert page.evaluate(SET_PALETTE, SCHEMES[palette]) is True
+            page.goto(site_url + EVALUATOR, wait_until="load")
+            page.wait_for_selector("#cr-load:not([hidden])")
+            if viewport["width"] < 600:
+                page.evaluate("document.querySelector('#q-stage').scrollIntoView()")
+                page.wait_for_selector("#cr-load-mobile-bar", state="visible")
+            settle(page)
+            problems += describe(f"{EVALUATOR} ({palette}, {viewport['width']} px, engine loading)", run_axe(page, axe_path))
+        finally:
+            for route in held:
+                route.abort()
+            context.close()
+    assert not problems, "axe-core violations:\n" + "\n".join(problems)
+
+
 # --- the evaluator with the keyboard alone ---------------------------------
 
 # Marks every evaluator control a reader can use now and returns a summary.

@@ -4,8 +4,8 @@
 // The questionnaire is plain HTML rendered at build time, with the CSS
 // rules that show its conditional questions (evaluator.show_rules); the
 // modules of this folder make it live: "none of these" options, autosave in
-// this browser, files, share links, reports, and the results panel. Scoring runs in worker.js (Pyodide), which starts as soon as this
-// module runs; the page and the worker exchange JSON strings matched by id
+// this browser, files, share links, reports, and the results panel. Scoring runs in worker.js (Pyodide), which start.js starts while the
+// page is still being read (or this module, if start.js has not); the page and the worker exchange JSON strings matched by id
 // (client.js). Each module has one job; the Evaluator class below holds the
 // page's state and is composed of the mixins that act on it (form.js,
 // storage.js, kept.js, tabs.js, files.js, share.js, status.js, scoring.js,
@@ -100,6 +100,7 @@ class EvaluatorBase {
     this.loadFragment();
     this.renderReport();
     client.onchange = () => this.engineChanged();
+    client.onprogress = () => this.showProgress();
     this.engineChanged();
     window.crossroads = publicApi(client, this.config, this.register);
     this.watchPanel();
@@ -261,6 +262,8 @@ function start() {
   if (!root || root.dataset.live) return;
   root.dataset.live = "true";
   const config = JSON.parse(root.querySelector("#cr-config").textContent);
+  // The worker start.js began, else a new one (and after a failed start).
+  if (!client && window.crossroadsEngine) client = window.crossroadsEngine;
   if (!client || client.state === "failed") client = new EngineClient(config);
   new Evaluator(root, client);
 }

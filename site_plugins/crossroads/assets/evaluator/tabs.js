@@ -224,6 +224,7 @@ export const withTabs = (Base) =>
       this.noStore = on;
       this.el("cr-nostore").checked = on;
       if (on) {
+        this.client.forgetRuntime();
         if (!fromOtherTab) {
           this.signal("nostore");
           this.removeStored();
