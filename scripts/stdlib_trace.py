@@ -50,6 +50,8 @@ def messages() -> list[str]:
             out.append(json.dumps({"op": op, "request": request}))
     out += [json.dumps({"op": "assess", "request": text}) for text in INVALID_TEXTS]
     out += INVALID_TEXTS[:8] + HANDLE_TEXTS
+    # The page's own operations (view, compare, check_register, ...) with decision records and plans.
+    out += [json.dumps(item) for item in parity._web_items()]
     return out
 
 

@@ -18,7 +18,13 @@ class RequestLog:
 
     def __init__(self, context):
         self.urls: list[str] = []
-        context.on("request", lambda request: self.urls.append(request.url))
+        self.page_urls: list[str] = []  # the pages' and their workers' own requests, not the service worker's
+        context.on("request", self._add)
+
+    def _add(self, request) -> None:
+        self.urls.append(request.url)
+        if request.service_worker is None:
+            self.page_urls.append(request.url)
 
     def foreign(self, base_url: str) -> list[str]:
         origin = urlsplit(base_url)
