@@ -86,7 +86,7 @@ def test_axe_finds_nothing_while_the_engine_loads(browser, site_url, axe_path, p
         context = browser.new_context(viewport=viewport, color_scheme="light")
         held = []
         try:
-            context.route("**/pyodide.asm.wasm", held.append)
+            context.route("**/pyodide.asm.wasm", lambda route, held=held: held.append(route))
             page = context.new_page()
             page.goto(site_url + "/", wait_until="load")
             assert page.evaluate(SET_PALETTE, SCHEMES[palette]) is True

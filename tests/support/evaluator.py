@@ -40,6 +40,10 @@ class RequestLog:
     def matching(self, text: str) -> list[str]:
         return [url for url in self.urls if text in url]
 
+    def page_matching(self, text: str) -> list[str]:
+        """The pages' own requests containing `text` (the service worker keeps the site's files for offline use)."""
+        return [url for url in self.page_urls if text in url]
+
 FORM_STATE = """() => {
   const answers = {}, notes = {}, partnership = {};
   for (const q of document.querySelectorAll('#cr-form .cr-question')) {

@@ -12,7 +12,8 @@
 (function () {
   var script = document.currentScript;
   if (!script || !("serviceWorker" in navigator)) return;
-  var root = new URL(script.dataset.root || "./", location.href);
+  // The root ends in exactly one slash (on the 404 page base_url is "/", so the attribute reads "//").
+  var root = new URL((script.dataset.root || ".").replace(/\/+$/, "") + "/", location.href);
   var prefix = "crossroads:" + root.pathname + ":";
   var container = navigator.serviceWorker;
 

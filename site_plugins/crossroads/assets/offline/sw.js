@@ -87,9 +87,16 @@ async function keepRuntime() {
     const cache = await caches.open(cacheFor(kind));
     const key = SCOPE + path;
     if (await cache.match(key)) continue;
-    const address = kind === "lazy" ? `${key}?v=${hash}` : key;
+    // The page asks for some of them with their hash as `?v=` (the engine,
+    // the standard library): the browser's HTTP cache holds them under that
+    // address, so it is tried first, without going to the network.
+    const versioned = `${key}?v=${hash}`;
     try {
-      const response = await fetch(address, { cache: "force-cache", credentials: "same-origin" });
+      let response = await fetch(versioned, { cache: "only-if-cached", mode: "same-origin", credentials: "same-origin" })
+        .catch(() => null); // not in the HTTP cache under that address
+      if (!response || !response.ok) {
+        response = await fetch(kind === "lazy" ? versioned : key, { cache: "force-cache", credentials: "same-origin" });
+      }
       if (response.ok) await cache.put(key, response);
     } catch {
       // offline again, or the host is gone: kept on the next visit
