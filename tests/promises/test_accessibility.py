@@ -76,6 +76,15 @@ def test_axe_finds_nothing_on_any_page(browser, site_url, site_pages, axe_path, 
         context.close()
 
 
+def _holder(held: list):
+    """A route handler that holds each request back (Playwright passes the route alone to a one-argument handler)."""
+
+    def hold(route):
+        held.append(route)
+
+    return hold
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("palette", SCHEMES)
 def test_axe_finds_nothing_while_the_engine_loads(browser, site_url, axe_path, palette):
@@ -86,7 +95,7 @@ def test_axe_finds_nothing_while_the_engine_loads(browser, site_url, axe_path, p
         context = browser.new_context(viewport=viewport, color_scheme="light")
         held = []
         try:
-            context.route("**/pyodide.asm.wasm", lambda route, held=held: held.append(route))
+            context.route("**/pyodide.asm.wasm", _holder(held))
             page = context.new_page()
             page.goto(site_url + "/", wait_until="load")
             assert page.evaluate(SET_PALETTE, SCHEMES[palette]) is True
