@@ -7,7 +7,7 @@ import pytest
 
 from support.promises import EVALUATOR
 from support.steps import answer_questions, settle, wait_for_result
-from support.promises import wait_for_engine
+from support.promises import wait_for_engine, wait_for_first_result
 
 SCHEMES = {"light": "default", "dark": "slate"}
 
@@ -172,7 +172,7 @@ FOCUS_STATE = """
 @pytest.mark.browser
 def test_the_evaluator_works_with_the_keyboard_alone(page, site_url):
     page.goto(site_url + EVALUATOR, wait_until="load")
-    wait_for_engine(page)
+    wait_for_first_result(page)  # the controls are marked once the panel is drawn
     controls = page.evaluate(MARK_CONTROLS)
     assert len(controls) > 20, f"expected the evaluator's controls, found {len(controls)}"
 

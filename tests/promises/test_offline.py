@@ -141,7 +141,7 @@ def test_handbook_and_evaluator_work_offline_after_a_first_visit(browser, hosted
         # Opening a saved file works offline too.
         clear_form(evaluator)
         evaluator.set_input_files("#cr-open-file", str(saved))
-        evaluator.wait_for_function("document.querySelector('#cr-message').textContent.includes('Opened')")
+        evaluator.wait_for_function("() => document.querySelector('#cr-message').textContent.includes('Opened')")  # a function: the CSP forbids eval
         assert wait_answered(evaluator, len(CLEAR_SCREEN)) == shown
         assert evaluator.errors == []
         foreign = [u for u in urls if not u.startswith((hosted.url + "/", "blob:", "data:"))]

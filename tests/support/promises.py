@@ -162,6 +162,13 @@ ENGINE_READY = ".cr-engine[data-state=ready]"
 ENGINE_FAILED = ".cr-engine[data-state=failed]"
 
 
+def wait_for_first_result(page, timeout: float = 60_000) -> None:
+    """Wait until the engine is ready and the results panel shows the result of the current answers
+    (the panel is drawn anew when that result arrives, a moment after the engine reports ready)."""
+    wait_for_engine(page, timeout)
+    page.wait_for_selector("#crossroads-evaluator[data-scored='true'] #cr-results:not([aria-busy])", state="attached", timeout=timeout)
+
+
 def wait_for_engine(page, timeout: float = 60_000) -> None:
     """Wait until the evaluator's engine reports ready (fail fast if it reports failure)."""
     page.wait_for_selector(f"{ENGINE_READY}, {ENGINE_FAILED}", state="attached", timeout=timeout)
