@@ -246,10 +246,14 @@ def throttled_run(browser, base: str, mbit: float) -> dict:
 
 
 def _compressed(path: Path, kind: str) -> int:
-    """Bytes on the wire for one file: its build copy (.gz/.br), else compressed now (cached), else its size."""
+    """Bytes on the wire for one file: its build copy (.gz/.br; for Brotli without a copy, the gzip one),
+    else compressed now (cached), else its size."""
     copy = path.with_name(path.name + kind)
     if copy.is_file():
         return copy.stat().st_size
+    gzip_copy = path.with_name(path.name + ".gz")
+    if kind == ".br" and gzip_copy.is_file():  # no Brotli copy: the server sends the gzip one
+        return gzip_copy.stat().st_size
     sys.path.insert(0, str(ROOT))
     from site_plugins.crossroads import precompress
 

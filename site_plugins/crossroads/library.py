@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from collections.abc import Mapping
 
+from . import buildcache
 from .links import Links
 from .queries import RenderError
 
@@ -71,10 +72,18 @@ class Library:
     views: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
-    def build(cls, method, cases, evaluator: bool = True, folder: str = "scenarios/cases") -> Library:
+    def build(cls, method, cases, evaluator: bool = True, folder: str = "scenarios/cases", inputs: bytes = b"") -> Library:
+        """Run every case through the evaluator; with `inputs` (a digest of the method, the cases
+        and the engine: handbook.render_inputs), the runs are kept between builds."""
         from engine.cases import run_case
 
-        return cls(tuple(cases), {case["id"]: run_case(method, case) for case in cases}, evaluator, folder)
+        def runs(_key: bytes = b"") -> bytes:
+            # The evaluator's results are JSON by design (the command line prints them).
+            return json.dumps({case["id"]: run_case(method, case) for case in cases}, ensure_ascii=False).encode("utf-8")
+
+        if not inputs:
+            return cls(tuple(cases), {case["id"]: run_case(method, case) for case in cases}, evaluator, folder)
+        return cls(tuple(cases), json.loads(buildcache.cached("case-runs", inputs, runs)), evaluator, folder)
 
     def case(self, case_id: str) -> dict:
         for case in self.cases:

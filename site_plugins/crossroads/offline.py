@@ -42,7 +42,11 @@ COPY_SUFFIXES = (".gz", ".br")  # a precompressed copy sits next to its original
 SKIPPED_NAMES = {WORKER, "sitemap.xml", "sitemap.xml.gz", "404.html"}
 SKIPPED_FOLDERS = ("assets/javascripts/lunr/",)
 RUNTIME_FOLDER = "assets/pyodide/"
-LAZY = {f"{ASSET_DIR}/engine.tar.gz"}
+# Not fetched at installation but kept once the evaluator has started: the
+# engine, and the Word report's modules (about 1 MB that a reader of the
+# handbook alone never needs).
+LAZY = {f"{ASSET_DIR}/engine.tar.gz", f"{ASSET_DIR}/report_docx.js"}
+LAZY_FOLDERS = ("assets/docx/",)
 # The theme's bundles carry a hash of their content in their name (main.57a0d79d.min.css).
 HASHED_NAME = re.compile(r"\.[0-9a-f]{8,}\.min\.(?:js|css)$")
 
@@ -56,7 +60,7 @@ def _digest(data: bytes) -> str:
 def _kind(path: str) -> str:
     if path.startswith(RUNTIME_FOLDER):
         return "runtime"
-    if path in LAZY:
+    if path in LAZY or path.startswith(LAZY_FOLDERS):
         return "lazy"
     if path == "" or path.endswith("/"):
         return "page"

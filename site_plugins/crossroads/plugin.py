@@ -33,7 +33,7 @@ from mkdocs.structure.files import File
 from . import evaluator, markdown, offline, precompress
 from .config import CrossroadsConfig
 from .generated import footer_context
-from .handbook import Handbook, Loader, shown
+from .handbook import Handbook, Loader, render_inputs, shown
 from .pages import expand_nav
 from .queries import glossary
 
@@ -62,10 +62,11 @@ class CrossroadsPlugin(BasePlugin[CrossroadsConfig]):
         base = os.path.dirname(os.path.abspath(config.config_file_path)) if config.config_file_path else None
         display = shown(folder, base)
         method = self.loader.method(folder, display)
-        library = self.loader.library(method, folder, display, self.config.evaluator)
+        inputs = render_inputs(folder, self.config.country, self.config.evaluator)
+        library = self.loader.library(method, folder, display, self.config.evaluator, inputs)
         self.config.check_site(config.docs_dir, method)
         self.handbook = Handbook(method, library, self.config.country, self.config.evaluator, docs=shown(config.docs_dir, base),
-                                 config_file=config.config_file_path)
+                                 config_file=config.config_file_path, inputs=inputs)
         if config.nav:
             config.nav = expand_nav(config.nav, self.handbook.nav())
         for name in ("abbr", markdown.NAME):
@@ -139,10 +140,13 @@ class CrossroadsPlugin(BasePlugin[CrossroadsConfig]):
         self._restore_collector()
 
     def on_post_build(self, config):
-        self._restore_collector()
-        # The service worker lists the built files, so it is written last (a live preview has none).
-        if self.config.offline and self._command != "serve":
-            offline.write_service_worker(config.site_dir)
-        # Hosts serve these .gz copies as they are; a live preview does not need them.
-        if self._command != "serve":
-            precompress.precompress_site(config.site_dir)
+        try:
+            # The service worker lists the built files, so it is written last (a live preview has none).
+            if self.config.offline and self._command != "serve":
+                offline.write_service_worker(config.site_dir)
+            # Hosts serve these .gz copies as they are; a live preview does not need them.
+            if self._command != "serve":
+                precompress.precompress_site(config.site_dir)
+        finally:
+            # Restored last: with it, a full collection over the whole build's objects would run here.
+            self._restore_collector()

@@ -82,7 +82,15 @@ def _trimmed(source: str, _mtime: int, _size: int, _list_mtime: int, version: st
         log.warning(f"{LIST.name} was traced with Pyodide {data['pyodide']} but node_modules holds {version}: "
                     f"the site ships the whole standard library; {rerun}.")
         return Path(source).read_bytes()
-    wanted = set(data["files"])
+    from . import buildcache
+    from .evaluator import _COMPACT
+
+    # The whole archive is kept between builds, keyed by the full archive and the list.
+    key = LIST.read_bytes() + b"\0" + Path(source).read_bytes()
+    return buildcache.cached(f"stdlib-archive-{_COMPACT}", key, lambda _key: _pack(source, set(data["files"]), rerun))
+
+
+def _pack(source: str, wanted: set, rerun: str) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(source) as full, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as trimmed:
         names = [info.filename for info in full.infolist() if info.filename in wanted]

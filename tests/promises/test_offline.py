@@ -102,6 +102,8 @@ def test_the_worker_is_written_for_the_build(built_site):
     runtime = {Path(path).name for path, (_, kind) in files.items() if kind == "runtime"}
     assert {"pyodide.asm.wasm", "python_stdlib.zip", "pyodide.mjs"} <= runtime
     assert files["assets/evaluator/engine.tar.gz"][1] == "lazy", "the engine is kept when used, not fetched at installation"
+    docx = [p for p in files if p.startswith("assets/docx/") or p.endswith("report_docx.js")]
+    assert docx and all(files[p][1] == "lazy" for p in docx), "the Word report's modules wait for the evaluator"
     assert not [p for p in files if p.endswith((".map", ".gz")) and not p.endswith("engine.tar.gz")]
     # The evaluator names its modules with `?v=<hash>`: the worker knows the same hash.
     page = (built_site / "evaluator" / "index.html").read_text(encoding="utf-8")
@@ -137,6 +139,10 @@ def test_handbook_and_evaluator_work_offline_after_a_first_visit(browser, hosted
         assert done.returncode == 0, done.stderr
         assert shown == json.loads(done.stdout), "the result offline differs from the command line's"
         assert json.loads(saved.read_text(encoding="utf-8"))["answers"] == CLEAR_SCREEN
+        # The Word report's modules were never opened online: the evaluator's start kept them.
+        with evaluator.expect_download() as report:
+            evaluator.click("#cr-report-docx")
+        assert report.value.suggested_filename.endswith(".docx")
 
         # Opening a saved file works offline too.
         clear_form(evaluator)

@@ -15,8 +15,8 @@
 //              "page" or "file" (fetched from the network first, the cached
 //              copy when offline), "fixed" (the name changes when the content
 //              does: served from the cache), "lazy" (not fetched at install:
-//              kept when the page asks for it) or "runtime" (the same, in the
-//              runtime cache).
+//              kept when the page asks for it, and once the evaluator has
+//              started) or "runtime" (the same, in the runtime cache).
 //
 // Pages and unversioned files come from the network first, so a reader who
 // is online always sees the current build; the cached copy answers when the
@@ -164,7 +164,7 @@ self.addEventListener("fetch", (event) => {
   if (version !== null && version !== hash) return; // another build's file: the network decides
   if (kind === "fixed" || kind === "runtime" || (kind === "lazy" && version === hash) || (kind === "file" && version === hash)) {
     event.respondWith(cacheFirst(request, cacheFor(kind), key));
-  } else if (kind === "page" || kind === "file") {
+  } else if (kind === "page" || kind === "file" || kind === "lazy") {
     event.respondWith(networkFirst(request, key));
   }
 });
