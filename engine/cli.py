@@ -139,15 +139,19 @@ class _Parser(argparse.ArgumentParser):
                 file.write(message)
 
 
-def _load(folder):
-    from .source import default_method_dir, load_method_dir
+def _load(folder, overlay=None):
+    from .overlay import load_method_with_overlay
+    from .source import default_method_dir
 
-    return load_method_dir(folder or default_method_dir(), "scenarios" if folder is None else None)
+    return load_method_with_overlay(folder or default_method_dir(), overlay, "scenarios" if folder is None else None,
+                                    None if overlay is None else overlay.rstrip("/\\") or overlay)
 
 
 def _parser(console: _Console) -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m engine", description="Score a city partnership with the Crossroads method.", console=console)
     parser.add_argument("--method", metavar="DIR", help="method folder (default: the scenarios/ folder of this checkout)")
+    parser.add_argument("--overlay", metavar="DIR", help="a host's additions (questions.yaml, actions.yaml, contacts.yaml, cases/), "
+                        "merged into the method and checked with it")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=functools.partial(_Parser, console=console))
     sub.add_parser("questions", help="print the questionnaire as JSON")
     assess = sub.add_parser("assess", help="score an assessment file ({\"answers\": {...}}); '-' reads standard input")
@@ -217,7 +221,7 @@ def _run(args, console: _Console) -> int:
     if args.command in ("assess", "compare") and args.profile is not None and not args.profile.strip():
         raise CommandError("--profile is empty; give a country id (for example us or de), or leave the option out for no profile.")
     try:
-        method = _load(args.method)
+        method = _load(args.method, args.overlay)
     except MethodError as error:
         for line in error.lines():
             console.err(line)
@@ -263,6 +267,7 @@ def _run(args, console: _Console) -> int:
 
 def _cases(method, args, console: _Console) -> int:
     from .cases import calibrate, calibration_table, load_cases
+    from .overlay import overlay_cases
 
     folder = args.folder or os.path.join(args.method or os.path.dirname(__file__) + "/../scenarios", "cases")
     if args.folder is not None and not os.path.isdir(args.folder):
@@ -270,6 +275,8 @@ def _cases(method, args, console: _Console) -> int:
         return 2
     try:
         cases = load_cases(method, folder, "scenarios/cases" if args.folder is None and args.method is None else None)
+        if args.folder is None and args.overlay is not None:
+            cases += overlay_cases(method, args.overlay, cases, args.overlay.rstrip("/\\") or args.overlay)
     except MethodError as error:
         for line in error.lines():
             console.err(line)

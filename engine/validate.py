@@ -141,6 +141,16 @@ _country = Record(
     }
 )
 
+# What a host's overlay folder added (engine/overlay.py), for the methodology page.
+_additions = Record(
+    {"folder": Text(300)},
+    {
+        "host": Text(200),
+        **{key: ListOf(Ident(), min_items=1) for key in ("questions", "sections", "actions", "sources")},
+        "contacts": ListOf(Record({"country": Ident(), "role": Ident(), "id": Ident(), "name": Text(300)}), min_items=1),
+    },
+)
+
 METHOD_SCHEMA = Record(
     {
         "method": Record(
@@ -218,6 +228,7 @@ METHOD_SCHEMA = Record(
     {
         "countries": ListOf(_country),
         "migrations": ListOf(_migration),
+        "additions": _additions,
     },
 )
 

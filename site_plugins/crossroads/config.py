@@ -41,10 +41,13 @@ class CrossroadsConfig(base.Config):
     """Country profile whose roles and contacts this copy shows (a file name in data_dir/countries/)."""
 
     host_name = c.Optional(c.Type(str))
-    """Name of the association hosting this copy, shown in the footer."""
+    """Name of the association hosting this copy, shown in the header and the footer."""
 
     host_logo = c.Optional(c.Type(str))
-    """Logo of the hosting association, a path inside docs/, shown in the footer."""
+    """Logo of the hosting association, a path inside docs/, shown in the header and the footer."""
+
+    overlay = c.Optional(c.Dir(exists=True))
+    """Folder of the host's additions (questions, actions, contacts, cases), relative to mkdocs.yml: see engine/overlay.py."""
 
     evaluator = c.Type(bool, default=True)
     """Include the in-browser evaluator on the page that holds its marker."""

@@ -21,7 +21,7 @@ from mkdocs.exceptions import PluginError
 
 from engine.cases import load_cases
 from engine.errors import MethodError
-from engine.source import load_method_dir
+from engine.overlay import load_method_with_overlay, overlay_cases
 
 from . import buildcache
 from . import pages as inventory
@@ -79,27 +79,35 @@ class Loader:
         self._method: tuple | None = None
         self._library: tuple | None = None
 
-    def method(self, folder: str, display: str):
-        key = (folder, display, method_files(folder))
+    def method(self, folder: str, display: str, overlay: str | None = None, overlay_display: str | None = None,
+               host: str | None = None):
+        key = (folder, display, method_files(folder), overlay, host, overlay and method_files(overlay))
         if self._method is not None and self._method[0] == key:
             return self._method[1]
         try:
-            method = load_method_dir(folder, display)
+            method = load_method_with_overlay(folder, overlay, display, overlay_display, host)
         except MethodError as error:
-            raise _problems(f"The method in '{display}'", error) from None
+            where = f"The method in '{display}'" + (f" with the additions in '{overlay_display}'" if overlay else "")
+            raise _problems(where, error) from None
         self._method = (key, method)
         return method
 
-    def library(self, method, folder: str, display: str, evaluator: bool, inputs: bytes = b"") -> Library:
+    def library(self, method, folder: str, display: str, evaluator: bool, inputs: bytes = b"", overlay: str | None = None,
+                overlay_display: str | None = None) -> Library:
         cases_dir = os.path.join(folder, "cases")
         where = f"{display}/cases"
-        key = (where, evaluator, method_files(cases_dir, ("",)))
+        added = os.path.join(overlay, "cases") if overlay else None
+        key = (where, evaluator, method_files(cases_dir, ("",)), added and method_files(added, ("",)))
         if self._library is not None and self._library[0] == key and self._library[1] is method:
             return self._library[2]
         try:
             cases = load_cases(method, cases_dir, where)
         except MethodError as error:
             raise _problems(f"The case library in '{where}'", error) from None
+        try:
+            cases += overlay_cases(method, overlay, cases, overlay_display)
+        except MethodError as error:
+            raise _problems(f"The cases in '{overlay_display}/cases'", error) from None
         library = Library.build(method, cases, evaluator=evaluator, folder=where, inputs=inputs)
         self._library = (key, method, library)
         return library
@@ -175,12 +183,12 @@ CODE = os.path.dirname(os.path.abspath(__file__))
 ENGINE = os.path.join(os.path.dirname(CODE), os.pardir, "engine")
 
 
-def render_inputs(folder: str, *options) -> bytes:
+def render_inputs(folder: str, *options, overlay: str | None = None) -> bytes:
     """A digest of what the generated pages are made from: every file of the
-    method folder (cases and profiles included), the engine's and this
-    package's code and templates, and the options given."""
+    method folder (cases and profiles included) and of the host's overlay, the
+    engine's and this package's code and templates, and the options given."""
     digest = hashlib.sha256(repr((options, jinja2.__version__)).encode("utf-8"))
-    for top in (folder, ENGINE, CODE):
+    for top in (folder, ENGINE, CODE) + ((overlay,) if overlay else ()):
         for root, dirs, names in os.walk(top):
             dirs[:] = sorted(d for d in dirs if d != "__pycache__")
             for name in sorted(names):

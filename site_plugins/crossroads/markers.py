@@ -281,3 +281,25 @@ def render_register_marker(method, links: Links, enabled: bool, country: str, co
     if links.from_source:
         html = html.replace(f'="{root}{evaluator.ASSET_DIR}/', f'="{links.attribute_root()}{evaluator.ASSET_DIR}/')
     return str(wrap_html(html))
+
+
+@marker("additions", "library")
+def render_additions(method, links: Links, library: Library) -> str:
+    """What the host's overlay added (engine/overlay.py): questions, actions, contacts and cases; nothing without an overlay."""
+    additions = method.data.get("additions")
+    if not additions:
+        return ""
+    sections = {s["id"]: s["title"] for s in method.sections}
+    questions = [{"q": method.question_by_id[qid], "section": sections.get(method.question_by_id[qid]["section"], ""),
+                  "rows": question_effects(method, method.question_by_id[qid])} for qid in additions.get("questions", [])]
+    actions_by_id = {a["id"]: a for a in method.actions}
+    actions = [actions_by_id[aid] for aid in additions.get("actions", [])]
+    contacts = [dict(c, country_name=method.countries[c["country"]]["name"], page=links.md(country_src(c["country"])))
+                for c in additions.get("contacts", [])]
+    cases = [dict(case, page=links.md(case_src(case["id"]))) for case in library.cases if case.get("added")]
+    kinds = [word for word, items in (("questions", questions), ("actions", actions), ("contacts", contacts), ("cases", cases)) if items]
+    if not kinds:
+        return ""
+    return render("additions.md", additions=additions, host=additions.get("host") or "the publisher of this copy", kinds=kinds,
+                  questions=questions, actions=actions, contacts=contacts, cases=cases,
+                  cited=cited(method, additions.get("sources", [])), **template_context(method, links))

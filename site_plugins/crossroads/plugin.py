@@ -61,9 +61,11 @@ class CrossroadsPlugin(BasePlugin[CrossroadsConfig]):
         folder = self.config.data_dir
         base = os.path.dirname(os.path.abspath(config.config_file_path)) if config.config_file_path else None
         display = shown(folder, base)
-        method = self.loader.method(folder, display)
-        inputs = render_inputs(folder, self.config.country, self.config.evaluator)
-        library = self.loader.library(method, folder, display, self.config.evaluator, inputs)
+        overlay = self.config.overlay
+        overlay_display = shown(overlay, base) if overlay else None
+        method = self.loader.method(folder, display, overlay, overlay_display, self.config.host_name)
+        inputs = render_inputs(folder, self.config.country, self.config.evaluator, self.config.host_name, overlay=overlay)
+        library = self.loader.library(method, folder, display, self.config.evaluator, inputs, overlay, overlay_display)
         self.config.check_site(config.docs_dir, method)
         self.handbook = Handbook(method, library, self.config.country, self.config.evaluator, docs=shown(config.docs_dir, base),
                                  config_file=config.config_file_path, inputs=inputs)
@@ -79,7 +81,7 @@ class CrossroadsPlugin(BasePlugin[CrossroadsConfig]):
             self._spare_collector()
         # Under `mkdocs serve`, edits to the method or to the evaluator's own
         # files rebuild the site.
-        for watched in (folder, str(evaluator.ASSETS), str(evaluator.TEMPLATES)):
+        for watched in (folder, *([overlay] if overlay else []), str(evaluator.ASSETS), str(evaluator.TEMPLATES)):
             if watched not in config.watch:
                 config.watch.append(watched)
         return config
