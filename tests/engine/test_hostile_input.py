@@ -517,7 +517,7 @@ def test_an_internal_fault_is_one_plain_line(method, monkeypatch):
     def broken(*args, **kwargs):
         raise KeyError("scenario_by_id")
 
-    monkeypatch.setattr(cli_module, "_load", lambda folder: method)
+    monkeypatch.setattr(cli_module, "_load", lambda folder, overlay=None: method)
     monkeypatch.setattr("engine.api.run", broken)
     monkeypatch.delenv("CROSSROADS_DEBUG", raising=False)
     completed = cli("assess", "-", stdin=b'{"answers": {}}')

@@ -46,7 +46,7 @@ def test_markers_in_code_stay_text(mini_handbook):
 
 
 def test_a_bad_marker_names_the_page(mini_handbook):
-    with pytest.raises(PluginError, match=r"^docs/bad\.md: unknown marker '<!-- crossroads:nope -->'; known markers: calibration, "):
+    with pytest.raises(PluginError, match=r"^docs/bad\.md: unknown marker '<!-- crossroads:nope -->'; known markers: additions, calibration, "):
         convert(mini_handbook, "bad.md", "<!-- crossroads:nope -->\n")
 
 
@@ -58,7 +58,7 @@ def test_checklist_boxes_are_hidden(mini_handbook):
 
 
 def test_every_marker_is_declared_once_with_its_renderer():
-    assert sorted(MARKERS) == ["calibration", "cases", "contacts", "countries", "evaluator", "foresight", "guidelines", "levels",
+    assert sorted(MARKERS) == ["additions", "calibration", "cases", "contacts", "countries", "evaluator", "foresight", "guidelines", "levels",
                                "management", "matrix", "questionnaire", "register", "scoring", "screen", "stakeholders", "version"]
     assert [name for name, entry in MARKERS.items() if entry.argument] == ["management"]
 
