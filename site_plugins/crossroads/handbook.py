@@ -218,19 +218,22 @@ def _markdown_files(docs_dir: str) -> dict[str, tuple]:
 
 
 def standalone(data_dir: str, docs_dir: str, country: str, evaluator: bool = True, use_directory_urls: bool = True,
-               links_from_source: bool = False, config_file: str | None = None) -> Handbook:
+               links_from_source: bool = False, config_file: str | None = None, overlay: str | None = None,
+               host_name: str | None = None) -> Handbook:
     """The handbook from the method folder and every Markdown page of the docs
     folder (generated pages included, already written there); relative
     folders are taken from the working folder. Kept until a file changes."""
     base = os.getcwd()
     data_dir, docs_dir = os.path.abspath(data_dir), os.path.abspath(docs_dir)
     files = _markdown_files(docs_dir)
-    key = (data_dir, docs_dir, country, evaluator, use_directory_urls, links_from_source, config_file)
+    overlay = os.path.abspath(overlay) if overlay else None
+    key = (data_dir, docs_dir, country, evaluator, use_directory_urls, links_from_source, config_file, overlay, host_name)
     with _lock:
         loader = _loaders.setdefault(key, Loader())
         display = shown(data_dir, base)
-        method = loader.method(data_dir, display)
-        library = loader.library(method, data_dir, display, evaluator)
+        overlay_display = shown(overlay, base) if overlay else None
+        method = loader.method(data_dir, display, overlay, overlay_display, host_name)
+        library = loader.library(method, data_dir, display, evaluator, overlay=overlay, overlay_display=overlay_display)
         stamp = (id(method), id(library), tuple(sorted((src, m, s) for src, (_, m, s) in files.items())))
         cached = _standalone.get(key)
         if cached is not None and cached[0] == stamp:

@@ -124,6 +124,8 @@ class CrossroadsExtension(Extension):
             "use_directory_urls": [True, "Whether pages live at folder URLs (risks/a1/), as MkDocs and Zensical place them by default."],
             "links_from_source": [False, "Write raw HTML links relative to each page's source folder, as Zensical reads them."],
             "config_file": ["", "mkdocs.yml's path: the evaluator's runtime comes from node_modules beside it."],
+            "overlay": ["", "The host's additions folder (engine/overlay.py), if any."],
+            "host_name": ["", "The hosting association's name, for the additions it makes."],
         }
         super().__init__(**kwargs)
 
@@ -133,7 +135,8 @@ class CrossroadsExtension(Extension):
         handbook = options["handbook"]
         if not handbook:
             handbook = handbooks.standalone(options["data_dir"], options["docs_dir"], options["country"], options["evaluator"],
-                                            options["use_directory_urls"], options["links_from_source"], options["config_file"] or None)
+                                            options["use_directory_urls"], options["links_from_source"], options["config_file"] or None,
+                                            overlay=options["overlay"] or None, host_name=options["host_name"] or None)
         page = _zensical_page(md) or handbook.page
         if page is None:
             raise PluginError("crossroads: the Markdown extension cannot tell which page it renders; "

@@ -128,12 +128,13 @@ def _mkdocs_site(config_file: str):
 
 
 def _overrides(source: Path, target: Path) -> Path:
-    """A copy of the theme overrides whose footer finds the plugin's `crossroads` data in `config.extra`
+    """A copy of the theme overrides whose footer and header find the plugin's `crossroads` data in `config.extra`
     (Zensical renders templates without MkDocs' `on_env` event)."""
     shutil.copytree(source, target)
-    footer = target / "partials" / "copyright.html"
-    if footer.is_file():
-        footer.write_text("{%- set crossroads = config.extra.crossroads -%}\n" + footer.read_text(encoding="utf-8"), encoding="utf-8")
+    for name in ("copyright.html", "header.html"):
+        footer = target / "partials" / name
+        if footer.is_file():
+            footer.write_text("{%- set crossroads = config.extra.crossroads -%}\n" + footer.read_text(encoding="utf-8"), encoding="utf-8")
     scripts = target / "partials" / "javascripts" / "base.html"
     if scripts.is_file():
         scripts.write_text("{%- set crossroads_offline = config.extra.crossroads_offline -%}\n" + scripts.read_text(encoding="utf-8"),
@@ -177,6 +178,7 @@ def stage(config_file: str, where: Path) -> Path:
         "use_directory_urls": config.use_directory_urls,
         "links_from_source": True,
         "config_file": str(Path(config.config_file_path).resolve()),
+        **({"overlay": str(plugin.config.overlay), "host_name": plugin.config.host_name or ""} if plugin.config.overlay else {}),
     })
     path = where / "mkdocs.yml"
     write_config(settings, path)

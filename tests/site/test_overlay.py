@@ -168,7 +168,14 @@ def test_the_option_names_a_missing_overlay_folder(tmp_path):
 
 @pytest.fixture(scope="module")
 def host_build(tmp_path_factory) -> Path:
+    """The host's edition, built strictly, with the page templates for hosts (examples/pages) added as hosting.md says."""
     tmp = host_site(tmp_path_factory.mktemp("host"))
+    for name in ("imprint.md", "privacy.md"):
+        shutil.copyfile(ROOT / "examples" / "pages" / name, tmp / "docs" / name)
+    config = tmp / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert text.count("      - hosting.md\n") == 1
+    config.write_text(text.replace("      - hosting.md\n", "      - hosting.md\n      - imprint.md\n      - privacy.md\n"), encoding="utf-8")
     done = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(tmp / "mkdocs.yml"), "--site-dir", str(tmp / "site")],
         cwd=ROOT, capture_output=True, text=True, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"), timeout=600)
@@ -225,6 +232,15 @@ def test_the_built_engine_archive_scores_the_added_points_as_the_cli_does(host_b
                                 stdin=json.dumps(request)).stdout)
     assert points(result, "B1") == points(cli_result, "B1")
     assert result["overall"] == cli_result["overall"]
+
+
+@pytest.mark.slow
+def test_the_page_templates_for_hosts_build_and_say_that_no_answer_leaves_the_browser(host_build):
+    privacy = text_of((host_build / "privacy" / "index.html").read_text(encoding="utf-8"))
+    assert "Your answers never leave your browser" in privacy and "Erase my data" in privacy and "Server logs" in privacy
+    imprint = text_of((host_build / "imprint" / "index.html").read_text(encoding="utf-8"))
+    assert "section 5 of the Digital" not in imprint  # the instructions are an HTML comment, not shown
+    assert "Represented by" in imprint
 
 
 @pytest.mark.slow
