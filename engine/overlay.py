@@ -27,7 +27,7 @@ import os
 from .errors import MethodError, Problem
 from .model import Method, compile_method
 from .schema import Bool, Ident, ListOf, Record, Text
-from .source import Located, SourceError, load_yaml_file, missing_keys, read_method_dir
+from .source import Located, SourceError, load_yaml_file, read_whole_method_dir
 from .validate import METHOD_SCHEMA
 
 FILES = ("questions.yaml", "actions.yaml", "contacts.yaml")
@@ -244,12 +244,7 @@ def load_method_with_overlay(folder: str, overlay: str | None, display_root: str
         return load_method_dir(folder, display_root)
     display_root = display_root if display_root is not None else os.path.basename(os.path.normpath(folder))
     overlay_display = overlay_display if overlay_display is not None else os.path.basename(os.path.normpath(overlay))
-    data, located, problems = read_method_dir(folder, display_root)
-    if problems:
-        raise SourceError(problems)
-    missing = missing_keys(data, folder, display_root, located)
-    if any(problem.path == () for _, _, problem in missing):
-        raise SourceError(missing)
+    data, located = read_whole_method_dir(folder, display_root)
     additions, rows = read_overlay(overlay, overlay_display, data, located)
     if rows:
         raise SourceError(rows)

@@ -366,16 +366,21 @@ def missing_keys(data: dict, folder: str, display_root: str, located: Located) -
     return rows
 
 
-def load_method_dir(folder: str, display_root: str | None = None) -> Method:
-    """Read, check and compile a method folder; raise MethodError with file:line on any problem."""
-    display_root = display_root if display_root is not None else os.path.basename(os.path.normpath(folder))
+def read_whole_method_dir(folder: str, display_root: str) -> tuple[dict, Located]:
+    """The data of a method folder with every required top-level key; raise SourceError (file:line) otherwise."""
     data, located, problems = read_method_dir(folder, display_root)
     if problems:
         raise SourceError(problems)
     missing = missing_keys(data, folder, display_root, located)
     if any(problem.path == () for _, _, problem in missing):
         raise SourceError(missing)
-    return compile_method(data, located)
+    return data, located
+
+
+def load_method_dir(folder: str, display_root: str | None = None) -> Method:
+    """Read, check and compile a method folder; raise MethodError with file:line on any problem."""
+    display_root = display_root if display_root is not None else os.path.basename(os.path.normpath(folder))
+    return compile_method(*read_whole_method_dir(folder, display_root))
 
 
 def default_method_dir() -> str:
