@@ -127,6 +127,11 @@ def read_overlay(folder: str, display: str, data: dict, located: Located) -> tup
         questions = questionnaire.get("questions") or []
         _clashes(content.get("sections", []), known(sections, ("questionnaire", "sections")), ("sections",), "section", where, own, rows)
         _clashes(content["questions"], known(questions, ("questionnaire", "questions")), ("questions",), "question", where, own, rows)
+        for index, question in enumerate(content["questions"]):
+            if question.get("screen"):
+                file, line = _first(own, ("questions", index, "screen"), where)
+                rows.append((file, line, Problem(("questions", index, "screen"), "the short screen is the method's own: every case "
+                                                 "answers it, so an added question cannot join it; remove 'screen'.")))
         if not rows:
             moves = {("sections",): ("questionnaire", "sections", len(sections)),
                      ("questions",): ("questionnaire", "questions", len(questions))}

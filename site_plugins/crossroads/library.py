@@ -91,6 +91,17 @@ class Library:
                 return case
         raise RenderError(f"unknown case '{case_id}'.")
 
+    def out_of_band(self) -> list[str]:
+        """One line per run outside its band: `file: the case 'id' (before safeguards) gives X, outside A .. B`."""
+        lines = []
+        for case in self.cases:
+            for run in self.runs[case["id"]]["runs"]:
+                if not run["in_band"]:
+                    band = run["expected"]
+                    lines.append(f"{case['file']}: the case '{case['id']}' ({run['when']} safeguards) gives {run['recommendation']}, "
+                                 f"outside its band {band['lowest']} .. {band['highest']}")
+        return lines
+
 
 def _first_sentence(text: str, limit: int = 220) -> str:
     """The first sentence of a text, cut at a word near `limit` characters."""

@@ -66,6 +66,10 @@ class CrossroadsPlugin(BasePlugin[CrossroadsConfig]):
         method = self.loader.method(folder, display, overlay, overlay_display, self.config.host_name)
         inputs = render_inputs(folder, self.config.country, self.config.evaluator, self.config.host_name, overlay=overlay)
         library = self.loader.library(method, folder, display, self.config.evaluator, inputs, overlay, overlay_display)
+        if overlay:
+            # The host's additions may not move a case out of its band: under --strict, the warning stops the build.
+            for line in library.out_of_band():
+                log.warning(f"{line} (with the additions in '{overlay_display}'); change the additions, never the band.")
         self.config.check_site(config.docs_dir, method)
         self.handbook = Handbook(method, library, self.config.country, self.config.evaluator, docs=shown(config.docs_dir, base),
                                  config_file=config.config_file_path, inputs=inputs)

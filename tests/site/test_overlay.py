@@ -144,6 +144,8 @@ BROKEN = [
                  r"^overlay/contacts\.yaml:17: roles\.Nac\.bodies\[0\]\.source: .*nowhere", id="contact-with-unknown-source"),
     pytest.param([("questions.yaml", "        likelihood: {B1: 2}", "        likelihood: {Z9: 2}")],
                  r"^overlay/questions\.yaml:\d+: .*Z9", id="points-for-an-unknown-scenario"),
+    pytest.param([("questions.yaml", '    kind: "driver"', '    kind: "driver"\n    screen: true')],
+                 r"^overlay/questions\.yaml:8: questions\[0\]\.screen: the short screen is the method's own", id="screen-question"),
     pytest.param([("extra.yaml", None, "questions: []\n")],
                  r"^overlay/extra\.yaml: unknown overlay file 'extra\.yaml'", id="unknown-file"),
 ]
@@ -153,6 +155,25 @@ BROKEN = [
 def test_a_broken_overlay_stops_the_build_naming_the_overlay_file_and_line(tmp_path, edits, expected):
     lines = config_problems(host_site(tmp_path, edits))
     assert any(re.search(expected, line) for line in lines), "\n".join(lines)
+
+
+def test_a_case_the_additions_move_out_of_its_band_stops_a_strict_build(tmp_path, caplog):
+    text = (ROOT / "scenarios" / "cases" / "aachen-reims.yaml").read_text(encoding="utf-8")
+    text = text.replace('id: "aachen-reims"', 'id: "aachen-reims-host"', 1)
+    # The sample's question at "yes" for this ordinary twinning, and a band that a calm result cannot meet.
+    text = text.replace('      stage: "existing"', '      stage: "existing"\n      eac_resident_data: "yes"', 1)
+    band = re.search(r"  expected: \{[^}]*\}|  expected:\n(    .*\n)+", text).group(0)
+    text = text.replace(band, '  expected: {lowest: "disengage", highest: "disengage"}' + ("\n" if band.endswith("\n") else ""), 1)
+    site = host_site(tmp_path, [("cases/aachen-reims-host.yaml", None, text)])
+    from mkdocs.config import load_config
+
+    config = load_config(str(site / "mkdocs.yml"))
+    config.plugins.on_startup(command="build", dirty=False)
+    with caplog.at_level("WARNING", logger="mkdocs.plugins.crossroads"):
+        config.plugins.on_config(config)
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert any(re.match(r"overlay/cases/aachen-reims-host\.yaml: the case 'aachen-reims-host' \(before safeguards\) gives \w+, "
+                        r"outside its band disengage \.\. disengage \(with the additions in 'overlay'\)", w) for w in warnings), warnings
 
 
 def test_the_option_names_a_missing_overlay_folder(tmp_path):
