@@ -268,3 +268,28 @@ def test_the_page_templates_for_hosts_build_and_say_that_no_answer_leaves_the_br
 def test_the_sample_contact_is_on_the_country_page(host_build):
     text = text_of((host_build / "countries" / "de" / "index.html").read_text(encoding="utf-8"))
     assert "Example Association of Cities, International Desk (sample)" in text
+
+
+@pytest.mark.browser
+def test_the_evaluator_in_the_browser_asks_the_added_question_and_counts_its_points(host_build, browser, artifacts):
+    from support.promises import wait_for_first_result
+    from support.server import StaticServer
+
+    request = {"answers": {**ANSWERS, "eac_resident_data": "yes"}}
+    expected = json.loads(cli("--overlay", str(SAMPLE), "assess", "-", "--profile", "de", stdin=json.dumps(request)).stdout)
+    with StaticServer(host_build) as server:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        tab = context.new_page()
+        try:
+            tab.goto(server.url + "/evaluator/")
+            wait_for_first_result(tab)
+            question = tab.locator("[name='eac_resident_data']")
+            assert question.count() == 3  # one control per answer of the added question
+            result = tab.evaluate("answers => window.crossroads.evaluate(answers)", request["answers"])
+            assert points(result, "B1") == points(expected, "B1")
+            assert [a["id"] for a in result["actions"]] == [a["id"] for a in expected["actions"]]
+            assert "eac-data-protection-review" in [a["id"] for a in result["actions"]]
+            question.first.scroll_into_view_if_needed()
+            tab.screenshot(path=str(artifacts / "host-evaluator-added-question.png"))
+        finally:
+            context.close()
