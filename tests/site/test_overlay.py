@@ -293,3 +293,16 @@ def test_the_evaluator_in_the_browser_asks_the_added_question_and_counts_its_poi
             tab.screenshot(path=str(artifacts / "host-evaluator-added-question.png"))
         finally:
             context.close()
+
+
+@pytest.mark.slow
+def test_zensical_builds_the_hosts_edition_with_its_additions_and_header(tmp_path):
+    site = host_site(tmp_path)
+    done = subprocess.run([sys.executable, "-m", "site_plugins.crossroads.zensical", "build", "-f", str(site / "mkdocs.yml"),
+                           "-d", str(tmp_path / "zsite")], cwd=ROOT, capture_output=True, text=True, timeout=600,
+                          env=dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(ROOT)))
+    assert done.returncode == 0, "\n".join(output_lines(done))
+    home = (tmp_path / "zsite" / "index.html").read_text(encoding="utf-8")
+    assert f'<span class="cr-header__name">{HOST}</span>' in home and 'class="cr-header__logo"' in home
+    assert f'id="additions">Additions by {HOST}' in (tmp_path / "zsite" / "methodology" / "index.html").read_text(encoding="utf-8")
+    assert "Will the partnership share personal data of residents" in (tmp_path / "zsite" / "evaluator" / "index.html").read_text(encoding="utf-8")
