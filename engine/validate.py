@@ -124,21 +124,29 @@ _scale = Record(
     }
 )
 
-_role = Record({"name": Text(300), "note": Text(), "source": Ident()}, {"since": Text(20)})
+# A country profile: the bodies that play each stakeholder role, each with the
+# topics it is competent for (ids of topics.yaml), and the duties that are law.
+# Months ("2026-11") and web addresses ("https://...") are checked in invariants.py.
+_fact = {"source": Ident(), "checked": Text(7), "verified": Bool()}
+_body = Record(
+    {"id": Ident(), "name": Text(300), "topics": ListOf(Ident(), min_items=1), "note": Text(), **_fact},
+    {"url": Text(300), "contact": Text(300), "since": Text(20)},
+)
+_duty = Record(
+    {"id": Ident(), "text": Text(), "deadline": Text(200), "body": Ident(), "step": Ident(), **_fact},
+    {"url": Text(300), "when": _condition()},
+)
 
 _country = Record(
     {
         "id": Ident(),
         "name": Text(100),
         "summary": Text(),
-        "checked": Text(20),
-        "roles": MapOf(Ident(), _role, min_items=1),
-        "contacts": ListOf(
-            Record({"name": Text(300), "role": Ident(), "note": Text(), "source": Ident()}, {"since": Text(20)}),
-            min_items=1,
-        ),
+        "checked": Text(7),
+        "roles": MapOf(Ident(), Record({"bodies": ListOf(_body, min_items=1)}), min_items=1),
         "rules": ListOf(Record({"text": Text(), "as_of": Text(20), "source": Ident()})),
-    }
+    },
+    {"duties": ListOf(_duty)},
 )
 
 METHOD_SCHEMA = Record(
@@ -204,7 +212,8 @@ METHOD_SCHEMA = Record(
                 ),
                 "actions": ListOf(
                     Record(
-                        {"id": Ident(), "text": Text(), "stakeholders": ListOf(Ident(), min_items=1), "step": Ident(), "when": _condition()}
+                        {"id": Ident(), "text": Text(), "stakeholders": ListOf(Ident(), min_items=1), "topics": ListOf(Ident()),
+                         "step": Ident(), "when": _condition()}
                     ),
                     min_items=1,
                 ),
@@ -216,6 +225,7 @@ METHOD_SCHEMA = Record(
         ),
     },
     {
+        "topics": ListOf(Record({"id": Ident(), "name": Text(100), "description": Text()}), min_items=1),
         "countries": ListOf(_country),
         "migrations": ListOf(_migration),
     },
