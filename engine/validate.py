@@ -127,7 +127,7 @@ _scale = Record(
 # A country profile: the bodies that play each stakeholder role, each with the
 # topics it is competent for (ids of topics.yaml), and the duties that are law.
 # Months ("2026-11") and web addresses ("https://...") are checked in invariants.py.
-_fact = {"source": Ident(), "checked": Text(7), "verified": Bool()}
+_fact = {"source": Ident(), "checked": Text(20), "verified": Bool()}
 _body = Record(
     {"id": Ident(), "name": Text(300), "topics": ListOf(Ident(), min_items=1), "note": Text(), **_fact},
     {"url": Text(300), "contact": Text(300), "since": Text(20)},
@@ -142,7 +142,7 @@ _country = Record(
         "id": Ident(),
         "name": Text(100),
         "summary": Text(),
-        "checked": Text(7),
+        "checked": Text(20),
         "roles": MapOf(Ident(), Record({"bodies": ListOf(_body, min_items=1)}), min_items=1),
         "rules": ListOf(Record({"text": Text(), "as_of": Text(20), "source": Ident()})),
     },
