@@ -134,7 +134,7 @@ def report_view(method: Method, checked: dict, result: dict) -> dict:
         return {
             "id": action_id, "text": text, "who": who, "step_title": step_title, "first": first, "listed": listed,
             "scenarios": _scope_text(method, action_id),
-            "contacts": [_contact_text(c) for c in contacts],
+            "contacts": [_contact_text(c) for c in contacts], "deadline": None, "uncovered": [],
             "plan": None if entry is None else dict(entry, status_label=PLAN_STATUSES[entry["status"]]),
         }
 
