@@ -176,7 +176,7 @@ def check_plan(method: Method, plan) -> list[dict]:
     action of the method; owner and due default to "" and status to "open"."""
     if not isinstance(plan, list):
         raise RequestError(f"'plan' must be a list of actions, got {_describe(plan)}.")
-    known = {a["id"] for a in method.actions}
+    known = {a["id"] for a in method.actions} | set(all_duties(method))
     checked = []
     seen = {}
     for index, entry in enumerate(plan):
@@ -843,13 +843,77 @@ def _actions(method: Method, state: dict, profile: str | None) -> list[dict]:
             "severity": method.levels[severity] if severity >= 0 else None,
         }
         if country is not None:
-            entry["contacts"] = [
-                {"stakeholder": code, "name": country["roles"][code]["name"]}
-                for code in action["stakeholders"] if code in country["roles"]
-            ]
+            entry["contacts"], entry["uncovered"] = route(country, action["stakeholders"], action["topics"])
         listed.append(((-headline, -severity, method.step_order[action["step"]], index), entry))
     listed.sort(key=lambda pair: pair[0])
     actions = [entry for _, entry in listed]
     for position, entry in enumerate(actions):
         entry["first"] = position < method.first_steps
-    return actions
+    return _duties(method, state, country) + actions
+
+
+def _contact(code: str, body: dict) -> dict:
+    contact = {"stakeholder": code, "id": body["id"], "name": body["name"], "topics": list(body["topics"]), "verified": body["verified"]}
+    if "url" in body:
+        contact["url"] = body["url"]
+    return contact
+
+
+def route(country: dict, stakeholders, topics) -> tuple[list[dict], list[str]]:
+    """The bodies of `country` an action turns to, and the topics none of them covers.
+
+    A body fits when its role is one of the action's stakeholders and one of
+    its topics is one the action needs; bodies are listed in the order of the
+    action's stakeholders, then of the profile. A topic no body of those roles
+    covers is returned, so that the action can say so instead of naming a body
+    that is not competent.
+    """
+    wanted = set(topics)
+    contacts, covered = [], set()
+    for code in stakeholders:
+        for body in country["roles"].get(code, {}).get("bodies", []):
+            fit = wanted.intersection(body["topics"])
+            if fit:
+                contacts.append(_contact(code, body))
+                covered |= fit
+    return contacts, [topic for topic in topics if topic not in covered]
+
+
+def all_duties(method: Method) -> dict[str, dict]:
+    """Every profile's duties by id (ids are unique across profiles), with the role of the body they name."""
+    found = {}
+    for country in method.countries.values():
+        roles = {body["id"]: code for code, role in country["roles"].items() for body in role["bodies"]}
+        for duty in country.get("duties", []):
+            found[duty["id"]] = dict(duty, role=roles[duty["body"]])
+    return found
+
+
+def _duties(method: Method, state: dict, country: dict | None) -> list[dict]:
+    """The profile's legal duties whose conditions hold, as actions listed first, with their deadline."""
+    if country is None:
+        return []
+    bodies = {body["id"]: (code, body) for code, role in country["roles"].items() for body in role["bodies"]}
+    listed = []
+    for duty in country.get("duties", []):
+        if not _condition_holds(duty.get("when", {}), state):
+            continue
+        code, body = bodies[duty["body"]]
+        step = method.steps[duty["step"]]
+        listed.append({
+            "id": duty["id"],
+            "text": duty["text"],
+            "stakeholders": [code],
+            "who": _who(method, [code]),
+            "step": duty["step"],
+            "step_title": step["title"],
+            "page": f"{step['page']}#{duty['step']}",
+            "severity": None,
+            "contacts": [_contact(code, body)],
+            "uncovered": [],
+            "duty": True,
+            "deadline": duty["deadline"],
+            "verified": duty["verified"],
+            "first": True,
+        })
+    return listed

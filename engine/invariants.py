@@ -16,6 +16,8 @@ runs them all so a broken method reports every problem at once:
 
 from __future__ import annotations
 
+import re
+
 from .errors import Problem
 from .scale import combine, level_for, steps_for
 
@@ -28,6 +30,15 @@ def _dupes(items, key, path, what, out):
             out.append(Problem(path + (index, key), f"duplicate {what} id '{value}' (first used at index {seen[value]}); ids must be unique."))
         else:
             seen[value] = index
+
+
+_MONTH = re.compile(r"(19|20)[0-9]{2}-(0[1-9]|1[0-2])")
+_URL = re.compile(r"https://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(/[^\s<>\"()|\\\[\]]*)?")
+
+
+def _month(value, path, out):
+    if not _MONTH.fullmatch(value):
+        out.append(Problem(path, f"expected the month the fact was checked as YYYY-MM (for example 2026-11), got {value!r}."))
 
 
 def _ref(value, known, path, what, out):
@@ -58,6 +69,7 @@ class _Checker:
         self.questions = {q["id"]: q for q in data["questionnaire"]["questions"]}
         self.recs = [r["id"] for r in scoring["recommendations"]]
         self.sources = {s["id"] for s in data["method"]["sources"]}
+        self.action_ids = {a["id"] for a in data["scoring"]["actions"]}
         self.steps = {}
         for step in data["flowcharts"]["foresight"]["steps"]:
             self.steps.setdefault(step["id"], step)
@@ -130,15 +142,52 @@ class _Checker:
                 _ref(code, self.stakeholders, path + ("stakeholders", j), "stakeholder", out)
         for t, track in enumerate(d["flowcharts"]["management"]["tracks"]):
             _ref(track["category"], self.categories, ("flowcharts", "management", "tracks", t, "category"), "category", out)
+        topics = {t["id"] for t in d.get("topics", [])}
+        _dupes(d.get("topics", []), "id", ("topics",), "topic", out)
+        for i, action in enumerate(d["scoring"]["actions"]):
+            for j, topic in enumerate(action["topics"]):
+                _ref(topic, topics, ("scoring", "actions", i, "topics", j), "topic", out)
+        duty_ids: dict[str, str] = {}
         for i, country in enumerate(d.get("countries", [])):
-            for code in country["roles"]:
-                _ref(code, self.stakeholders, ("countries", i, "roles", code), "stakeholder", out)
-                _ref(country["roles"][code]["source"], self.sources, ("countries", i, "roles", code, "source"), "source", out)
-            for j, contact in enumerate(country["contacts"]):
-                _ref(contact["role"], self.stakeholders, ("countries", i, "contacts", j, "role"), "stakeholder", out)
-                _ref(contact["source"], self.sources, ("countries", i, "contacts", j, "source"), "source", out)
-            for j, rule in enumerate(country["rules"]):
-                _ref(rule["source"], self.sources, ("countries", i, "rules", j, "source"), "source", out)
+            self._country(country, ("countries", i), topics)
+            for j, duty in enumerate(country.get("duties", [])):
+                if duty["id"] in duty_ids and duty_ids[duty["id"]] != country["id"]:
+                    out.append(Problem(("countries", i, "duties", j, "id"), f"duty id '{duty['id']}' is also used by profile '{duty_ids[duty['id']]}'; duty ids must be unique across profiles (start them with the country id)."))
+                duty_ids.setdefault(duty["id"], country["id"])
+
+    def _country(self, country, base, topics):
+        """A profile's bodies and duties: roles, topics, sources, months and addresses."""
+        out = self.out
+        _month(country["checked"], base + ("checked",), out)
+        seen: dict[str, str] = {}
+        for code, role in country["roles"].items():
+            _ref(code, self.stakeholders, base + ("roles", code), "stakeholder", out)
+            for j, body in enumerate(role["bodies"]):
+                path = base + ("roles", code, "bodies", j)
+                if body["id"] in seen:
+                    out.append(Problem(path + ("id",), f"duplicate body id '{body['id']}' (first used under role {seen[body['id']]}); ids must be unique in a profile."))
+                seen.setdefault(body["id"], code)
+                for k, topic in enumerate(body["topics"]):
+                    _ref(topic, topics, path + ("topics", k), "topic", out)
+                self._fact(body, path)
+        for j, duty in enumerate(country.get("duties", [])):
+            path = base + ("duties", j)
+            _ref(duty["body"], seen, path + ("body",), "body of this profile", out)
+            _ref(duty["step"], self.steps, path + ("step",), "step", out)
+            if duty["id"] in self.action_ids:
+                out.append(Problem(path + ("id",), f"duty id '{duty['id']}' is also an action's id in scoring.yaml; give the duty its own id."))
+            if "when" in duty:
+                self._condition(duty["when"], path + ("when",), for_rule=False)
+            self._fact(duty, path)
+        _dupes(country.get("duties", []), "id", base + ("duties",), "duty", out)
+        for j, rule in enumerate(country["rules"]):
+            _ref(rule["source"], self.sources, base + ("rules", j, "source"), "source", out)
+
+    def _fact(self, item, path):
+        _ref(item["source"], self.sources, path + ("source",), "source", self.out)
+        _month(item["checked"], path + ("checked",), self.out)
+        if "url" in item and not _URL.fullmatch(item["url"]):
+            self.out.append(Problem(path + ("url",), f"expected an official web address starting with https:// and without spaces, got {item['url']!r}."))
 
     # -- flowcharts ----------------------------------------------------------
     def _walk(self, steps, base_path):

@@ -43,6 +43,7 @@ class Method:
     steps: dict[str, dict] = field(default_factory=dict)  # every flowchart step by id, with its chart's `page` (and `category` on a track)
     stakeholders: dict[str, dict] = field(default_factory=dict)  # by code (Gov, Nac, ...), in the method's order
     countries: dict[str, dict] = field(default_factory=dict)  # country profiles by id
+    topics: list[dict] = field(default_factory=list)  # what a national body is competent for (topics.yaml)
     migrations: dict[str, dict] = field(default_factory=dict)  # by the version they start from, in the method's order
     screen: list[str] = field(default_factory=list)  # ids of the short screen's questions, in order
     step_order: dict[str, int] = field(default_factory=dict)  # step id -> position (foresight first, then the tracks)
@@ -208,6 +209,7 @@ def _index(data: dict) -> Method:
         steps=steps,
         stakeholders={s["id"]: s for s in data["stakeholders"]},
         countries={c["id"]: c for c in data.get("countries", [])},
+        topics=data.get("topics", []),
         migrations={m["from"]: m for m in data.get("migrations", [])},
         screen=[q["id"] for q in questions if q.get("screen")],
         step_order=step_order,

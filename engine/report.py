@@ -7,7 +7,7 @@ import io
 import re
 
 from .errors import BIDI_CONTROLS
-from .evaluate import PLAN_STATUSES, visible_questions
+from .evaluate import PLAN_STATUSES, all_duties, visible_questions
 from .model import Method
 
 # Line breaks of every kind (CR LF, CR, LF, VT, FF, the file/group/record
@@ -47,7 +47,9 @@ def _scope_text(method: Method, action_id: str) -> list[str]:
     """The scenario ids an action looks at ([] when answers alone trigger it, every id for 'all')."""
     from .evaluate import _scope
 
-    action = next(a for a in method.actions if a["id"] == action_id)
+    action = next((a for a in method.actions if a["id"] == action_id), None)
+    if action is None:
+        return []  # a country's legal duty applies whatever the scenarios
     scope = _scope(action["when"])
     if scope is None:
         return []
@@ -124,6 +126,7 @@ def report_view(method: Method, checked: dict, result: dict) -> dict:
             "default_review": result["review"].get("default", ""),
         }
     planned = {entry["action"]: entry for entry in checked.get("plan", [])}
+    topic_names = {t["id"]: t["name"] for t in method.topics}
     actions = []
 
     def action_entry(action_id: str, text: str, who: str, step_title: str, first: bool, listed: bool, contacts) -> dict:
@@ -131,19 +134,23 @@ def report_view(method: Method, checked: dict, result: dict) -> dict:
         return {
             "id": action_id, "text": text, "who": who, "step_title": step_title, "first": first, "listed": listed,
             "scenarios": _scope_text(method, action_id),
-            "contacts": [f"{c['stakeholder']}: {c['name']}" for c in contacts],
+            "contacts": [_contact_text(c) for c in contacts], "deadline": None, "uncovered": [],
             "plan": None if entry is None else dict(entry, status_label=PLAN_STATUSES[entry["status"]]),
         }
 
     for action in result["actions"]:
-        actions.append(action_entry(action["id"], action["text"], action["who"], action["step_title"], action["first"], True,
-                                    action.get("contacts", [])))
+        entry = action_entry(action["id"], action["text"], action["who"], action["step_title"], action["first"], True,
+                             action.get("contacts", []))
+        entry["deadline"] = action.get("deadline")
+        entry["uncovered"] = [topic_names.get(t, t) for t in action.get("uncovered", [])]
+        actions.append(entry)
     listed = {a["id"] for a in actions}
     for action_id in planned:
         if action_id not in listed:
             # Planned earlier, no longer called for by these answers: kept, and marked so.
-            action = next(a for a in method.actions if a["id"] == action_id)
-            actions.append(action_entry(action_id, action["text"], who_text(method, action["stakeholders"]),
+            action = next((a for a in method.actions if a["id"] == action_id), None) or all_duties(method)[action_id]
+            codes = action["stakeholders"] if "stakeholders" in action else [action["role"]]
+            actions.append(action_entry(action_id, action["text"], who_text(method, codes),
                                         method.steps[action["step"]]["title"], False, False, []))
     notes = checked.get("notes", {})
     answers = checked.get("answers", {})
@@ -203,9 +210,23 @@ def _cell(text) -> str:
     return _BREAKS.sub(" ", str(text)).replace("|", "\\|")
 
 
+def _contact_text(contact: dict) -> str:
+    """A body an action names: role, name, web address, and whether the fact is unverified."""
+    text = f"{contact['stakeholder']}: {contact['name']}"
+    if contact.get("url"):
+        text += f" <{contact['url']}>"
+    if contact.get("verified") is False:
+        text += " (not verified)"
+    return text
+
+
 def _action_line(number: int, action: dict) -> str:
-    contacts = "; ".join(action["contacts"])
+    contacts = "; ".join(_cell(c) for c in action["contacts"])
     extra = f" Contacts: {contacts}." if contacts else ""
+    if action.get("uncovered"):
+        extra += f" No body in this country profile is recorded for: {', '.join(action['uncovered'])}."
+    if action.get("deadline"):
+        extra = f" Legal duty; deadline: {action['deadline']}.{extra}"
     plan = action["plan"]
     if plan is not None:
         parts = [f"status: {plan['status_label']}"]

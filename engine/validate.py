@@ -124,7 +124,18 @@ _scale = Record(
     }
 )
 
-_role = Record({"name": Text(300), "note": Text(), "source": Ident()}, {"since": Text(20)})
+# A country profile: the bodies that play each stakeholder role, each with the
+# topics it is competent for (ids of topics.yaml), and the duties that are law.
+# Months ("2026-11") and web addresses ("https://...") are checked in invariants.py.
+_fact = {"source": Ident(), "checked": Text(20), "verified": Bool()}
+_body = Record(
+    {"id": Ident(), "name": Text(300), "topics": ListOf(Ident(), min_items=1), "note": Text(), **_fact},
+    {"url": Text(300), "contact": Text(300), "since": Text(20)},
+)
+_duty = Record(
+    {"id": Ident(), "text": Text(), "deadline": Text(200), "body": Ident(), "step": Ident(), **_fact},
+    {"url": Text(300), "when": _condition()},
+)
 
 _country = Record(
     {
@@ -132,13 +143,10 @@ _country = Record(
         "name": Text(100),
         "summary": Text(),
         "checked": Text(20),
-        "roles": MapOf(Ident(), _role, min_items=1),
-        "contacts": ListOf(
-            Record({"name": Text(300), "role": Ident(), "note": Text(), "source": Ident()}, {"since": Text(20)}),
-            min_items=1,
-        ),
+        "roles": MapOf(Ident(), Record({"bodies": ListOf(_body, min_items=1)}), min_items=1),
         "rules": ListOf(Record({"text": Text(), "as_of": Text(20), "source": Ident()})),
-    }
+    },
+    {"duties": ListOf(_duty)},
 )
 
 # What a host's overlay folder added (engine/overlay.py), for the methodology page.
@@ -214,7 +222,8 @@ METHOD_SCHEMA = Record(
                 ),
                 "actions": ListOf(
                     Record(
-                        {"id": Ident(), "text": Text(), "stakeholders": ListOf(Ident(), min_items=1), "step": Ident(), "when": _condition()}
+                        {"id": Ident(), "text": Text(), "stakeholders": ListOf(Ident(), min_items=1), "topics": ListOf(Ident()),
+                         "step": Ident(), "when": _condition()}
                     ),
                     min_items=1,
                 ),
@@ -226,6 +235,7 @@ METHOD_SCHEMA = Record(
         ),
     },
     {
+        "topics": ListOf(Record({"id": Ident(), "name": Text(100), "description": Text()}), min_items=1),
         "countries": ListOf(_country),
         "migrations": ListOf(_migration),
         "additions": _additions,

@@ -391,6 +391,7 @@ def evaluator_context(method, profile: str | None, root: str, config=None, regis
         "sizes": sizes,
         "worker": versions["worker.js"],
         "stakeholders": {code: s["name"] for code, s in method.stakeholders.items()},
+        "topics": {t["id"]: t["name"] for t in method.topics},  # names of an action's `uncovered` topics
         "levels": method.level_labels,
         "steps": step_labels,
         "decisions": decision_options(method),

@@ -8,7 +8,7 @@ from .links import Links
 from .markers import chart, template_context
 from .pages import category_src, scenario_src
 from .queries import (
-    RenderError, category_of, cited, general_actions, impact_triggers, safeguard_reach, scenario_actions, scenario_drivers,
+    RenderError, category_of, cited, country_sources, general_actions, impact_triggers, safeguard_reach, scenario_actions, scenario_drivers,
     scenario_safeguards, scenarios_in, stakeholder_roles, track_of,
 )
 from .templating import render
@@ -49,8 +49,7 @@ def render_scenario_page(method, links: Links, scenario_id: str) -> str:
 def render_country_page(method, links: Links, country_id: str, selected: str | None) -> str:
     """countries/<id>.md: roles, contacts and rules, each with its source and date."""
     country = method.countries[country_id]
-    ids = [r["source"] for r in country["roles"].values()] + [c["source"] for c in country["contacts"]] + [r["source"] for r in country["rules"]]
-    return render("country.md", country=country, selected=selected, cited=cited(method, ids), **template_context(method, links))
+    return render("country.md", country=country, selected=selected, cited=cited(method, country_sources(country)), **template_context(method, links))
 
 
 def render_case_page(method, links: Links, case_id: str, library: Library) -> str:

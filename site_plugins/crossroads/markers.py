@@ -23,7 +23,7 @@ from .library import Library, calibration_summary, case_view
 from .links import Links
 from .pages import case_src, category_src, country_src, scenario_src
 from .queries import (
-    RenderError, category_of, cited, combine_example, first_steps_count, glossary, guarded_levels, labels, level_label,
+    RenderError, category_of, cited, combine_example, country_sources, first_steps_count, glossary, guarded_levels, labels, level_label,
     level_tones, partial_labels, question_effects, rec_tones, recommendation_rows, safeguard_reach, scenarios_in,
     screen_questions, source_index, unknown_questions, what_if_bound, when_clauses,
 )
@@ -107,6 +107,7 @@ def template_context(method, links: Links) -> dict:
         "scenario_by_id": method.scenario_by_id,
         "stakeholders": method.stakeholders,
         "sources_by_id": source_index(method),
+        "topic_names": {t["id"]: t["name"] for t in method.topics},
         "when_clauses": lambda when: when_clauses(method, when),
         "step_link_md": lambda step_id: links.md(links.step_home(method, step_id), step_id),
         "step_link_url": lambda step_id: links.url(links.step_home(method, step_id), step_id),
@@ -239,8 +240,8 @@ def render_countries(method, links: Links, selected: str | None) -> str:
 def render_contacts(method, links: Links, selected: str) -> str:
     """The selected country's roles and contact points."""
     country = method.countries[selected]
-    ids = [r["source"] for r in country["roles"].values()] + [c["source"] for c in country["contacts"]]
-    return render("contacts.md", country=country, country_src=country_src, cited=cited(method, ids), **template_context(method, links))
+    return render("contacts.md", country=country, country_src=country_src, cited=cited(method, country_sources(country, rules=False)),
+                  **template_context(method, links))
 
 
 @marker("version")

@@ -44,6 +44,15 @@ def cited(method, ids) -> list[dict]:
     return [source for source in sources(method) if source["id"] in wanted]
 
 
+def country_sources(country: dict, rules: bool = True) -> list[str]:
+    """The source ids a country profile cites: its bodies, its duties and (unless `rules` is False) its rules."""
+    ids = [body["source"] for role in country["roles"].values() for body in role["bodies"]]
+    ids += [duty["source"] for duty in country.get("duties", [])]
+    if rules:
+        ids += [rule["source"] for rule in country["rules"]]
+    return ids
+
+
 def category_of(method, category_id: str) -> dict:
     for category in method.categories:
         if category["id"] == category_id:

@@ -67,10 +67,11 @@ def test_the_profile_rule_in_the_cli(named, default, expected):
 def test_contacts_name_the_profile_s_bodies(method):
     result = api.assess(method, {"answers": ANSWERS}, "us")
     pause = next(a for a in result["actions"] if a["id"] == "pause-and-consult")
-    assert pause["contacts"] == [
-        {"stakeholder": "Gov", "name": "U.S. Department of State, Subnational Diplomacy Unit (SDU)"},
-        {"stakeholder": "Nac", "name": "National League of Cities (NLC)"},
+    assert [(c["stakeholder"], c["id"], c["name"]) for c in pause["contacts"]] == [
+        ("Gov", "state-sdu", "U.S. Department of State, Subnational Diplomacy Unit (SDU)"),
+        ("Nac", "nlc", "National League of Cities (NLC)"),
     ]
+    assert pause["uncovered"] == []
 
 
 def test_an_unknown_default_is_refused_like_a_named_one(method):
@@ -79,7 +80,7 @@ def test_an_unknown_default_is_refused_like_a_named_one(method):
     with pytest.raises(InputError) as default:
         api.assess(method, {"answers": {}}, "uk")
     assert default.value.message == named.value.message == (
-        "unknown country profile 'uk'; expected one of: de, fr, jp, kr, us.")
+        "unknown country profile 'uk'; expected one of: au, ca, de, fr, gb, it, jp, kr, nl, us.")
 
 
 def test_a_request_that_is_not_an_object_is_refused_whatever_the_default(method):

@@ -106,9 +106,9 @@ def test_assess_with_profile(port_file):
     result = json.loads(completed.stdout)
     assert result["profile"] == "us"
     pause = next(a for a in result["actions"] if a["id"] == "pause-and-consult")
-    assert pause["contacts"] == [
-        {"stakeholder": "Gov", "name": "U.S. Department of State, Subnational Diplomacy Unit (SDU)"},
-        {"stakeholder": "Nac", "name": "National League of Cities (NLC)"},
+    assert [(c["stakeholder"], c["name"]) for c in pause["contacts"]] == [
+        ("Gov", "U.S. Department of State, Subnational Diplomacy Unit (SDU)"),
+        ("Nac", "National League of Cities (NLC)"),
     ]
 
 
@@ -145,7 +145,7 @@ def test_check_and_compile():
     assert compiled.returncode == 0
     data = json.loads(compiled.stdout)
     assert data["method"]["version"] == "2.0.0"
-    assert [c["id"] for c in data["countries"]] == ["de", "fr", "jp", "kr", "us"]
+    assert [c["id"] for c in data["countries"]] == ["au", "ca", "de", "fr", "gb", "it", "jp", "kr", "nl", "us"]
 
 
 def _one_line_error(completed) -> str:
@@ -215,10 +215,10 @@ BAD_INPUT = [
                  "error: standard input: this file is not a Crossroads assessment: 'format' is 'excel', expected 'crossroads-assessment'.",
                  id="wrong-format"),
     pytest.param('{"answers": {}, "profile": ["us"]}',
-                 "error: standard input: 'profile' must be a country id or null, got a list; expected one of: de, fr, jp, kr, us.",
+                 "error: standard input: 'profile' must be a country id or null, got a list; expected one of: au, ca, de, fr, gb, it, jp, kr, nl, us.",
                  id="profile-not-text"),
     pytest.param('{"answers": {}, "profile": "uk"}',
-                 "error: standard input: unknown country profile 'uk'; expected one of: de, fr, jp, kr, us.", id="unknown-profile"),
+                 "error: standard input: unknown country profile 'uk'; expected one of: au, ca, de, fr, gb, it, jp, kr, nl, us.", id="unknown-profile"),
     pytest.param('{"answers": {}, "partnership": {"name": "\\ud800"}}',
                  "error: standard input: partnership.name must be valid Unicode text, got a lone surrogate (\\ud800) at character 1.",
                  id="lone-surrogate"),
@@ -257,7 +257,7 @@ def test_file_errors_name_the_file(tmp_path):
 
 def test_unknown_profile_flag():
     completed = cli("assess", "-", "--profile", "atlantis", stdin='{"answers": {}}')
-    assert _one_line_error(completed) == "error: standard input: unknown country profile 'atlantis'; expected one of: de, fr, jp, kr, us."
+    assert _one_line_error(completed) == "error: standard input: unknown country profile 'atlantis'; expected one of: au, ca, de, fr, gb, it, jp, kr, nl, us."
 
 
 def test_broken_method_folder_lists_every_problem(tmp_path):

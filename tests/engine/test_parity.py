@@ -23,6 +23,7 @@ from support.engine import PYTHON, ROOT, load_vector, vector_files, vector_reque
 from support.register import FULL, PAUSE
 
 RUNNER = ROOT / "tests" / "js" / "pyodide_runner.mjs"
+PROFILES = sorted(p.stem for p in (ROOT / "scenarios" / "countries").glob("*.yaml"))
 ADAPTER = ROOT / "site_plugins" / "crossroads" / "assets" / "evaluator" / "crossroads_web.py"
 PYODIDE = ROOT / "node_modules" / "pyodide"
 
@@ -103,6 +104,9 @@ def _items() -> list[dict]:
         items.append({"mode": "assess", "text": json.dumps(request, ensure_ascii=False)})
         profile = request.pop("profile", None)
         items.append({"mode": "handle", "text": json.dumps({"op": "assess", "request": request}), "profile": profile})
+        # Every vector under every country profile: routed contacts and legal duties (au) must match too.
+        for country in PROFILES:
+            items.append({"mode": "assess", "text": json.dumps(dict(request, profile=country), ensure_ascii=False)})
     items += [{"mode": "assess", "text": text} for text in INVALID_TEXTS]
     items += [{"mode": "handle", "text": text} for text in INVALID_TEXTS[:8]]
     items += [{"mode": "handle", "text": text, "profile": profile} for text in HANDLE_TEXTS for profile in (None, "de")]

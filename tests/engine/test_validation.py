@@ -21,7 +21,8 @@ from support.engine import ROOT, cli
 SCENARIOS = "A1, A2, B1, C1, C2, C3, C4"
 LEVELS = "critical, high, low, medium"
 STAKEHOLDERS = "Aca, Civ, Com, Gov, Med, Nac, Pcc"
-SOURCES = "brief-000, brief-001, general"
+SOURCES = ("au-fata-1975, au-fras-2020, brief-000, brief-001, ca-ftaaa, ca-ica, de-awg, de-bverfschg, fr-cmf-l151, general, "
+           "it-golden-power, it-l124-2007, jp-fefta, nl-vifo, uk-nsa-2023, uk-nsia-2021, us-dpa-721")
 RECS = "disengage, pause_and_consult, proceed, proceed_with_safeguards"
 STEPS = ("foresight-assess, foresight-decide, foresight-scan, manage-a-act, manage-a-detect, manage-a-disengage, "
          "manage-a-monitor, manage-a-review, manage-b-act, manage-b-detect, manage-b-disengage, manage-b-monitor, "
@@ -103,7 +104,7 @@ def _(d):
 @case("schema-unknown-key")
 def _(d):
     d["extras"] = {}
-    return d, [(("extras",), f"unknown key 'extras'; expected one of: {TOP_KEYS}, countries, migrations, additions.")]
+    return d, [(("extras",), f"unknown key 'extras'; expected one of: {TOP_KEYS}, topics, countries, migrations, additions.")]
 
 
 @case("schema-record-not-a-mapping")
@@ -287,7 +288,8 @@ def _(d):
 @case("dup-source")
 def _(d):
     d["method"]["sources"].append(dict(d["method"]["sources"][2]))
-    return d, [(("method", "sources", 3, "id"), "duplicate source id 'general' (first used at index 2); ids must be unique.")]
+    last = len(d["method"]["sources"]) - 1
+    return d, [(("method", "sources", last, "id"), "duplicate source id 'general' (first used at index 2); ids must be unique.")]
 
 
 @case("dup-section")
@@ -366,7 +368,8 @@ def _(d):
 @case("dup-country")
 def _(d):
     d["countries"].append(copy.deepcopy(d["countries"][ci(d, "us")]))
-    return d, [(("countries", 5, "id"), "duplicate country id 'us' (first used at index 4); ids must be unique.")]
+    last = len(d["countries"]) - 1
+    return d, [(("countries", last, "id"), f"duplicate country id 'us' (first used at index {ci(d, 'us')}); ids must be unique.")]
 
 
 @case("dup-impact-across-scenarios")
@@ -428,19 +431,77 @@ def _(d):
 @case("ref-country-role-and-sources")
 def _(d):
     us = d["countries"][ci(d, "us")]
-    us["roles"]["Xyz"] = dict(us["roles"]["Gov"])
-    us["roles"]["Gov"]["source"] = "rumour"
-    us["contacts"][0]["role"] = "Mayor"
-    us["contacts"][1]["source"] = "rumour"
+    us["roles"]["Xyz"] = copy.deepcopy(us["roles"]["Pcc"])
+    for body in us["roles"]["Xyz"]["bodies"]:
+        body["id"] += "-x"
+    us["roles"]["Gov"]["bodies"][0]["source"] = "rumour"
     us["rules"][0]["source"] = "rumour"
     i = ci(d, "us")
     return d, [
-        (("countries", i, "contacts", 0, "role"), f"unknown stakeholder 'Mayor'; expected one of: {STAKEHOLDERS}."),
-        (("countries", i, "contacts", 1, "source"), f"unknown source 'rumour'; expected one of: {SOURCES}."),
-        (("countries", i, "roles", "Gov", "source"), f"unknown source 'rumour'; expected one of: {SOURCES}."),
+        (("countries", i, "roles", "Gov", "bodies", 0, "source"), f"unknown source 'rumour'; expected one of: {SOURCES}."),
         (("countries", i, "roles", "Xyz"), f"unknown stakeholder 'Xyz'; expected one of: {STAKEHOLDERS}."),
         (("countries", i, "rules", 0, "source"), f"unknown source 'rumour'; expected one of: {SOURCES}."),
     ]
+
+
+TOPICS = ("city-networks, foreign-interference, foreign-policy-advice, investment-screening, municipal-association, "
+          "partnership-registration, partnership-support, protective-security-advice, sanctions-export-control, visitor-vetting")
+
+
+@case("country-body-topic-url-month")
+def _(d):
+    i = ci(d, "de")
+    body = d["countries"][i]["roles"]["Gov"]["bodies"][0]
+    body["topics"] = ["foreign-policy-advice", "visas"]
+    body["url"] = "http://www.auswaertiges-amt.de"
+    body["checked"] = "11/2026"
+    d["countries"][i]["checked"] = "2026-13"
+    path = ("countries", i, "roles", "Gov", "bodies", 0)
+    return d, [
+        (("countries", i, "checked"), "expected the month the fact was checked as YYYY-MM (for example 2026-11), got '2026-13'."),
+        (path + ("checked",), "expected the month the fact was checked as YYYY-MM (for example 2026-11), got '11/2026'."),
+        (path + ("topics", 1), f"unknown topic 'visas'; expected one of: {TOPICS}."),
+        (path + ("url",), "expected an official web address starting with https:// and without spaces, got 'http://www.auswaertiges-amt.de'."),
+    ]
+
+
+@case("country-duplicate-body")
+def _(d):
+    i = ci(d, "de")
+    d["countries"][i]["roles"]["Nac"]["bodies"][0]["id"] = "aa"
+    return d, [(("countries", i, "roles", "Nac", "bodies", 0, "id"),
+                "duplicate body id 'aa' (first used under role Gov); ids must be unique in a profile.")]
+
+
+@case("country-duty-without-deadline")
+def _(d):
+    i = ci(d, "au")
+    del d["countries"][i]["duties"][0]["deadline"]
+    return d, [(("countries", i, "duties", 0), "missing required key 'deadline'; add it.")]
+
+
+@case("country-duty-references")
+def _(d):
+    i = ci(d, "au")
+    duty = d["countries"][i]["duties"][0]
+    duty["body"] = "firb-x"
+    duty["id"] = "consult-gov"
+    duty["when"] = {"answers": {"stage": ["maybe"]}}
+    d["countries"][ci(d, "de")]["duties"] = [dict(d["countries"][i]["duties"][1], body="aa")]
+    path = ("countries", i, "duties", 0)
+    bodies = ", ".join(sorted(b["id"] for role in d["countries"][i]["roles"].values() for b in role["bodies"]))
+    return d, [
+        (("countries", ci(d, "de"), "duties", 0, "id"), "duty id 'au-fas-after-entering' is also used by profile 'au'; duty ids must be unique across profiles (start them with the country id)."),
+        (path + ("body",), f"unknown body of this profile 'firb-x'; expected one of: {bodies}."),
+        (path + ("id",), "duty id 'consult-gov' is also an action's id in scoring.yaml; give the duty its own id."),
+        (path + ("when", "answers", "stage", 0), "'maybe' is not an option of question 'stage'; expected one of: proposed, existing."),
+    ]
+
+
+@case("action-unknown-topic")
+def _(d):
+    d["scoring"]["actions"][0]["topics"] = ["lobbying"]
+    return d, [(("scoring", "actions", 0, "topics", 0), f"unknown topic 'lobbying'; expected one of: {TOPICS}.")]
 
 
 # -- invariants: flowcharts ---------------------------------------------------------
@@ -1458,7 +1519,7 @@ def test_engine_check_passes_on_the_real_method(method):
     assert completed.returncode == 0, completed.stderr
     assert method.version == "2.0.0"
     assert completed.stdout == (f"method 2.0.0: 7 scenarios, {len(method.questions)} questions, {len(method.actions)} actions, "
-                                "5 country profiles: OK\n")
+                                "10 country profiles: OK\n")
     assert completed.stderr == ""
 
 

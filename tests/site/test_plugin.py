@@ -162,7 +162,7 @@ def test_logo_and_other_country(tmp_path):
     assert built, "\n".join(lines)
     html = read(tmp_path / "site", "countries")
     assert '<img class="cr-footer__logo" src="../logo.svg" alt="Test Association of Cities" height="32">' in html
-    assert "Delegation for local authorities" in text_of(html)
+    assert "Foreign ministry delegation" in text_of(html)
 
 
 def test_flowchart_page_mismatch_warns(tmp_path):
@@ -198,7 +198,7 @@ def test_bad_country_lists_the_profiles(tmp_path):
 def test_bad_country_on_the_real_method():
     plugin = CrossroadsPlugin()
     errors, warnings = plugin.load_config({"country": "xx"}, str(ROOT / "mkdocs.yml"))
-    assert ([(k, str(e)) for k, e in errors], warnings) == ([("country", "Expected one of: de, fr, jp, kr, us but received: 'xx'")], [])
+    assert ([(k, str(e)) for k, e in errors], warnings) == ([("country", "Expected one of: au, ca, de, fr, gb, it, jp, kr, nl, us but received: 'xx'")], [])
 
 
 def test_missing_data_dir(tmp_path):

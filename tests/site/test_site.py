@@ -49,8 +49,17 @@ def test_generated_page(built_site, method, src, kind, item):
     elif kind == "country":
         country = method.countries[item]
         assert country["name"] in html and f"last checked {country['checked']}" in html
-        for contact in country["contacts"]:
-            assert contact["name"] in html
+        import html as html_module
+
+        bodies = [body for role in country["roles"].values() for body in role["bodies"]]
+        for body in bodies:
+            assert html_module.escape(body["name"], quote=False) in html
+            if "url" in body:
+                assert f'href="{body["url"]}"' in html
+        for duty in country.get("duties", []):
+            assert html_module.escape(duty["deadline"], quote=False) in html and f'id="duty-{duty["id"]}"' in html
+        unverified = sum(not item["verified"] for item in bodies + country.get("duties", []))
+        assert html.count("<br><strong>not verified</strong>") == unverified
     else:
         assert 'role="img"' in html  # the category's management track
 
