@@ -26,9 +26,9 @@ import os
 
 from .errors import MethodError, Problem
 from .model import Method, compile_method
-from .schema import Bool, Ident, ListOf, Record, Text
+from .schema import Ident, ListOf, Record
 from .source import Located, SourceError, load_yaml_file, read_whole_method_dir
-from .validate import METHOD_SCHEMA
+from .validate import COUNTRY_BODY, METHOD_SCHEMA
 
 FILES = ("questions.yaml", "actions.yaml", "contacts.yaml")
 
@@ -36,11 +36,8 @@ _scoring = METHOD_SCHEMA.required["scoring"].required
 _questionnaire = METHOD_SCHEMA.required["questionnaire"].required
 _SOURCES = METHOD_SCHEMA.required["method"].required["sources"]
 
-# One body of a profile's role (the country profile's shape: id, name, topics, url, contact, note, source, checked, verified).
-BODY = Record(
-    {"id": Ident(), "name": Text(300), "note": Text(), "source": Ident(), "checked": Text(20)},
-    {"topics": ListOf(Ident(), min_items=1), "url": Text(500), "contact": Text(300), "verified": Bool()},
-)
+# One body of a profile's role: the country profiles' own record (validate.py).
+BODY = COUNTRY_BODY
 
 SCHEMAS = {
     "questions.yaml": Record({"questions": _questionnaire["questions"]}, {"sections": _questionnaire["sections"]}),
@@ -219,18 +216,8 @@ def _merge_contacts(content, own, where, data, located, method_sources, addition
         target = roles[code]
         for j, body in enumerate(role["bodies"]):
             additions["contacts"].append({"country": content["country"], "role": code, "id": body["id"], "name": body["name"]})
-            if isinstance(target.get("bodies"), list):
-                # Profiles with several bodies per role: the body is added as it is.
-                path = ("countries", index, "roles", code, "bodies", len(target["bodies"]))
-                target["bodies"].append(copy.deepcopy(body))
-            else:
-                # Profiles with one body per role and a list of contacts: the body becomes a contact.
-                contacts = country.setdefault("contacts", [])
-                path = ("countries", index, "contacts", len(contacts))
-                note = body["note"]
-                extra = [f"Contact: {body['contact']}" if body.get("contact") else "", body.get("url", "")]
-                note = " ".join([note] + [e for e in extra if e])
-                contacts.append({"name": body["name"], "role": code, "note": note, "source": body["source"]})
+            path = ("countries", index, "roles", code, "bodies", len(target["bodies"]))
+            target["bodies"].append(copy.deepcopy(body))
             base = ("roles", code, "bodies", j)
             located.__dict__.setdefault("overlay_paths", {})[path] = base
             for own_path, place in own.where.items():

@@ -132,6 +132,7 @@ _body = Record(
     {"id": Ident(), "name": Text(300), "topics": ListOf(Ident(), min_items=1), "note": Text(), **_fact},
     {"url": Text(300), "contact": Text(300), "since": Text(20)},
 )
+COUNTRY_BODY = _body  # the host's overlay adds bodies of this shape (overlay.py)
 _duty = Record(
     {"id": Ident(), "text": Text(), "deadline": Text(200), "body": Ident(), "step": Ident(), **_fact},
     {"url": Text(300), "when": _condition()},

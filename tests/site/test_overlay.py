@@ -96,9 +96,10 @@ def test_the_merged_method_records_its_additions_and_keeps_the_cases_in_band():
     assert additions["host"] == HOST and additions["questions"] == ["eac_resident_data"]
     assert additions["actions"] == ["eac-data-protection-review"]
     assert [c["id"] for c in additions["contacts"]] == ["eac-international-desk"]
-    names = [c["name"] for c in method.countries["de"]["contacts"]] + [
-        b["name"] for role in method.countries["de"]["roles"].values() for b in role.get("bodies", [])]
-    assert "Example Association of Cities, International Desk (sample)" in names
+    bodies = {b["id"]: b for b in method.countries["de"]["roles"]["Nac"]["bodies"]}
+    assert bodies["eac-international-desk"]["name"] == "Example Association of Cities, International Desk (sample)"
+    # An action for the association's topic now names the added desk beside the Deutscher Städtetag.
+    assert "municipal-association" in bodies["eac-international-desk"]["topics"]
     done = cli("--overlay", str(SAMPLE), "cases")
     assert done.returncode == 0, done.stderr
     assert "0 out of band" in done.stderr
@@ -126,9 +127,9 @@ def test_a_case_in_the_overlay_is_calibrated_and_a_clashing_one_refused(tmp_path
 
 BROKEN = [
     pytest.param([("actions.yaml", '    step: "foresight-assess"', '    step: "foresight-asses"')],
-                 r"^overlay/actions\.yaml:8: actions\[0\]\.step: unknown flowchart step 'foresight-asses'", id="action-pointing-at-no-step"),
+                 r"^overlay/actions\.yaml:9: actions\[0\]\.step: unknown flowchart step 'foresight-asses'", id="action-pointing-at-no-step"),
     pytest.param([("actions.yaml", '      answers: {eac_resident_data: ["pseudonymised", "yes"]}', '      answers: {no_such_question: ["yes"]}')],
-                 r"^overlay/actions\.yaml:10: actions\[0\]\.when.*no_such_question", id="action-on-an-unknown-question"),
+                 r"^overlay/actions\.yaml:11: actions\[0\]\.when.*no_such_question", id="action-on-an-unknown-question"),
     pytest.param([("questions.yaml", '  - id: "eac_resident_data"', '  - id: "money"')],
                  r"^overlay/questions\.yaml:5: questions\[0\]\.id: the question id 'money' is already used by .*scenarios/questions\.yaml:\d+",
                  id="question-id-clash"),
