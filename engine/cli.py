@@ -1,4 +1,4 @@
-"""Command line: `python -m engine questions | assess FILE | check | compile | cases`.
+"""Command line: `python -m engine questions | assess FILE | check | compile | cases | i18n-check`.
 
 Every failure ends in one line on standard error and a non-zero exit, never a
 traceback: bad input (exit 1), a method, file or stream that cannot be used
@@ -161,6 +161,9 @@ def _parser(console: _Console) -> argparse.ArgumentParser:
     cases.add_argument("--folder", metavar="DIR", help="case folder (default: the method folder's cases/)")
     cases.add_argument("--json", action="store_true", help="print the calibration as JSON")
     sub.add_parser("compile", help="print the validated method as JSON (what the browser loads)")
+    i18n = sub.add_parser("i18n-check", help="check the translations of the method's texts (i18n/<language>.yaml) and print their "
+                          "coverage; exit 1 on a missing, unknown or empty key")
+    i18n.add_argument("languages", nargs="*", metavar="LANGUAGE", help="languages to check (default: every i18n/<language>.yaml)")
     return parser
 
 
@@ -230,6 +233,8 @@ def _run(args, console: _Console) -> int:
         return 0
     if args.command == "cases":
         return _cases(method, args, console)
+    if args.command == "i18n-check":
+        return _i18n_check(method, args, console)
 
     text = console.read_input(args.file)
     try:
@@ -270,3 +275,24 @@ def _cases(method, args, console: _Console) -> int:
     total = sum(len(entry["runs"]) for entry in runs)
     console.err(f"{len(runs)} cases, {total} runs, {total - outside} in band, {outside} out of band.")
     return 1 if outside else 0
+
+
+def _i18n_check(method, args, console: _Console) -> int:
+    from .i18n import check_folder
+
+    root = args.method or os.path.join(os.path.dirname(__file__), "..", "scenarios")
+    display = "scenarios" if args.method is None else os.path.basename(os.path.normpath(args.method))
+    folder = os.path.join(root, "i18n")
+    if not os.path.isdir(folder):
+        console.err(f"error: {quote_path(display + '/i18n')} does not exist; translations live in i18n/<language>.yaml in the method folder.")
+        return 2
+    findings, reports = check_folder(method.data, folder, f"{display}/i18n", args.languages or None)
+    if not reports and not findings:
+        console.err(f"error: {quote_path(display + '/i18n')} holds no translation file (<language>.yaml).")
+        return 2
+    for finding in findings:
+        console.err(str(finding))
+    console.emit("".join(line + "\n" for report in reports for line in report.lines()))
+    console.err(f"{len(findings)} problem(s) in the translations." if findings else
+                f"{len(reports)} language(s), every text translated and checked.")
+    return 1 if findings else 0

@@ -1,0 +1,433 @@
+"""Translations of the method's texts: the key of every text a reader sees,
+and the check of a translation file against those keys.
+
+`text_keys(data)` walks the method (as loaded from `scenarios/`, or the
+compiled JSON) and returns, in a fixed order, one stable key per reader text
+with its English wording. A key is the text's place in the method, with every
+list item named by its id (an option by its value, a release by its version,
+a flowchart link by the step it leads to); only lists whose items have no id
+(signals, evidence, tasks, outputs, outcomes, functions) use positions,
+counted from 1. Ids, numbers, conditions, page paths, stakeholder codes and
+source citations are not reader text and have no key.
+
+`check_translation(...)` compares a translation (a flat map key -> text) with
+those keys and returns every problem with its line: a missing key (with the
+English text to translate), an unknown key (with the closest known one), an
+empty text, text that is not a string, placeholders (`{country}`) that differ
+from the English, and a name of the matrix that does not keep its English
+original in the pattern the language's glossary defines.
+
+Reading the YAML files (`load_translation`, `load_glossary`, `check_folder`)
+needs PyYAML through `engine.source`; everything else is standard library only.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from dataclasses import dataclass, field
+
+from .errors import printable, quote
+
+# A placeholder a program fills in: {country}, {name}. The method's English
+# texts have none today; a translation must keep exactly the English set.
+PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
+
+# The names of the matrix's categories, scenarios and impacts: translations
+# keep the brief's English name beside their own, in the glossary's pattern.
+_NAME_KEY = re.compile(r"^matrix\.(categories\.[^.]+|scenarios\.[^.]+|scenarios\.[^.]+\.impacts\.[^.]+)\.name$")
+
+# Parts of the method, for the coverage report: key prefix -> part.
+PARTS = (
+    ("matrix.", "matrix"),
+    ("stakeholders.", "stakeholders"),
+    ("cooperation.", "stakeholders"),
+    ("flowcharts.", "flowcharts"),
+    ("scoring.", "scoring"),
+    ("actions.", "scoring"),
+    ("questionnaire.", "questionnaire"),
+    ("questions.", "questionnaire"),
+    ("method.", "method"),
+    ("migrations.", "method"),
+)
+PART_ORDER = ("matrix", "scoring", "flowcharts", "stakeholders", "questionnaire", "method")
+
+GLOSSARY_PREFIX = "glossary."
+MATRIX_NAME_FIELDS = ("{term}", "{english}")
+
+
+@dataclass(frozen=True)
+class Text:
+    """One reader text of the method: its key, its English wording and its path in the method data."""
+
+    key: str
+    english: str
+    path: tuple
+
+
+def is_matrix_name(key: str) -> bool:
+    """Whether the key is the name of a category, scenario or impact of the matrix."""
+    return bool(_NAME_KEY.match(key))
+
+
+def part_of(key: str) -> str:
+    """The part of the method a key belongs to (matrix, scoring, ...), for the coverage report."""
+    for prefix, part in PARTS:
+        if key.startswith(prefix):
+            return part
+    return "other"
+
+
+def placeholders(text: str) -> set[str]:
+    """The placeholders of a text: {'{country}'}."""
+    return set(PLACEHOLDER.findall(text))
+
+
+def _items(out: list, prefix: str, path: tuple, values: list) -> None:
+    """A list of texts without ids: one key per item, counted from 1."""
+    for index, value in enumerate(values):
+        out.append(Text(f"{prefix}.{index + 1}", value, path + (index,)))
+
+
+def _fields(out: list, prefix: str, path: tuple, item: dict, names: tuple) -> None:
+    for name in names:
+        if name in item:
+            out.append(Text(f"{prefix}.{name}", item[name], path + (name,)))
+
+
+def _steps(out: list, steps: list, path: tuple) -> None:
+    for si, step in enumerate(steps):
+        prefix, here = f"flowcharts.steps.{step['id']}", path + (si,)
+        _fields(out, prefix, here, step, ("title", "summary"))
+        for name in ("tasks", "outputs", "outcomes"):
+            _items(out, f"{prefix}.{name}", here + (name,), step.get(name, []))
+        for ni, link in enumerate(step["next"]):
+            if "label" in link:
+                out.append(Text(f"{prefix}.next.{link['to']}.label", link["label"], here + ("next", ni, "label")))
+
+
+def text_keys(data: dict) -> list[Text]:
+    """Every reader text of the method, in the order of the method's files.
+
+    `data` is the method as a JSON-able dict whose structure holds (what
+    `source.read_method_dir` reads and `compile_method` accepts). Raises
+    ValueError if two texts would share a key (ids that are not unique)."""
+    out: list[Text] = []
+    method = data["method"]
+    _fields(out, "method", ("method",), method, ("title", "summary"))
+    for i, source in enumerate(method["sources"]):
+        out.append(Text(f"method.sources.{source['id']}.role", source["role"], ("method", "sources", i, "role")))
+    for i, entry in enumerate(method["history"]):
+        out.append(Text(f"method.history.{entry['version']}.changes", entry["changes"], ("method", "history", i, "changes")))
+
+    for i, category in enumerate(data["categories"]):
+        _fields(out, f"matrix.categories.{category['id']}", ("categories", i), category, ("name", "summary"))
+    for i, scenario in enumerate(data["scenarios"]):
+        prefix, path = f"matrix.scenarios.{scenario['id']}", ("scenarios", i)
+        _fields(out, prefix, path, scenario, ("name", "summary"))
+        _items(out, f"{prefix}.signals", path + ("signals",), scenario["signals"])
+        for ei, evidence in enumerate(scenario.get("evidence", [])):
+            out.append(Text(f"{prefix}.evidence.{ei + 1}", evidence["text"], path + ("evidence", ei, "text")))
+        for ii, impact in enumerate(scenario["impacts"]):
+            _fields(out, f"{prefix}.impacts.{impact['id']}", path + ("impacts", ii), impact, ("name", "description"))
+
+    for i, stakeholder in enumerate(data["stakeholders"]):
+        _fields(out, f"stakeholders.{stakeholder['id']}", ("stakeholders", i), stakeholder, ("name", "description"))
+    for i, level in enumerate(data["cooperation_levels"]):
+        prefix, path = f"cooperation.{level['id']}", ("cooperation_levels", i)
+        _fields(out, prefix, path, level, ("name", "led_by", "purpose"))
+        _items(out, f"{prefix}.functions", path + ("functions",), level["functions"])
+
+    charts = data["flowcharts"]
+    for chart in ("foresight", "management"):
+        _fields(out, f"flowcharts.{chart}", ("flowcharts", chart), charts[chart], ("title", "summary"))
+    _steps(out, charts["foresight"]["steps"], ("flowcharts", "foresight", "steps"))
+    for ti, track in enumerate(charts["management"]["tracks"]):
+        _steps(out, track["steps"], ("flowcharts", "management", "tracks", ti, "steps"))
+
+    for i, section in enumerate(data["questionnaire"]["sections"]):
+        _fields(out, f"questionnaire.sections.{section['id']}", ("questionnaire", "sections", i), section, ("title", "intro"))
+    for qi, question in enumerate(data["questionnaire"]["questions"]):
+        prefix, path = f"questions.{question['id']}", ("questionnaire", "questions", qi)
+        _fields(out, prefix, path, question, ("short", "text", "help"))
+        for oi, option in enumerate(question["options"]):
+            out.append(Text(f"{prefix}.options.{option['value']}.label", option["label"], path + ("options", oi, "label")))
+
+    scoring = data["scoring"]
+    for i, level in enumerate(scoring["levels"]):
+        _fields(out, f"scoring.levels.{level['id']}", ("scoring", "levels", i), level, ("label", "description"))
+    for axis in ("likelihood", "impact"):
+        out.append(Text(f"scoring.{axis}.label", scoring[axis]["label"], ("scoring", axis, "label")))
+        for i, level in enumerate(scoring[axis]["levels"]):
+            out.append(Text(f"scoring.{axis}.levels.{level['id']}.label", level["label"], ("scoring", axis, "levels", i, "label")))
+    for i, rec in enumerate(scoring["recommendations"]):
+        _fields(out, f"scoring.recommendations.{rec['id']}", ("scoring", "recommendations", i), rec, ("label", "headline", "description"))
+    for i, rule in enumerate(scoring["recommendation_rules"]):
+        out.append(Text(f"scoring.rules.{rule['id']}.reason", rule["reason"], ("scoring", "recommendation_rules", i, "reason")))
+    for i, action in enumerate(scoring["actions"]):
+        out.append(Text(f"actions.{action['id']}.text", action["text"], ("scoring", "actions", i, "text")))
+
+    for i, step in enumerate(data.get("migrations", [])):
+        out.append(Text(f"migrations.{step['from']}.summary", step["summary"], ("migrations", i, "summary")))
+
+    seen: dict[str, tuple] = {}
+    for text in out:
+        if text.key in seen:
+            raise ValueError(f"two texts of the method share the key {text.key!r} (at {seen[text.key]} and {text.path}); ids must be unique.")
+        seen[text.key] = text.path
+    return out
+
+
+# -- checking one translation ---------------------------------------------------------------
+
+@dataclass
+class Finding:
+    """One problem of a translation file: where it is and what is wrong."""
+
+    file: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        return f"{printable(self.file)}{'' if self.line is None else f':{self.line}'}: {self.message}"
+
+
+@dataclass
+class Coverage:
+    """How many of the method's texts a translation covers, in total and per part."""
+
+    language: str
+    total: int = 0
+    translated: int = 0
+    parts: dict[str, list[int]] = field(default_factory=dict)  # part -> [translated, total]
+    missing: list[str] = field(default_factory=list)  # keys without a usable translation, in the method's order
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.translated / self.total if self.total else 100.0
+
+    def lines(self) -> list[str]:
+        """The coverage report: one line for the language, one per part."""
+        rows = [f"{self.language}: {self.translated} of {self.total} texts translated ({self.percent:.1f}%)"]
+        for part in sorted(self.parts, key=lambda p: PART_ORDER.index(p) if p in PART_ORDER else len(PART_ORDER)):
+            done, total = self.parts[part]
+            rows.append(f"  {part:<14} {done:>4} / {total:<4}{'' if done == total else f'  ({total - done} missing)'}")
+        return rows
+
+
+def matrix_name_pattern(pattern: str):
+    """The compiled form of a glossary's `matrix_names` pattern ('{term} ({english})'),
+    or None when the pattern lacks {term} or {english}."""
+    if not all(field_ in pattern for field_ in MATRIX_NAME_FIELDS) or pattern.count("{term}") != 1:
+        return None
+
+    def compile_for(english: str):
+        parts = re.split(r"(\{term\}|\{english\})", pattern)
+        regex = "".join("(.*\\S.*)" if p == "{term}" else re.escape(english) if p == "{english}" else re.escape(p) for p in parts)
+        return re.compile("^" + regex + "$", re.S)
+
+    return compile_for
+
+
+def check_translation(texts: list[Text], entries: dict, lines: dict[str, int], file: str, language: str,
+                      name_pattern: str | None = None, glossary_file: str | None = None) -> tuple[list[Finding], Coverage]:
+    """Check a translation against the method's texts.
+
+    `entries` is the translation as read (key -> value), `lines` the line of
+    each key in `file`. `name_pattern` is the glossary's pattern for the
+    matrix's names ('{term} ({english})'); without it the names are not
+    checked against a pattern. Returns (findings, coverage)."""
+    findings: list[Finding] = []
+    coverage = Coverage(language)
+    known = {text.key: text for text in texts}
+    compile_for = matrix_name_pattern(name_pattern) if name_pattern else None
+    last_line = 1
+    previous_key = None
+    for text in texts:
+        done = False
+        part = coverage.parts.setdefault(part_of(text.key), [0, 0])
+        part[1] += 1
+        coverage.total += 1
+        if text.key not in entries:
+            where = f"after {quote(previous_key, 120)}" if previous_key else "at the top of the file"
+            findings.append(Finding(file, last_line, f"missing key {quote(text.key, 120)} (its place is {where}); "
+                                                     f"translate the English {quote(text.english, 160)}."))
+        else:
+            value = entries[text.key]
+            line = lines.get(text.key)
+            last_line, previous_key = line or last_line, text.key
+            if not isinstance(value, str):
+                findings.append(Finding(file, line, f"{quote(text.key, 120)}: expected the translated text in quotes, got "
+                                                    f"{_describe(value)}; translate the English {quote(text.english, 160)}."))
+            elif not value.strip():
+                findings.append(Finding(file, line, f"{quote(text.key, 120)}: the text is empty; translate the English {quote(text.english, 160)}."))
+            else:
+                done = True
+                want, got = placeholders(text.english), placeholders(value)
+                if want != got:
+                    done = False
+                    findings.append(Finding(file, line, f"{quote(text.key, 120)}: placeholders differ from the English: "
+                                                        f"expected {_set(want)}, got {_set(got)}; keep each placeholder exactly as in "
+                                                        f"{quote(text.english, 160)}."))
+                if compile_for and is_matrix_name(text.key) and not compile_for(text.english).match(value):
+                    done = False
+                    shown = name_pattern.replace("{english}", text.english)
+                    findings.append(Finding(file, line, f"{quote(text.key, 120)}: a name of the matrix keeps its English original "
+                                                        f"in the pattern {quote(name_pattern)} of {glossary_file or 'the glossary'}: "
+                                                        f"expected {quote(shown, 160)} with the translated name as {{term}}, got {quote(value, 160)}."))
+        if done:
+            part[0] += 1
+            coverage.translated += 1
+        else:
+            coverage.missing.append(text.key)
+    for key, value in entries.items():
+        if key in known:
+            continue
+        close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
+        hint = f"did you mean {quote(close[0], 120)}?" if close else "it is not a text of the method; remove it."
+        findings.append(Finding(file, lines.get(key), f"unknown key {quote(str(key), 120)}: {hint}"))
+    findings.sort(key=lambda f: (f.line or 0))
+    return findings, coverage
+
+
+def _describe(value) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "a true/false value"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a nested mapping (keys are written flat, with dots)"
+    return type(value).__name__
+
+
+def _set(values: set[str]) -> str:
+    return "{" + ", ".join(sorted(values)) + "}" if values else "none"
+
+
+# -- reading the files (PyYAML, through engine.source) ---------------------------------------
+
+def _read_yaml(path: str, display: str, findings: list[Finding]):
+    """(content, key -> line) of a YAML file read with the method's strict loader; problems go to findings."""
+    from .source import Located, load_yaml_file
+
+    located = Located()
+    problems: list = []
+    content = load_yaml_file(path, display, located, problems=problems)
+    for file, line, problem in problems:
+        findings.append(Finding(file, line, problem.message))
+    if problems:
+        return None, {}
+    if not isinstance(content, dict):
+        findings.append(Finding(display, 1, "expected a mapping of keys to texts, got a list or a single value."))
+        return None, {}
+    lines = {key: where[1] for path, where in located.where.items() if len(path) == 1 for key in path}
+    return content, lines
+
+
+def load_glossary(path: str, display: str, findings: list[Finding]) -> dict | None:
+    """A language's glossary: {'conventions': {'matrix_names': ...}, 'terms': {english: {'term', 'note'}}}.
+
+    Its structure is checked; problems go to findings (with file and line)."""
+    from .source import Located, load_yaml_file
+
+    located = Located()
+    problems: list = []
+    content = load_yaml_file(path, display, located, problems=problems)
+    for file, line, problem in problems:
+        findings.append(Finding(file, line, problem.message))
+    if problems:
+        return None
+
+    def line_of(*path):
+        found = located(path)
+        return found[1] if found else 1
+
+    if not isinstance(content, dict) or set(content) != {"conventions", "terms"}:
+        findings.append(Finding(display, 1, "expected a mapping with exactly two keys, 'conventions' and 'terms'."))
+        return None
+    conventions, terms = content["conventions"], content["terms"]
+    ok = True
+    if not isinstance(conventions, dict) or not isinstance(conventions.get("matrix_names"), str):
+        findings.append(Finding(display, line_of("conventions"), "conventions: expected 'matrix_names', the pattern of the matrix's "
+                                                                 "names, such as '{term} ({english})'."))
+        ok = False
+    elif matrix_name_pattern(conventions["matrix_names"]) is None:
+        findings.append(Finding(display, line_of("conventions", "matrix_names"), "conventions.matrix_names: the pattern must hold "
+                                                                                 "{term} once and {english}."))
+        ok = False
+    if not isinstance(terms, dict) or not terms:
+        findings.append(Finding(display, line_of("terms"), "terms: expected a mapping of English terms to their chosen translation."))
+        return None
+    for english, entry in terms.items():
+        where = line_of("terms", english)
+        if not isinstance(entry, dict) or not isinstance(entry.get("term"), str) or not entry["term"].strip():
+            findings.append(Finding(display, where, f"terms.{english}: expected 'term' (the chosen translation) and, where the "
+                                                    "choice needs explaining, 'note'."))
+            ok = False
+            continue
+        unknown = set(entry) - {"term", "note"}
+        if unknown:
+            findings.append(Finding(display, where, f"terms.{english}: unknown key(s) {', '.join(sorted(unknown))}; "
+                                                    "expected 'term' and 'note'."))
+            ok = False
+    return content if ok else None
+
+
+def languages(folder: str) -> list[str]:
+    """The languages that have a translation file in `folder` (i18n/), sorted."""
+    if not os.path.isdir(folder):
+        return []
+    return sorted(name[:-5] for name in os.listdir(folder)
+                  if name.endswith(".yaml") and not name.startswith(GLOSSARY_PREFIX) and not name.startswith("."))
+
+
+def check_language(data: dict, folder: str, language: str, display_folder: str) -> tuple[list[Finding], Coverage]:
+    """Check `<folder>/<language>.yaml` and its glossary against the method `data`.
+
+    `display_folder` is how files are named in messages ('scenarios/i18n')."""
+    findings: list[Finding] = []
+    texts = text_keys(data)
+    display = f"{display_folder}/{language}.yaml"
+    glossary_display = f"{display_folder}/{GLOSSARY_PREFIX}{language}.yaml"
+    glossary_path = os.path.join(folder, f"{GLOSSARY_PREFIX}{language}.yaml")
+    pattern = None
+    if not os.path.exists(glossary_path):
+        findings.append(Finding(glossary_display, None, f"the glossary of {quote(language)} is missing; every language keeps "
+                                                        "one, with the pattern of the matrix's names (see i18n/README.md)."))
+    else:
+        glossary = load_glossary(glossary_path, glossary_display, findings)
+        if glossary:
+            pattern = glossary["conventions"]["matrix_names"]
+    entries, lines = _read_yaml(os.path.join(folder, f"{language}.yaml"), display, findings)
+    if entries is None:
+        coverage = Coverage(language, total=len(texts), missing=[t.key for t in texts])
+        for text in texts:
+            part = coverage.parts.setdefault(part_of(text.key), [0, 0])
+            part[1] += 1
+        return findings, coverage
+    more, coverage = check_translation(texts, entries, lines, display, language, pattern, glossary_display)
+    return findings + more, coverage
+
+
+def check_folder(data: dict, folder: str, display_folder: str, only: list[str] | None = None):
+    """Check every language of an i18n folder (or those in `only`).
+
+    Returns (findings, [coverage per language])."""
+    found = languages(folder)
+    findings: list[Finding] = []
+    reports: list[Coverage] = []
+    for language in only or found:
+        if language not in found:
+            listed = ", ".join(found) or "none"
+            findings.append(Finding(f"{display_folder}/{language}.yaml", None,
+                                    f"no translation file for {quote(language)}; the languages here are: {listed}."))
+            continue
+        more, coverage = check_language(data, folder, language, display_folder)
+        findings.extend(more)
+        reports.append(coverage)
+    return findings, reports
