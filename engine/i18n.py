@@ -212,7 +212,7 @@ class Coverage:
         rows = [f"{self.language}: {self.translated} of {self.total} texts translated ({self.percent:.1f}%)"]
         for part in sorted(self.parts, key=lambda p: PART_ORDER.index(p) if p in PART_ORDER else len(PART_ORDER)):
             done, total = self.parts[part]
-            rows.append(f"  {part:<14} {done:>4} / {total:<4}{'' if done == total else f'  ({total - done} missing)'}")
+            rows.append(f"  {part:<14} {done:>4} / {total}" + ("" if done == total else f"  ({total - done} missing)"))
         return rows
 
 
@@ -360,6 +360,12 @@ def load_glossary(path: str, display: str, findings: list[Finding]) -> dict | No
         findings.append(Finding(display, line_of("conventions", "matrix_names"), "conventions.matrix_names: the pattern must hold "
                                                                                  "{term} once and {english}."))
         ok = False
+    else:
+        for name, value in conventions.items():
+            if not isinstance(value, str) or not value.strip():
+                findings.append(Finding(display, line_of("conventions", name), f"conventions.{name}: expected a note in words "
+                                                                               "(every convention is text)."))
+                ok = False
     if not isinstance(terms, dict) or not terms:
         findings.append(Finding(display, line_of("terms"), "terms: expected a mapping of English terms to their chosen translation."))
         return None
