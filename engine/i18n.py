@@ -281,7 +281,7 @@ def check_translation(texts: list[Text], entries: dict, lines: dict[str, int], f
             coverage.translated += 1
         else:
             coverage.missing.append(text.key)
-    for key, value in entries.items():
+    for key in entries:
         if key in known:
             continue
         close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)

@@ -1,0 +1,270 @@
+"""Translations of the method's texts (engine/i18n.py, scenarios/i18n/): the key
+scheme, the shipped German and Japanese files, and every kind of problem the
+checker reports, each with its file and line (broken copies in tmp_path)."""
+
+from __future__ import annotations
+
+import copy
+import shutil
+
+import pytest
+
+from engine.i18n import check_folder, check_language, is_matrix_name, languages, text_keys
+from support.engine import ROOT, cli
+
+I18N = ROOT / "scenarios" / "i18n"
+SHOWN = "scenarios/i18n"
+
+# Fields whose strings are not reader text: ids, references, numbers' names, page
+# paths, dates and citations; and parts of the method that hold no reader text
+# or are outside the scheme (country profiles, conditions, the lookup grid).
+NOT_TEXT_FIELDS = {"id", "category", "kind", "type", "section", "value", "step", "page", "to", "from_level", "stakeholders",
+                   "ask", "activates", "combine", "source", "citation", "version", "released", "date", "level", "at_least", "from",
+                   "applies_from"}
+NOT_TEXT_PARTS = {"when", "show_if", "grid", "base", "countries", "rename_options", "rename_questions", "drop_questions"}
+
+
+def _leaves(value, path=()):
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _leaves(item, path + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _leaves(item, path + (index,))
+    else:
+        yield path, value
+
+
+def _line_of(path, key: str) -> int:
+    """The line of `key:` in a translation file."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.startswith(f"{key}:"):
+            return number
+    raise AssertionError(f"{key} not in {path}")
+
+
+@pytest.fixture()
+def i18n_copy(tmp_path):
+    """A private copy of scenarios/i18n/ to break."""
+    folder = tmp_path / "i18n"
+    shutil.copytree(I18N, folder)
+    return folder
+
+
+def _edit(path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def _problems(method_data, folder, language="de"):
+    findings, coverage = check_language(method_data, str(folder), language, SHOWN)
+    return [str(f) for f in findings], coverage
+
+
+# -- the key scheme --------------------------------------------------------------------------
+
+def test_keys_are_built_from_ids(method):
+    keys = {t.key: t.english for t in text_keys(method.data)}
+    assert keys["matrix.categories.A.name"] == "Geopolitical Risk"
+    assert keys["matrix.scenarios.C2.impacts.C2-reputation.name"] == "Tarnished Reputation of the City Government"
+    assert keys["questions.stage.text"] == "Where does the partnership stand?"
+    assert keys["questions.political_system.options.dont_know.label"] == "Don't know"
+    assert keys["scoring.levels.high.label"] == "High"
+    assert keys["scoring.likelihood.levels.almost_certain.label"] == "Almost certain"
+    assert keys["scoring.recommendations.pause_and_consult.headline"].startswith("Pause new commitments")
+    assert keys["scoring.rules.war.reason"].startswith("The two countries are at war")
+    assert keys["actions.verify-counterpart.text"].startswith("Confirm the counterpart's identity")
+    assert keys["flowcharts.steps.manage-a-review.next.manage-a-disengage.label"] == "No"
+    assert keys["stakeholders.Nac.name"] == "National association of cities"
+    assert keys["cooperation.domestic.functions.3"] == "vetting"
+    assert keys["method.history.2.0.0.changes"].startswith("Calibrated")
+    assert keys["migrations.1.0.0.summary"].startswith('"Unclear"')
+
+
+def test_keys_do_not_move_when_items_with_ids_are_reordered(method_data):
+    before = {t.key: t.english for t in text_keys(method_data)}
+    shuffled = copy.deepcopy(method_data)
+    for items in (shuffled["questionnaire"]["questions"], shuffled["scenarios"], shuffled["scoring"]["actions"],
+                  shuffled["stakeholders"], shuffled["scoring"]["levels"]):
+        items.reverse()
+    for question in shuffled["questionnaire"]["questions"]:
+        question["options"].reverse()
+    assert {t.key: t.english for t in text_keys(shuffled)} == before
+
+
+def test_every_reader_text_has_a_key(method):
+    """Every string of the method is either a text with a key or one of the known non-text fields:
+    a new text field must get a key (or be listed here as not reader text)."""
+    texts = {t.path: t for t in text_keys(method.data)}
+    for path, value in _leaves(method.data):
+        if not isinstance(value, str) or NOT_TEXT_PARTS & {p for p in path if isinstance(p, str)}:
+            continue
+        field = next(p for p in reversed(path) if isinstance(p, str))
+        if field in NOT_TEXT_FIELDS:
+            continue
+        assert path in texts, f"{path} ({value!r}) has no translation key"
+        assert texts[path].english == value
+
+
+def test_two_texts_cannot_share_a_key(method_data):
+    method_data["scoring"]["actions"][1]["id"] = method_data["scoring"]["actions"][0]["id"]
+    with pytest.raises(ValueError, match="share the key 'actions.disengage-a-running.text'"):
+        text_keys(method_data)
+
+
+# -- the shipped translations -----------------------------------------------------------------
+
+def test_the_shipped_translations_are_complete_and_clean(method):
+    assert languages(str(I18N)) == ["de", "ja"]
+    findings, reports = check_folder(method.data, str(I18N), SHOWN)
+    assert [str(f) for f in findings] == []
+    total = len(text_keys(method.data))
+    for report in reports:
+        assert (report.language, report.translated, report.total, report.missing) == (report.language, total, total, [])
+
+
+@pytest.mark.parametrize("language, example", [
+    ("de", "Scheinpartnerschaften (Non-Genuine Partnerships)"),
+    ("ja", "偽装された提携（Non-Genuine Partnerships）"),
+])
+def test_matrix_names_keep_the_english_name(method, language, example):
+    import yaml
+
+    entries = yaml.safe_load((I18N / f"{language}.yaml").read_text(encoding="utf-8"))
+    assert entries["matrix.scenarios.C2.name"] == example
+    for text in text_keys(method.data):
+        if is_matrix_name(text.key):
+            assert text.english in entries[text.key] and entries[text.key] != text.english, text.key
+
+
+def test_the_command_reports_coverage(method):
+    texts = text_keys(method.data)
+    matrix = sum(1 for t in texts if t.key.startswith("matrix."))
+    completed = cli("i18n-check")
+    assert completed.returncode == 0, completed.stderr
+    assert f"de: {len(texts)} of {len(texts)} texts translated (100.0%)" in completed.stdout
+    assert completed.stdout.splitlines()[1].split() == ["matrix", str(matrix), "/", str(matrix)]
+    assert completed.stderr == "2 language(s), every text translated and checked.\n"
+    assert cli("i18n-check", "ja").stdout.startswith("ja: ")
+
+
+# -- each problem, with its file and line ---------------------------------------------------------
+
+def test_a_missing_key_names_the_english_text_and_its_place(method_data, i18n_copy):
+    de = i18n_copy / "de.yaml"
+    line = _line_of(de, "questions.stage.short")
+    _edit(de, 'questions.stage.text: "Wo steht die Partnerschaft?"\n', "")
+    problems, coverage = _problems(method_data, i18n_copy)
+    assert problems == [f"{SHOWN}/de.yaml:{line}: missing key 'questions.stage.text' (its place is after 'questions.stage.short'); "
+                        "translate the English 'Where does the partnership stand?'."]
+    assert coverage.missing == ["questions.stage.text"] and coverage.translated == coverage.total - 1
+    assert "  questionnaire   268 / 269  (1 missing)" in "\n".join(coverage.lines())
+
+
+def test_a_misspelt_key_names_the_closest_known_key(method_data, i18n_copy):
+    de = i18n_copy / "de.yaml"
+    line = _line_of(de, "actions.consult-gov.text")
+    _edit(de, "actions.consult-gov.text:", "actions.consult-gouv.text:")
+    problems, _ = _problems(method_data, i18n_copy)
+    assert f"{SHOWN}/de.yaml:{line}: unknown key 'actions.consult-gouv.text': did you mean 'actions.consult-gov.text'?" in problems
+    assert any(p.startswith(f"{SHOWN}/de.yaml:{line - 1}: missing key 'actions.consult-gov.text'") for p in problems)
+    assert len(problems) == 2
+
+
+def test_an_extra_key_far_from_any_other(method_data, i18n_copy):
+    ja = i18n_copy / "ja.yaml"
+    with ja.open("a", encoding="utf-8") as handle:
+        handle.write('zzz: "余分"\n')
+    problems, _ = _problems(method_data, i18n_copy, "ja")
+    line = len(ja.read_text(encoding="utf-8").splitlines())
+    assert problems == [f"{SHOWN}/ja.yaml:{line}: unknown key 'zzz': it is not a text of the method; remove it."]
+
+
+def test_an_empty_text(method_data, i18n_copy):
+    ja = i18n_copy / "ja.yaml"
+    line = _line_of(ja, "scoring.levels.high.label")
+    _edit(ja, 'scoring.levels.high.label: "高"', 'scoring.levels.high.label: "  "')
+    problems, coverage = _problems(method_data, i18n_copy, "ja")
+    assert problems == [f"{SHOWN}/ja.yaml:{line}: 'scoring.levels.high.label': the text is empty; translate the English 'High'."]
+    assert coverage.missing == ["scoring.levels.high.label"]
+
+
+def test_a_value_that_is_not_text(method_data, i18n_copy):
+    de = i18n_copy / "de.yaml"
+    line = _line_of(de, "scoring.levels.low.label")
+    _edit(de, 'scoring.levels.low.label: "Niedrig"', "scoring.levels.low.label: 1")
+    problems, _ = _problems(method_data, i18n_copy)
+    assert problems == [f"{SHOWN}/de.yaml:{line}: 'scoring.levels.low.label': expected the translated text in quotes, got the "
+                        "number 1; translate the English 'Low'."]
+
+
+def test_placeholders_must_match_the_english(method_data, i18n_copy):
+    for action in method_data["scoring"]["actions"]:
+        if action["id"] == "consult-gov":
+            action["text"] = "Consult {body} in {country} on the partner."
+    de = i18n_copy / "de.yaml"
+    line = _line_of(de, "actions.consult-gov.text")
+    _edit(de, "Halten Sie mit der nationalen Regierung Rücksprache", "Halten Sie mit {body} in {land} Rücksprache")
+    problems, _ = _problems(method_data, i18n_copy)
+    assert problems == [f"{SHOWN}/de.yaml:{line}: 'actions.consult-gov.text': placeholders differ from the English: expected "
+                        "{{body}, {country}}, got {{body}, {land}}; keep each placeholder exactly as in "
+                        "'Consult {body} in {country} on the partner.'."]
+
+
+def test_a_matrix_name_without_its_english_original(method_data, i18n_copy):
+    de = i18n_copy / "de.yaml"
+    line = _line_of(de, "matrix.scenarios.C2.name")
+    _edit(de, '"Scheinpartnerschaften (Non-Genuine Partnerships)"', '"Scheinpartnerschaften"')
+    problems, _ = _problems(method_data, i18n_copy)
+    assert problems == [f"{SHOWN}/de.yaml:{line}: 'matrix.scenarios.C2.name': a name of the matrix keeps its English original in "
+                        f"the pattern '{{term}} ({{english}})' of {SHOWN}/glossary.de.yaml: expected '{{term}} (Non-Genuine Partnerships)' "
+                        "with the translated name as {term}, got 'Scheinpartnerschaften'."]
+
+
+def test_yaml_problems_keep_the_method_loaders_messages(method_data, i18n_copy):
+    de = i18n_copy / "de.yaml"
+    first = _line_of(de, "scoring.levels.low.label")
+    with de.open("a", encoding="utf-8") as handle:
+        handle.write('scoring.levels.low.label: "Gering"\n')
+    line = len(de.read_text(encoding="utf-8").splitlines())
+    problems, coverage = _problems(method_data, i18n_copy)
+    assert problems == [f"{SHOWN}/de.yaml:{line}: duplicate key 'scoring.levels.low.label' (first on line {first}); YAML would "
+                        "silently keep only the last one, so remove one."]
+    assert coverage.translated == 0
+
+
+def test_a_glossary_is_required_and_checked(method_data, i18n_copy):
+    (i18n_copy / "glossary.ja.yaml").unlink()
+    problems, _ = _problems(method_data, i18n_copy, "ja")
+    assert problems == [f"{SHOWN}/glossary.ja.yaml: the glossary of 'ja' is missing; every language keeps one, with the pattern "
+                        "of the matrix's names (see i18n/README.md)."]
+    glossary = i18n_copy / "glossary.de.yaml"
+    _edit(glossary, 'matrix_names: "{term} ({english})"', 'matrix_names: "{term}"')
+    problems, _ = _problems(method_data, i18n_copy)
+    assert problems == [f"{SHOWN}/glossary.de.yaml:{_line_of_nested(glossary, 'matrix_names')}: conventions.matrix_names: the "
+                        "pattern must hold {term} once and {english}."]
+
+
+def _line_of_nested(path, key: str) -> int:
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip().startswith(f"{key}:"):
+            return number
+    raise AssertionError(key)
+
+
+def test_the_command_fails_with_file_and_line(tmp_path):
+    folder = tmp_path / "scenarios"
+    shutil.copytree(ROOT / "scenarios", folder)
+    de = folder / "i18n" / "de.yaml"
+    line = _line_of(de, "stakeholders.Med.name")
+    _edit(de, 'stakeholders.Med.name: "Medien"', 'stakeholders.Med.name: ""')
+    completed = cli("--method", str(folder), "i18n-check", "de")
+    assert completed.returncode == 1
+    assert completed.stderr.splitlines() == [
+        f"scenarios/i18n/de.yaml:{line}: 'stakeholders.Med.name': the text is empty; translate the English 'Media'.",
+        "1 problem(s) in the translations."]
+    assert "  stakeholders     31 / 32  (1 missing)" in completed.stdout.splitlines()
+    unknown = cli("--method", str(folder), "i18n-check", "fr")
+    assert unknown.returncode == 1
+    assert unknown.stderr.splitlines()[0] == "scenarios/i18n/fr.yaml: no translation file for 'fr'; the languages here are: de, ja."
