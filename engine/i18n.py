@@ -29,6 +29,7 @@ import re
 from dataclasses import dataclass, field
 
 from .errors import printable, quote
+from .schema import describe_value
 
 # A placeholder a program fills in: {country}, {name}. The method's English
 # texts have none today; a translation must keep exactly the English set.
@@ -54,6 +55,7 @@ PARTS = (
 PART_ORDER = ("matrix", "scoring", "flowcharts", "stakeholders", "questionnaire", "method")
 
 GLOSSARY_PREFIX = "glossary."
+_FLAT = " (keys are written flat, with dots, not nested)"
 MATRIX_NAME_FIELDS = ("{term}", "{english}")
 
 
@@ -259,7 +261,7 @@ def check_translation(texts: list[Text], entries: dict, lines: dict[str, int], f
             last_line, previous_key = line or last_line, text.key
             if not isinstance(value, str):
                 findings.append(Finding(file, line, f"{quote(text.key, 120)}: expected the translated text in quotes, got "
-                                                    f"{_describe(value)}; translate the English {quote(text.english, 160)}."))
+                                                    f"{describe_value(value)}{_FLAT if isinstance(value, dict) else ''}; translate the English {quote(text.english, 160)}."))
             elif not value.strip():
                 findings.append(Finding(file, line, f"{quote(text.key, 120)}: the text is empty; translate the English {quote(text.english, 160)}."))
             else:
@@ -291,28 +293,15 @@ def check_translation(texts: list[Text], entries: dict, lines: dict[str, int], f
     return findings, coverage
 
 
-def _describe(value) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return "a true/false value"
-    if isinstance(value, (int, float)):
-        return f"the number {value}"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a nested mapping (keys are written flat, with dots)"
-    return type(value).__name__
-
-
 def _set(values: set[str]) -> str:
     return "{" + ", ".join(sorted(values)) + "}" if values else "none"
 
 
 # -- reading the files (PyYAML, through engine.source) ---------------------------------------
 
-def _read_yaml(path: str, display: str, findings: list[Finding]):
-    """(content, key -> line) of a YAML file read with the method's strict loader; problems go to findings."""
+def _load(path: str, display: str, findings: list[Finding]):
+    """(content, located) of a YAML file read with the method's strict loader, or (None, None)
+    when it cannot be read; its problems go to findings with their lines."""
     from .source import Located, load_yaml_file
 
     located = Located()
@@ -320,12 +309,18 @@ def _read_yaml(path: str, display: str, findings: list[Finding]):
     content = load_yaml_file(path, display, located, problems=problems)
     for file, line, problem in problems:
         findings.append(Finding(file, line, problem.message))
-    if problems:
+    return (None, None) if problems else (content, located)
+
+
+def _read_translation(path: str, display: str, findings: list[Finding]):
+    """(entries, key -> line) of a translation file, or (None, {}) when it cannot be used."""
+    content, located = _load(path, display, findings)
+    if located is None:
         return None, {}
     if not isinstance(content, dict):
         findings.append(Finding(display, 1, "expected a mapping of keys to texts, got a list or a single value."))
         return None, {}
-    lines = {key: where[1] for path, where in located.where.items() if len(path) == 1 for key in path}
+    lines = {path[0]: where[1] for path, where in located.where.items() if len(path) == 1}
     return content, lines
 
 
@@ -333,14 +328,8 @@ def load_glossary(path: str, display: str, findings: list[Finding]) -> dict | No
     """A language's glossary: {'conventions': {'matrix_names': ...}, 'terms': {english: {'term', 'note'}}}.
 
     Its structure is checked; problems go to findings (with file and line)."""
-    from .source import Located, load_yaml_file
-
-    located = Located()
-    problems: list = []
-    content = load_yaml_file(path, display, located, problems=problems)
-    for file, line, problem in problems:
-        findings.append(Finding(file, line, problem.message))
-    if problems:
+    content, located = _load(path, display, findings)
+    if located is None:
         return None
 
     def line_of(*path):
@@ -409,7 +398,7 @@ def check_language(data: dict, folder: str, language: str, display_folder: str) 
         glossary = load_glossary(glossary_path, glossary_display, findings)
         if glossary:
             pattern = glossary["conventions"]["matrix_names"]
-    entries, lines = _read_yaml(os.path.join(folder, f"{language}.yaml"), display, findings)
+    entries, lines = _read_translation(os.path.join(folder, f"{language}.yaml"), display, findings)
     if entries is None:
         coverage = Coverage(language, total=len(texts), missing=[t.key for t in texts])
         for text in texts:
