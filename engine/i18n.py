@@ -218,6 +218,32 @@ class Coverage:
         return rows
 
 
+@dataclass(frozen=True)
+class TermCheck:
+    """A glossary term the checker enforces: where the English text uses `match`, the
+    translation holds one of `forms` (both compared without regard to case)."""
+
+    english: str  # the glossary entry
+    match: str
+    forms: tuple[str, ...]
+    line: int | None
+
+    def applies_to(self, english: str) -> bool:
+        return re.search(r"(?<![A-Za-z])" + re.escape(self.match), english, re.I) is not None
+
+    def holds_in(self, text: str) -> bool:
+        return any(form.casefold() in text.casefold() for form in self.forms)
+
+
+@dataclass
+class Glossary:
+    """What the checker reads from a language's glossary: the pattern of the matrix's names and the enforced terms."""
+
+    file: str
+    matrix_names: str
+    checks: list[TermCheck] = field(default_factory=list)
+
+
 def matrix_name_pattern(pattern: str):
     """The compiled form of a glossary's `matrix_names` pattern ('{term} ({english})'),
     or None when the pattern lacks {term} or {english}."""
@@ -233,17 +259,15 @@ def matrix_name_pattern(pattern: str):
 
 
 def check_translation(texts: list[Text], entries: dict, lines: dict[str, int], file: str, language: str,
-                      name_pattern: str | None = None, glossary_file: str | None = None) -> tuple[list[Finding], Coverage]:
+                      glossary: Glossary | None = None) -> tuple[list[Finding], Coverage]:
     """Check a translation against the method's texts.
 
     `entries` is the translation as read (key -> value), `lines` the line of
-    each key in `file`. `name_pattern` is the glossary's pattern for the
-    matrix's names ('{term} ({english})'); without it the names are not
-    checked against a pattern. Returns (findings, coverage)."""
+    each key in `file`. With a `glossary`, the matrix's names must follow its
+    pattern and its enforced terms must be used. Returns (findings, coverage)."""
     findings: list[Finding] = []
     coverage = Coverage(language)
     known = {text.key: text for text in texts}
-    compile_for = matrix_name_pattern(name_pattern) if name_pattern else None
     last_line = 1
     previous_key = None
     for text in texts:
@@ -265,19 +289,9 @@ def check_translation(texts: list[Text], entries: dict, lines: dict[str, int], f
             elif not value.strip():
                 findings.append(Finding(file, line, f"{quote(text.key, 120)}: the text is empty; translate the English {quote(text.english, 160)}."))
             else:
-                done = True
-                want, got = placeholders(text.english), placeholders(value)
-                if want != got:
-                    done = False
-                    findings.append(Finding(file, line, f"{quote(text.key, 120)}: placeholders differ from the English: "
-                                                        f"expected {_set(want)}, got {_set(got)}; keep each placeholder exactly as in "
-                                                        f"{quote(text.english, 160)}."))
-                if compile_for and is_matrix_name(text.key) and not compile_for(text.english).match(value):
-                    done = False
-                    shown = name_pattern.replace("{english}", text.english)
-                    findings.append(Finding(file, line, f"{quote(text.key, 120)}: a name of the matrix keeps its English original "
-                                                        f"in the pattern {quote(name_pattern)} of {glossary_file or 'the glossary'}: "
-                                                        f"expected {quote(shown, 160)} with the translated name as {{term}}, got {quote(value, 160)}."))
+                problems = _text_problems(text, value, glossary)
+                findings.extend(Finding(file, line, f"{quote(text.key, 120)}: {message}") for message in problems)
+                done = not problems
         if done:
             part[0] += 1
             coverage.translated += 1
@@ -291,6 +305,28 @@ def check_translation(texts: list[Text], entries: dict, lines: dict[str, int], f
         findings.append(Finding(file, lines.get(key), f"unknown key {quote(str(key), 120)}: {hint}"))
     findings.sort(key=lambda f: (f.line or 0))
     return findings, coverage
+
+
+def _text_problems(text: Text, value: str, glossary: Glossary | None) -> list[str]:
+    """What is wrong with a translated text that is not empty: placeholders, the matrix's name pattern, glossary terms."""
+    problems = []
+    want, got = placeholders(text.english), placeholders(value)
+    if want != got:
+        problems.append(f"placeholders differ from the English: expected {_set(want)}, got {_set(got)}; keep each placeholder "
+                        f"exactly as in {quote(text.english, 160)}.")
+    if glossary is None:
+        return problems
+    if is_matrix_name(text.key) and not matrix_name_pattern(glossary.matrix_names)(text.english).match(value):
+        shown = glossary.matrix_names.replace("{english}", text.english)
+        problems.append(f"a name of the matrix keeps its English original in the pattern {quote(glossary.matrix_names)} of "
+                        f"{glossary.file}: expected {quote(shown, 160)} with the translated name as {{term}}, got {quote(value, 160)}.")
+    for check in glossary.checks:
+        if check.applies_to(text.english) and not check.holds_in(value):
+            forms = " or ".join(quote(form) for form in check.forms)
+            which = "it" if len(check.forms) == 1 else "any of them"
+            problems.append(f"the English says {quote(check.match)}, which {glossary.file}:{check.line} translates as {forms}; "
+                            f"the text does not use {which}: {quote(value, 160)}.")
+    return problems
 
 
 def _set(values: set[str]) -> str:
@@ -324,8 +360,9 @@ def _read_translation(path: str, display: str, findings: list[Finding]):
     return content, lines
 
 
-def load_glossary(path: str, display: str, findings: list[Finding]) -> dict | None:
-    """A language's glossary: {'conventions': {'matrix_names': ...}, 'terms': {english: {'term', 'note'}}}.
+def load_glossary(path: str, display: str, findings: list[Finding]) -> Glossary | None:
+    """A language's glossary, read from {'conventions': {'matrix_names': ..., <notes>},
+    'terms': {english: {'term', 'note', 'match', 'forms'}}}.
 
     Its structure is checked; problems go to findings (with file and line)."""
     content, located = _load(path, display, findings)
@@ -341,6 +378,7 @@ def load_glossary(path: str, display: str, findings: list[Finding]) -> dict | No
         return None
     conventions, terms = content["conventions"], content["terms"]
     ok = True
+    checks: list[TermCheck] = []
     if not isinstance(conventions, dict) or not isinstance(conventions.get("matrix_names"), str):
         findings.append(Finding(display, line_of("conventions"), "conventions: expected 'matrix_names', the pattern of the matrix's "
                                                                  "names, such as '{term} ({english})'."))
@@ -365,12 +403,21 @@ def load_glossary(path: str, display: str, findings: list[Finding]) -> dict | No
                                                     "choice needs explaining, 'note'."))
             ok = False
             continue
-        unknown = set(entry) - {"term", "note"}
+        unknown = set(entry) - {"term", "note", "match", "forms"}
         if unknown:
             findings.append(Finding(display, where, f"terms.{english}: unknown key(s) {', '.join(sorted(unknown))}; "
-                                                    "expected 'term' and 'note'."))
+                                                    "expected 'term', 'note', 'match' and 'forms'."))
             ok = False
-    return content if ok else None
+        elif "match" in entry or "forms" in entry:
+            match, forms = entry.get("match"), entry.get("forms")
+            if (not isinstance(match, str) or not match.strip() or not isinstance(forms, list) or not forms
+                    or not all(isinstance(form, str) and form.strip() for form in forms)):
+                findings.append(Finding(display, where, f"terms.{english}: a checked term has both 'match' (the English words "
+                                                        "to look for) and 'forms' (a list of the translations that count)."))
+                ok = False
+            else:
+                checks.append(TermCheck(str(english), match, tuple(forms), where))
+    return Glossary(display, conventions["matrix_names"], checks) if ok else None
 
 
 def languages(folder: str) -> list[str]:
@@ -390,14 +437,12 @@ def check_language(data: dict, folder: str, language: str, display_folder: str) 
     display = f"{display_folder}/{language}.yaml"
     glossary_display = f"{display_folder}/{GLOSSARY_PREFIX}{language}.yaml"
     glossary_path = os.path.join(folder, f"{GLOSSARY_PREFIX}{language}.yaml")
-    pattern = None
+    glossary = None
     if not os.path.exists(glossary_path):
         findings.append(Finding(glossary_display, None, f"the glossary of {quote(language)} is missing; every language keeps "
                                                         "one, with the pattern of the matrix's names (see i18n/README.md)."))
     else:
         glossary = load_glossary(glossary_path, glossary_display, findings)
-        if glossary:
-            pattern = glossary["conventions"]["matrix_names"]
     entries, lines = _read_translation(os.path.join(folder, f"{language}.yaml"), display, findings)
     if entries is None:
         coverage = Coverage(language, total=len(texts), missing=[t.key for t in texts])
@@ -405,7 +450,7 @@ def check_language(data: dict, folder: str, language: str, display_folder: str) 
             part = coverage.parts.setdefault(part_of(text.key), [0, 0])
             part[1] += 1
         return findings, coverage
-    more, coverage = check_translation(texts, entries, lines, display, language, pattern, glossary_display)
+    more, coverage = check_translation(texts, entries, lines, display, language, glossary)
     return findings + more, coverage
 
 

@@ -222,6 +222,26 @@ def test_a_matrix_name_without_its_english_original(method_data, i18n_copy):
                         "with the translated name as {term}, got 'Scheinpartnerschaften'."]
 
 
+def test_a_glossary_term_that_the_text_does_not_use(method_data, i18n_copy):
+    de, glossary = i18n_copy / "de.yaml", i18n_copy / "glossary.de.yaml"
+    line = _line_of(de, "matrix.scenarios.A1.signals.2")
+    _edit(de, "einer langjährigen Städtepartnerschaft wird in Investitionsvorschläge", "einer langjährigen Partnerschaft zwischen Städten wird in Investitionsvorschläge")
+    problems, coverage = _problems(method_data, i18n_copy)
+    assert problems == [f"{SHOWN}/de.yaml:{line}: 'matrix.scenarios.A1.signals.2': the English says 'twinning', which "
+                        f"{SHOWN}/glossary.de.yaml:{_line_of_nested(glossary, 'twinning')} translates as 'Städtepartnerschaft'; the "
+                        "text does not use it: 'Das Vertrauen aus einer langjährigen Partnerschaft zwischen Städten wird in "
+                        "Investitionsvorschläge umgemünzt.'."]
+    assert coverage.missing == ["matrix.scenarios.A1.signals.2"]
+
+
+def test_a_checked_glossary_term_needs_match_and_forms(method_data, i18n_copy):
+    glossary = i18n_copy / "glossary.ja.yaml"
+    _edit(glossary, '    forms: ["姉妹都市提携"]\n', "")
+    problems, _ = _problems(method_data, i18n_copy, "ja")
+    assert problems == [f"{SHOWN}/glossary.ja.yaml:{_line_of_nested(glossary, 'twinning')}: terms.twinning: a checked term has "
+                        "both 'match' (the English words to look for) and 'forms' (a list of the translations that count)."]
+
+
 def test_yaml_problems_keep_the_method_loaders_messages(method_data, i18n_copy):
     de = i18n_copy / "de.yaml"
     first = _line_of(de, "scoring.levels.low.label")
