@@ -181,22 +181,42 @@ def test_an_extra_key_far_from_any_other(method_data, i18n_copy):
     assert problems == [f"{SHOWN}/ja.yaml:{line}: unknown key 'zzz': it is not a text of the method; remove it."]
 
 
-def test_an_empty_text(method_data, i18n_copy):
-    ja = i18n_copy / "ja.yaml"
-    line = _line_of(ja, "scoring.levels.high.label")
-    _edit(ja, 'scoring.levels.high.label: "高"', 'scoring.levels.high.label: "  "')
-    problems, coverage = _problems(method_data, i18n_copy, "ja")
-    assert problems == [f"{SHOWN}/ja.yaml:{line}: 'scoring.levels.high.label': the text is empty; translate the English 'High'."]
-    assert coverage.missing == ["scoring.levels.high.label"]
+# One edit of a key's line, and the one problem it must give at that line: (language, key, old, new, message).
+ONE_LINE_CASES = {
+    "empty text": ("ja", "scoring.levels.high.label", '"高"', '"  "', "the text is empty; translate the English 'High'."),
+    "not text": ("de", "scoring.levels.low.label", '"Niedrig"', "1",
+                 "expected the translated text in quotes, got the number 1; translate the English 'Low'."),
+    "nested map": ("de", "scoring.levels.low.label", '"Niedrig"', "{de: Niedrig}",
+                   "expected the translated text in quotes, got a mapping (keys are written flat, with dots, not nested); "
+                   "translate the English 'Low'."),
+    "matrix name": ("de", "matrix.scenarios.C2.name", " (Non-Genuine Partnerships)", "",
+                    "a name of the matrix keeps its English original in the pattern '{term} ({english})' of "
+                    f"{SHOWN}/glossary.de.yaml: expected '{{term}} (Non-Genuine Partnerships)' with the translated name as {{term}}, "
+                    "got 'Scheinpartnerschaften'."),
+    "matrix name, Japanese": ("ja", "matrix.categories.B.name", "（Economic and IP Risk）", "(Economic and IP Risk)",
+                              "a name of the matrix keeps its English original in the pattern '{term}（{english}）' of "
+                              f"{SHOWN}/glossary.ja.yaml: expected '{{term}}（Economic and IP Risk）' with the translated name as "
+                              "{term}, got '経済・知的財産リスク(Economic and IP Risk)'."),
+    "glossary term": ("de", "matrix.scenarios.A1.signals.2", "langjährigen Städtepartnerschaft", "langen Verbindung",
+                      "the English says 'twinning', which {glossary}:{twinning} translates as 'Städtepartnerschaft'; the text does "
+                      "not use it: 'Das Vertrauen aus einer langen Verbindung wird in Investitionsvorschläge umgemünzt.'."),
+}
 
 
-def test_a_value_that_is_not_text(method_data, i18n_copy):
-    de = i18n_copy / "de.yaml"
-    line = _line_of(de, "scoring.levels.low.label")
-    _edit(de, 'scoring.levels.low.label: "Niedrig"', "scoring.levels.low.label: 1")
-    problems, _ = _problems(method_data, i18n_copy)
-    assert problems == [f"{SHOWN}/de.yaml:{line}: 'scoring.levels.low.label': expected the translated text in quotes, got the "
-                        "number 1; translate the English 'Low'."]
+@pytest.mark.parametrize("case", list(ONE_LINE_CASES))
+def test_one_problem_at_the_line_of_its_key(method_data, i18n_copy, case):
+    language, key, old, new, message = ONE_LINE_CASES[case]
+    path, glossary = i18n_copy / f"{language}.yaml", i18n_copy / f"glossary.{language}.yaml"
+    line = _line_of(path, key)
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert lines[line - 1].count(old) == 1
+    lines[line - 1] = lines[line - 1].replace(old, new)
+    path.write_text("".join(lines), encoding="utf-8")
+    problems, coverage = _problems(method_data, i18n_copy, language)
+    message = message.replace("{glossary}", f"{SHOWN}/glossary.{language}.yaml").replace(
+        "{twinning}", str(_line_of_nested(glossary, "twinning")))
+    assert problems == [f"{SHOWN}/{language}.yaml:{line}: '{key}': {message}"]
+    assert coverage.missing == [key] and coverage.translated == coverage.total - 1
 
 
 def test_placeholders_must_match_the_english(method_data, i18n_copy):
@@ -210,28 +230,6 @@ def test_placeholders_must_match_the_english(method_data, i18n_copy):
     assert problems == [f"{SHOWN}/de.yaml:{line}: 'actions.consult-gov.text': placeholders differ from the English: expected "
                         "{{body}, {country}}, got {{body}, {land}}; keep each placeholder exactly as in "
                         "'Consult {body} in {country} on the partner.'."]
-
-
-def test_a_matrix_name_without_its_english_original(method_data, i18n_copy):
-    de = i18n_copy / "de.yaml"
-    line = _line_of(de, "matrix.scenarios.C2.name")
-    _edit(de, '"Scheinpartnerschaften (Non-Genuine Partnerships)"', '"Scheinpartnerschaften"')
-    problems, _ = _problems(method_data, i18n_copy)
-    assert problems == [f"{SHOWN}/de.yaml:{line}: 'matrix.scenarios.C2.name': a name of the matrix keeps its English original in "
-                        f"the pattern '{{term}} ({{english}})' of {SHOWN}/glossary.de.yaml: expected '{{term}} (Non-Genuine Partnerships)' "
-                        "with the translated name as {term}, got 'Scheinpartnerschaften'."]
-
-
-def test_a_glossary_term_that_the_text_does_not_use(method_data, i18n_copy):
-    de, glossary = i18n_copy / "de.yaml", i18n_copy / "glossary.de.yaml"
-    line = _line_of(de, "matrix.scenarios.A1.signals.2")
-    _edit(de, "einer langjährigen Städtepartnerschaft wird in Investitionsvorschläge", "einer langjährigen Partnerschaft zwischen Städten wird in Investitionsvorschläge")
-    problems, coverage = _problems(method_data, i18n_copy)
-    assert problems == [f"{SHOWN}/de.yaml:{line}: 'matrix.scenarios.A1.signals.2': the English says 'twinning', which "
-                        f"{SHOWN}/glossary.de.yaml:{_line_of_nested(glossary, 'twinning')} translates as 'Städtepartnerschaft'; the "
-                        "text does not use it: 'Das Vertrauen aus einer langjährigen Partnerschaft zwischen Städten wird in "
-                        "Investitionsvorschläge umgemünzt.'."]
-    assert coverage.missing == ["matrix.scenarios.A1.signals.2"]
 
 
 def test_a_checked_glossary_term_needs_match_and_forms(method_data, i18n_copy):
