@@ -14,11 +14,13 @@ source citations are not reader text and have no key.
 those keys and returns every problem with its line: a missing key (with the
 English text to translate), an unknown key (with the closest known one), an
 empty text, text that is not a string, placeholders (`{country}`) that differ
-from the English, and a name of the matrix that does not keep its English
-original in the pattern the language's glossary defines.
+from the English, a name of the matrix (or a text that is exactly such a name,
+like an answer naming a category) that does not keep its English original in
+the pattern the language's glossary defines, and a term the glossary enforces
+that the translation does not use.
 
-Reading the YAML files (`load_translation`, `load_glossary`, `check_folder`)
-needs PyYAML through `engine.source`; everything else is standard library only.
+Reading the files (`load_glossary`, `check_language`, `check_folder`) needs
+PyYAML through `engine.source`; everything else is standard library only.
 """
 
 from __future__ import annotations
@@ -268,6 +270,7 @@ def check_translation(texts: list[Text], entries: dict, lines: dict[str, int], f
     findings: list[Finding] = []
     coverage = Coverage(language)
     known = {text.key: text for text in texts}
+    names = {text.english for text in texts if is_matrix_name(text.key)}
     last_line = 1
     previous_key = None
     for text in texts:
@@ -289,7 +292,7 @@ def check_translation(texts: list[Text], entries: dict, lines: dict[str, int], f
             elif not value.strip():
                 findings.append(Finding(file, line, f"{quote(text.key, 120)}: the text is empty; translate the English {quote(text.english, 160)}."))
             else:
-                problems = _text_problems(text, value, glossary)
+                problems = _text_problems(text, value, glossary, is_matrix_name(text.key) or text.english in names)
                 findings.extend(Finding(file, line, f"{quote(text.key, 120)}: {message}") for message in problems)
                 done = not problems
         if done:
@@ -307,8 +310,9 @@ def check_translation(texts: list[Text], entries: dict, lines: dict[str, int], f
     return findings, coverage
 
 
-def _text_problems(text: Text, value: str, glossary: Glossary | None) -> list[str]:
-    """What is wrong with a translated text that is not empty: placeholders, the matrix's name pattern, glossary terms."""
+def _text_problems(text: Text, value: str, glossary: Glossary | None, a_name: bool) -> list[str]:
+    """What is wrong with a translated text that is not empty: placeholders, the matrix's name pattern
+    (when `a_name`: the text is a name of the matrix), glossary terms."""
     problems = []
     want, got = placeholders(text.english), placeholders(value)
     if want != got:
@@ -316,7 +320,7 @@ def _text_problems(text: Text, value: str, glossary: Glossary | None) -> list[st
                         f"exactly as in {quote(text.english, 160)}.")
     if glossary is None:
         return problems
-    if is_matrix_name(text.key) and not matrix_name_pattern(glossary.matrix_names)(text.english).match(value):
+    if a_name and not matrix_name_pattern(glossary.matrix_names)(text.english).match(value):
         shown = glossary.matrix_names.replace("{english}", text.english)
         problems.append(f"a name of the matrix keeps its English original in the pattern {quote(glossary.matrix_names)} of "
                         f"{glossary.file}: expected {quote(shown, 160)} with the translated name as {{term}}, got {quote(value, 160)}.")

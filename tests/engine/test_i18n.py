@@ -197,6 +197,10 @@ ONE_LINE_CASES = {
                               "a name of the matrix keeps its English original in the pattern '{term}（{english}）' of "
                               f"{SHOWN}/glossary.ja.yaml: expected '{{term}}（Economic and IP Risk）' with the translated name as "
                               "{term}, got '経済・知的財産リスク(Economic and IP Risk)'."),
+    "a text that is a matrix name": ("de", "questions.unmanageable.options.B.label", " (Economic and IP Risk)", "",
+                                     "a name of the matrix keeps its English original in the pattern '{term} ({english})' of "
+                                     f"{SHOWN}/glossary.de.yaml: expected '{{term}} (Economic and IP Risk)' with the translated name "
+                                     "as {term}, got 'Risiko für Wirtschaft und geistiges Eigentum'."),
     "glossary term": ("de", "matrix.scenarios.A1.signals.2", "langjährigen Städtepartnerschaft", "langen Verbindung",
                       "the English says 'twinning', which {glossary}:{twinning} translates as 'Städtepartnerschaft'; the text does "
                       "not use it: 'Das Vertrauen aus einer langen Verbindung wird in Investitionsvorschläge umgemünzt.'."),
