@@ -8,6 +8,7 @@ import copy
 import shutil
 
 import pytest
+import yaml
 
 from engine.i18n import check_folder, check_language, is_matrix_name, languages, text_keys
 from support.engine import ROOT, cli
@@ -124,13 +125,17 @@ def test_the_shipped_translations_are_complete_and_clean(method):
         assert (report.language, report.translated, report.total, report.missing) == (report.language, total, total, [])
 
 
+@pytest.mark.parametrize("language", ["de", "ja"])
+def test_the_shipped_files_follow_the_order_of_the_scheme(method, language):
+    entries = yaml.safe_load((I18N / f"{language}.yaml").read_text(encoding="utf-8"))
+    assert list(entries) == [t.key for t in text_keys(method.data)]
+
+
 @pytest.mark.parametrize("language, example", [
     ("de", "Scheinpartnerschaften (Non-Genuine Partnerships)"),
     ("ja", "偽装された提携（Non-Genuine Partnerships）"),
 ])
 def test_matrix_names_keep_the_english_name(method, language, example):
-    import yaml
-
     entries = yaml.safe_load((I18N / f"{language}.yaml").read_text(encoding="utf-8"))
     assert entries["matrix.scenarios.C2.name"] == example
     for text in text_keys(method.data):
