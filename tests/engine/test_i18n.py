@@ -186,6 +186,12 @@ def test_an_extra_key_far_from_any_other(method_data, i18n_copy):
     assert problems == [f"{SHOWN}/ja.yaml:{line}: unknown key 'zzz': it is not a text of the method; remove it."]
 
 
+def _name_problem(language: str, pattern: str, english: str, got: str) -> str:
+    """The message for a name of the matrix that does not follow the glossary's pattern."""
+    return (f"a name of the matrix keeps its English original in the pattern '{pattern}' of {SHOWN}/glossary.{language}.yaml: "
+            f"expected '{pattern.replace('{english}', english)}' with the translated name as {{term}}, got '{got}'.")
+
+
 # One edit of a key's line, and the one problem it must give at that line: (language, key, old, new, message).
 ONE_LINE_CASES = {
     "empty text": ("ja", "scoring.levels.high.label", '"高"', '"  "', "the text is empty; translate the English 'High'."),
@@ -195,17 +201,12 @@ ONE_LINE_CASES = {
                    "expected the translated text in quotes, got a mapping (keys are written flat, with dots, not nested); "
                    "translate the English 'Low'."),
     "matrix name": ("de", "matrix.scenarios.C2.name", " (Non-Genuine Partnerships)", "",
-                    "a name of the matrix keeps its English original in the pattern '{term} ({english})' of "
-                    f"{SHOWN}/glossary.de.yaml: expected '{{term}} (Non-Genuine Partnerships)' with the translated name as {{term}}, "
-                    "got 'Scheinpartnerschaften'."),
+                    _name_problem("de", "{term} ({english})", "Non-Genuine Partnerships", "Scheinpartnerschaften")),
     "matrix name, Japanese": ("ja", "matrix.categories.B.name", "（Economic and IP Risk）", "(Economic and IP Risk)",
-                              "a name of the matrix keeps its English original in the pattern '{term}（{english}）' of "
-                              f"{SHOWN}/glossary.ja.yaml: expected '{{term}}（Economic and IP Risk）' with the translated name as "
-                              "{term}, got '経済・知的財産リスク(Economic and IP Risk)'."),
+                              _name_problem("ja", "{term}（{english}）", "Economic and IP Risk", "経済・知的財産リスク(Economic and IP Risk)")),
     "a text that is a matrix name": ("de", "questions.unmanageable.options.B.label", " (Economic and IP Risk)", "",
-                                     "a name of the matrix keeps its English original in the pattern '{term} ({english})' of "
-                                     f"{SHOWN}/glossary.de.yaml: expected '{{term}} (Economic and IP Risk)' with the translated name "
-                                     "as {term}, got 'Risiko für Wirtschaft und geistiges Eigentum'."),
+                                     _name_problem("de", "{term} ({english})", "Economic and IP Risk",
+                                                   "Risiko für Wirtschaft und geistiges Eigentum")),
     "glossary term": ("de", "matrix.scenarios.A1.signals.2", "langjährigen Städtepartnerschaft", "langen Verbindung",
                       "the English says 'twinning', which {glossary}:{twinning} translates as 'Städtepartnerschaft'; the text does "
                       "not use it: 'Das Vertrauen aus einer langen Verbindung wird in Investitionsvorschläge umgemünzt.'."),
