@@ -27,7 +27,7 @@ export default [
     rules: { "no-unused-vars": ["error", { caughtErrors: "none" }] },
   },
   {
-    files: ["tests/**/*.mjs", "bench/**/*.mjs", "eslint.config.mjs"],
+    files: ["tests/**/*.mjs", "bench/**/*.mjs", "scripts/**/*.mjs", "eslint.config.mjs"],
     languageOptions: { ecmaVersion: 2024, sourceType: "module", globals: globals.node },
   },
 ];

@@ -1,7 +1,8 @@
 """Bytes per page: what a reader downloads for each page of the built site.
 
 Every page is opened in headless Chromium (a fresh context, so nothing comes
-from cache); every same-origin response is mapped back to its file in the
+from cache); every same-origin request the page itself makes (not the
+service worker's offline copy of the site) is mapped back to its file in the
 built site and counted at its gzip -9 size (what a host compressing text
 would send; binary formats gain little). Reports handbook pages (median,
 max), the evaluator page, and the evaluator page without Pyodide's own
@@ -87,19 +88,24 @@ def measure(site: Path) -> dict:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         for path in pages:
             context = browser.new_context(viewport={"width": 1280, "height": 900})
-            urls: list[str] = []
-            context.on("request", lambda request, urls=urls: urls.append(request.url))
+            # (url, made by the service worker): the worker's precache is the
+            # offline copy of the whole site, not what the page needs, so it
+            # counts for foreign requests only.
+            urls: list[tuple[str, bool]] = []
+            context.on("request", lambda request, urls=urls: urls.append((request.url, request.service_worker is not None)))
             page = context.new_page()
             page.goto(server.url + path)
             wait_until_settled(page, path)
             context.close()
             files, foreign = {}, []
-            for url in urls:
+            for url, by_worker in urls:
                 parts = urlsplit(url)
                 if parts.scheme in ("data", "blob"):
                     continue
                 if f"{parts.scheme}://{parts.netloc}" != server.url:
                     foreign.append(url)
+                    continue
+                if by_worker:
                     continue
                 file = sizes.file_for(parts.path)
                 if file is not None:

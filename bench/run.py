@@ -78,6 +78,9 @@ def rows(all_results: dict) -> list[tuple[str, str, str, str]]:
             ("build", "plain Material build", f"{site['plain_s']:.2f} s", ""),
             ("build", "crossroads build", f"{site['crossroads_s']:.2f} s", ""),
             ("build", "crossroads / plain", f"{site['ratio_vs_plain']:.2f}x", f"<= 1.5x {'OK' if site['ok_ratio'] else 'MISSED'}"),
+            ("build", f"cost per page, {site['pages_1x']} pages vs plain Material on {site['plain_same_pages']}",
+             f"CPU {site['ratio_per_page_cpu']:.2f}x (wall {site['ratio_per_page']:.2f}x)",
+             f"<= 1.3x {'OK' if site['ok_per_page'] else 'MISSED'}"),
             ("build", f"10x method ({site['method_10x']['scenarios']} scenarios)", f"{site['crossroads_10x_s']:.2f} s ({site['ratio_10x_vs_1x']:.2f}x)", ""),
             ("build", "extra time per extra scenario", f"{1000 * site['extra_s_per_extra_scenario']:.1f} ms",
              f"<= {1000 * site['plugin_s_per_scenario_1x']:.1f} ms (linear) {'OK' if site['ok_linear'] else 'MISSED'}"),
@@ -108,6 +111,8 @@ def rows(all_results: dict) -> list[tuple[str, str, str, str]]:
             out.append((key, "(not run)", "-", entry["note"]))
         elif entry.get("status") not in (None, "ok"):
             out.append((key, "(failed)", entry["status"], (entry.get("stderr") or "")[-120:]))
+        elif "results" in entry and entry["results"].get("rows"):  # the script's own rows, with targets
+            out += [(key, *row) for row in entry["results"]["rows"]]
         elif "results" in entry:
             out += [(key, k, _short(v), "") for k, v in _flatten(entry["results"]) if not isinstance(v, (list, dict))][:25]
         elif "text" in entry:

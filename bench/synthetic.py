@@ -65,6 +65,7 @@ def multiply_method(src: str, dst: str, factor: int) -> dict:
             clone["id"] = question_id[question["id"]]
             clone["short"] = f"{question['short']} (copy {k})"
             clone["text"] = f"{question['text']} (copy {k})"
+            clone.pop("screen", None)  # the short screen holds at most 8 questions: the originals
             if "show_if" in clone:
                 clone["show_if"]["question"] = question_id[clone["show_if"]["question"]]
             for option in clone["options"]:

@@ -12,7 +12,7 @@ from itertools import accumulate
 from typing import NamedTuple
 
 from .errors import InputError, RequestError, quote
-from .evaluate import _describe, check_request, evaluate
+from .evaluate import _describe, add_months, check_request, evaluate
 from .model import Method, compile_method
 
 # An assessment nests a few levels (message > request > answers > list). Deeper
@@ -65,11 +65,12 @@ def _trailing_comma(text: str, pos: int):
     return None
 
 
-def parse_json(text: str):
+def parse_json(text: str, limit: int = MAX_INPUT_BYTES, too_large: str = TOO_LARGE):
+    """Parse JSON text of at most `limit` characters (else RequestError(too_large)); raises RequestError."""
     if not isinstance(text, str):
         raise RequestError("the input must be JSON text.")
-    if len(text) > MAX_INPUT_BYTES:
-        raise RequestError(TOO_LARGE)
+    if len(text) > limit:
+        raise RequestError(too_large)
     if _too_deep(text):
         raise RequestError(TOO_DEEP)
     try:
@@ -117,12 +118,35 @@ def questions_document(method: Method) -> dict:
     return {"method_version": method.version, "questions": items}
 
 
+def review(method: Method, level: str, decision: dict | None = None) -> dict:
+    """When to assess again: {"months": N} for the overall level (scoring.review_months),
+    and "default": the decision's date plus N months when the record has a date."""
+    months = method.review_months[level]
+    out = {"months": months}
+    if decision and decision.get("date"):
+        out["default"] = add_months(decision["date"], months)
+    return out
+
+
+def decision_record(method: Method, decision: dict, recommendation: str | None) -> dict:
+    """The checked decision record with "differs": whether the decision recorded is
+    not the one that matches the recommendation (false while either is missing)."""
+    matching = next((d["id"] for d in method.decisions if d["matches"] == recommendation), None)
+    recorded = decision.get("decision")
+    return dict(decision, differs=bool(recorded and matching and recorded != matching))
+
+
 def run(method: Method, checked: dict) -> dict:
-    """Evaluate a checked request; say in the result when it was carried over from an older method version."""
+    """Evaluate a checked request; say in the result when it was carried over from an
+    older method version; add when to review it and, when recorded, the decision."""
     result = evaluate(method, checked["answers"], checked["profile"])
     if "migrated_from" in checked:
         result["migrated_from"] = checked["migrated_from"]
         result["migration"] = list(checked["migration"])
+    decision = checked.get("decision")
+    result["review"] = review(method, result["overall"]["level"], decision)
+    if decision:
+        result["decision"] = decision_record(method, decision, result["overall"]["recommendation"])
     return result
 
 

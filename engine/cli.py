@@ -1,4 +1,4 @@
-"""Command line: `python -m engine questions | assess FILE | check | compile | cases | i18n-check`.
+"""Command line: `python -m engine questions | assess FILE | compare OLD NEW | check-register FILE | check | compile | cases | i18n-check`.
 
 Every failure ends in one line on standard error and a non-zero exit, never a
 traceback: bad input (exit 1), a method, file or stream that cannot be used
@@ -15,7 +15,7 @@ import sys
 
 from .api import MAX_INPUT_BYTES, TOO_LARGE, assessment, dumps, parse_json, questions_document
 from .errors import InputError, MethodError, printable, quote_path
-from .report import markdown_report, what_if_text
+from .report import CSV_BOM, markdown_report, plan_csv, what_if_text
 
 STDIN_NAME = "standard input"
 
@@ -69,26 +69,26 @@ class _Console:
         except ValueError:
             raise CommandError("cannot write the output: standard output is closed.") from None
 
-    def read_input(self, name: str) -> str:
-        """The text of an assessment file ('-' for standard input), at most MAX_INPUT_BYTES; raises CommandError."""
+    def read_input(self, name: str, limit: int = MAX_INPUT_BYTES, too_large: str = TOO_LARGE) -> str:
+        """The text of an assessment file ('-' for standard input), at most `limit` bytes; raises CommandError."""
         shown = STDIN_NAME if name == "-" else quote_path(name)
         try:
             if name == "-":
                 stream = self.stdin
                 if stream is None:
                     raise CommandError("cannot read standard input: it is closed; give a file name, or '-' with the assessment piped in.")
-                raw = getattr(stream, "buffer", stream).read(MAX_INPUT_BYTES + 1)
+                raw = getattr(stream, "buffer", stream).read(limit + 1)
                 if isinstance(raw, str):  # a text stream without a binary buffer (io.StringIO)
                     raw = raw.encode("utf-8", "surrogatepass")
             else:
                 with open(name, "rb") as handle:
-                    raw = handle.read(MAX_INPUT_BYTES + 1)
+                    raw = handle.read(limit + 1)
         except OSError as error:
             raise CommandError(f"cannot read {shown}: {error.strerror or 'it cannot be opened'}.") from None
         except ValueError:  # a closed stream
             raise CommandError(f"cannot read {shown}: it is closed.") from None
-        if len(raw) > MAX_INPUT_BYTES:
-            raise CommandError(f"{shown}: {TOO_LARGE}", 1)
+        if len(raw) > limit:
+            raise CommandError(f"{shown}: {too_large}", 1)
         try:
             return raw.decode("utf-8-sig")
         except UnicodeDecodeError:
@@ -152,10 +152,18 @@ def _parser(console: _Console) -> argparse.ArgumentParser:
     sub.add_parser("questions", help="print the questionnaire as JSON")
     assess = sub.add_parser("assess", help="score an assessment file ({\"answers\": {...}}); '-' reads standard input")
     assess.add_argument("file")
-    assess.add_argument("--format", choices=("json", "markdown"), default="json")
+    assess.add_argument("--format", choices=("json", "markdown", "csv"), default="json",
+                        help="json: the result; markdown: the report; csv: the action plan (UTF-8 with a byte order mark, for spreadsheets)")
     assess.add_argument("--profile", help="default country profile, naming the contacts in actions (e.g. us, de): it applies to a "
                         "file without a \"profile\" key; a file's own \"profile\" wins (null: no profile)")
     assess.add_argument("--what-if", action="store_true", help="print only what would lower the result: the fewest safeguards and the levels they move")
+    compare = sub.add_parser("compare", help="compare two assessments of a partnership: the answers that changed and what each moved")
+    compare.add_argument("old", help="the earlier assessment file ('-' for standard input)")
+    compare.add_argument("new", help="the later assessment file")
+    compare.add_argument("--format", choices=("json", "markdown"), default="json")
+    compare.add_argument("--profile", help="default country profile of files without a \"profile\" key (as for assess)")
+    register = sub.add_parser("check-register", help="check a register file exported by the evaluator and print it checked, as JSON")
+    register.add_argument("file")
     sub.add_parser("check", help="validate the method folder and print a summary")
     cases = sub.add_parser("cases", help="check the case library and print the calibration table; exit 1 if a case is out of its band")
     cases.add_argument("--folder", metavar="DIR", help="case folder (default: the method folder's cases/)")
@@ -209,7 +217,7 @@ def main(argv=None, *, stdin=_PROCESS, stdout=_PROCESS, stderr=_PROCESS) -> int:
 
 
 def _run(args, console: _Console) -> int:
-    if args.command == "assess" and args.profile is not None and not args.profile.strip():
+    if args.command in ("assess", "compare") and args.profile is not None and not args.profile.strip():
         raise CommandError("--profile is empty; give a country id (for example us or de), or leave the option out for no profile.")
     try:
         method = _load(args.method)
@@ -236,6 +244,10 @@ def _run(args, console: _Console) -> int:
     if args.command == "i18n-check":
         return _i18n_check(method, args, console)
 
+    if args.command == "compare":
+        return _compare(method, args, console)
+    if args.command == "check-register":
+        return _check_register(method, args, console)
     text = console.read_input(args.file)
     try:
         checked, result = assessment(method, parse_json(text), args.profile)
@@ -246,7 +258,9 @@ def _run(args, console: _Console) -> int:
         console.emit(what_if_text(method, result))
         return 0
     if args.format == "markdown":
-        console.emit(markdown_report(method, result, checked["partnership"], checked["notes"]))
+        console.emit(markdown_report(method, checked, result))
+    elif args.format == "csv":
+        console.emit(CSV_BOM + plan_csv(method, checked, result))
     else:
         console.emit(dumps(result))
     return 0
@@ -296,3 +310,41 @@ def _i18n_check(method, args, console: _Console) -> int:
     console.err(f"{len(findings)} problem(s) in the translations." if findings else
                 f"{len(reports)} language(s), every text translated and checked.")
     return 1 if findings else 0
+
+
+def _shown(name: str) -> str:
+    return STDIN_NAME if name == "-" else quote_path(name)
+
+
+def _compare(method, args, console: _Console) -> int:
+    from .compare import compare, comparison_markdown
+
+    if args.old == "-" and args.new == "-":
+        raise CommandError("only one of the two files can be standard input ('-').")
+    documents = []
+    for name in (args.old, args.new):
+        try:
+            documents.append(parse_json(console.read_input(name)))
+        except InputError as error:
+            raise CommandError(f"{_shown(name)}: {error.message}", 1) from None
+    try:
+        comparison = compare(method, documents[0], documents[1], args.profile)
+    except InputError as error:
+        which, _, message = error.message.partition(": ")
+        raise CommandError(f"{_shown(args.old if which == 'old' else args.new)}: {message}", 1) from None
+    console.emit(comparison_markdown(comparison) if args.format == "markdown" else dumps(comparison))
+    return 0
+
+
+def _check_register(method, args, console: _Console) -> int:
+    from .register import MAX_REGISTER_BYTES, REGISTER_TOO_LARGE, check_register
+
+    text = console.read_input(args.file, MAX_REGISTER_BYTES, REGISTER_TOO_LARGE)
+    try:
+        checked = check_register(method, parse_json(text, MAX_REGISTER_BYTES, REGISTER_TOO_LARGE))
+    except InputError as error:
+        raise CommandError(f"{_shown(args.file)}: {error.message}", 1) from None
+    console.emit(dumps(checked))
+    versions = sum(len(p["versions"]) for p in checked["partnerships"])
+    console.err(f"{len(checked['partnerships'])} partnerships, {versions} assessments: OK")
+    return 0

@@ -11,15 +11,29 @@ numbers are used, so the result is the same byte for byte everywhere.
 
 from __future__ import annotations
 
+import calendar
+import datetime
 import difflib
+import re
 
 from .errors import AnswerError, RequestError, quote
 from .model import Method
 from .scale import combine, level_for, steps_for
 
 MAX_TEXT = 5000
-REQUEST_KEYS = ("format", "method_version", "profile", "partnership", "answers", "notes", "saved_at")
-PARTNERSHIP_KEYS = ("name", "partner", "date", "note")
+MAX_ID = 200
+REQUEST_KEYS = ("format", "method_version", "id", "profile", "partnership", "answers", "notes", "decision", "plan", "saved_at")
+PARTNERSHIP_KEYS = ("id", "name", "partner", "country", "date", "note")
+# The decision record of an assessment: who assessed, who decided what and
+# when, on which conditions, why it differs from the recommendation, and when
+# the partnership is reviewed next. The decisions themselves are the method's
+# (scoring.decisions).
+DECISION_KEYS = ("assessed_by", "decided_by", "date", "decision", "conditions", "reason", "next_review")
+DECIDED_BY_KEYS = ("name", "role")
+# The action plan: one entry per action of the method that the city plans.
+PLAN_KEYS = ("action", "owner", "due", "status")
+PLAN_STATUSES = {"open": "Open", "in_progress": "In progress", "done": "Done", "dropped": "Dropped"}
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 
 
 def _describe(value) -> str:
@@ -92,6 +106,110 @@ def _check_text(value, where: str) -> str:
     return value
 
 
+def check_id(value, where: str) -> str:
+    """An id of the register (a partnership's, a version's): text of 1 to MAX_ID characters."""
+    text = _check_text(value, where)
+    if not text.strip():
+        raise RequestError(f"{where} is empty; give the id as text, such as 'p-2026-4f3a9c'.")
+    if len(text) > MAX_ID:
+        raise RequestError(f"{where} is {len(text)} characters long; an id has at most {MAX_ID}.")
+    return text
+
+
+def check_date(value, where: str, empty: bool = False) -> str:
+    """A calendar date written YYYY-MM-DD (the empty string too when `empty`)."""
+    if not isinstance(value, str):
+        raise RequestError(f"{where} must be a date written as text YYYY-MM-DD, such as 2026-03-31, got {_describe(value)}.")
+    if empty and value == "":
+        return value
+    if not _DATE.fullmatch(value):
+        raise RequestError(f"{where} must be a date written YYYY-MM-DD, such as 2026-03-31, got {quote(value, 40)}"
+                           f"{' (or empty for none)' if empty else ''}.")
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        raise RequestError(f"{where}: {value} is not a date of the calendar; check the month and the day.") from None
+    return value
+
+
+def add_months(date: str, months: int) -> str:
+    """A YYYY-MM-DD date plus whole months, on the same day of the month or,
+    when that month is shorter, on its last day (2026-01-31 + 1 -> 2026-02-28)."""
+    day = datetime.date.fromisoformat(date)
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1])).isoformat()
+
+
+def check_decision(method: Method, decision) -> dict:
+    """The decision record of an assessment (every field optional); raises RequestError."""
+    if not isinstance(decision, dict):
+        raise RequestError(f"'decision' must be an object with the decision record, got {_describe(decision)}.")
+    checked = {}
+    for key, value in decision.items():
+        if key not in DECISION_KEYS:
+            raise RequestError(f"unknown key {quote(key)} in 'decision'; expected only: {', '.join(DECISION_KEYS)}.")
+        where = f"decision.{key}"
+        if key == "decided_by":
+            if not isinstance(value, dict):
+                raise RequestError(f"{where} must be an object {{\"name\": ..., \"role\": ...}}, got {_describe(value)}.")
+            for part, text in value.items():
+                if part not in DECIDED_BY_KEYS:
+                    raise RequestError(f"unknown key {quote(part)} in {where}; expected only: {', '.join(DECIDED_BY_KEYS)}.")
+                _check_text(text, f"{where}.{part}")
+            checked[key] = dict(value)
+        elif key in ("date", "next_review"):
+            checked[key] = check_date(value, where)
+        elif key == "decision":
+            known = [d["id"] for d in method.decisions]
+            if not isinstance(value, str) or value not in known:
+                shown = quote(value) if isinstance(value, str) else _describe(value)
+                raise RequestError(f"{where} is {shown}; expected one of: {', '.join(known)}.")
+            checked[key] = value
+        else:
+            checked[key] = _check_text(value, where)
+    return checked
+
+
+def check_plan(method: Method, plan) -> list[dict]:
+    """The action plan: a list of {action, owner, due, status}, one entry per
+    action of the method; owner and due default to "" and status to "open"."""
+    if not isinstance(plan, list):
+        raise RequestError(f"'plan' must be a list of actions, got {_describe(plan)}.")
+    known = {a["id"] for a in method.actions}
+    checked = []
+    seen = {}
+    for index, entry in enumerate(plan):
+        where = f"plan[{index}]"
+        if not isinstance(entry, dict):
+            raise RequestError(f"{where} must be an object {{\"action\", \"owner\", \"due\", \"status\"}}, got {_describe(entry)}.")
+        for key in entry:
+            if key not in PLAN_KEYS:
+                raise RequestError(f"unknown key {quote(key)} in {where}; expected only: {', '.join(PLAN_KEYS)}.")
+        if "action" not in entry:
+            raise RequestError(f"{where} has no 'action'; give the id of one of the method's actions.")
+        action = entry["action"]
+        if not isinstance(action, str) or action not in known:
+            shown = quote(action) if isinstance(action, str) else _describe(action)
+            close = difflib.get_close_matches(action, sorted(known), n=1, cutoff=0.8) if isinstance(action, str) and len(action) <= 100 else []
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise RequestError(f"{where}.action: {shown} is not an action of this method{hint}; the result lists the actions with their ids.")
+        if action in seen:
+            raise RequestError(f"{where}.action: '{action}' is already planned in plan[{seen[action]}]; plan each action once.")
+        seen[action] = index
+        status = entry.get("status", "open")
+        if not isinstance(status, str) or status not in PLAN_STATUSES:
+            shown = quote(status) if isinstance(status, str) else _describe(status)
+            raise RequestError(f"{where}.status is {shown}; expected one of: {', '.join(PLAN_STATUSES)}.")
+        checked.append({
+            "action": action,
+            "owner": _check_text(entry.get("owner", ""), f"{where}.owner"),
+            "due": check_date(entry.get("due", ""), f"{where}.due", empty=True),
+            "status": status,
+        })
+    return checked
+
+
 def check_request(method: Method, request) -> dict:
     """Check a whole assessment document; return {'answers', 'profile', 'partnership', 'notes'}."""
     if not isinstance(request, dict):
@@ -124,7 +242,10 @@ def check_request(method: Method, request) -> dict:
     for key, value in partnership.items():
         if key not in PARTNERSHIP_KEYS:
             raise RequestError(f"unknown key {quote(key)} in 'partnership'; expected only: {', '.join(PARTNERSHIP_KEYS)}.")
-        _check_text(value, f"partnership.{key}")
+        if key == "id":
+            check_id(value, "partnership.id")
+        else:
+            _check_text(value, f"partnership.{key}")
     if not isinstance(notes, dict):
         raise RequestError(f"'notes' must be an object mapping question ids to text, got {_describe(notes)}.")
     for qid, text in notes.items():
@@ -139,6 +260,16 @@ def check_request(method: Method, request) -> dict:
         "partnership": dict(partnership),
         "notes": dict(notes),
     }
+    # The register's keys are there only when the document has them, so that
+    # the check of a document without them is what it always was.
+    if "id" in request:
+        checked["id"] = check_id(request["id"], "'id'")
+    if "saved_at" in request:
+        checked["saved_at"] = request["saved_at"]
+    if "decision" in request:
+        checked["decision"] = check_decision(method, request["decision"])
+    if "plan" in request:
+        checked["plan"] = check_plan(method, request["plan"])
     if migrated:
         checked["migrated_from"] = version
         checked["migration"] = migrated

@@ -341,6 +341,7 @@ class _Checker:
             if "from_level" not in rec and not any(rule["at_least"] == rec["id"] for rule in s["recommendation_rules"]):
                 out.append(Problem(("scoring", "recommendations", i), f"recommendation '{rec['id']}' has no 'from_level' and no rule reaches it; give it a 'from_level' or add a recommendation rule."))
         self._safeguards()
+        self._decisions()
         for i, rule in enumerate(s["recommendation_rules"]):
             path = ("scoring", "recommendation_rules", i)
             _ref(rule["at_least"], self.recs, path + ("at_least",), "recommendation", out)
@@ -351,6 +352,38 @@ class _Checker:
                 _ref(code, self.stakeholders, path + ("stakeholders", j), "stakeholder", out)
             _ref(action["step"], self.steps, path + ("step",), "flowchart step", out)
             self._condition(action["when"], path + ("when",), for_rule=False)
+
+    def _decisions(self):
+        """Each recommendation has exactly one decision that matches it; every
+        risk level has a review interval, never longer for a higher level."""
+        s, out = self.d["scoring"], self.out
+        _dupes(s["decisions"], "id", ("scoring", "decisions"), "decision", out)
+        matched = {}
+        for i, decision in enumerate(s["decisions"]):
+            path = ("scoring", "decisions", i, "matches")
+            if not _ref(decision["matches"], self.recs, path, "recommendation", out):
+                continue
+            if decision["matches"] in matched:
+                out.append(Problem(path, f"decision '{decision['id']}' matches recommendation '{decision['matches']}', "
+                                         f"which decision '{matched[decision['matches']]}' already matches; each recommendation "
+                                         "has exactly one matching decision."))
+            matched.setdefault(decision["matches"], decision["id"])
+        for rec in self.recs:
+            if rec not in matched:
+                out.append(Problem(("scoring", "decisions"), f"no decision matches recommendation '{rec}'; "
+                                                            "add a decision with 'matches: " + rec + "'."))
+        months = s["review_months"]
+        for level in months:
+            _ref(level, self.levels, ("scoring", "review_months", level), "level", out)
+        for level in self.levels:
+            if level not in months:
+                out.append(Problem(("scoring", "review_months"), f"level '{level}' has no review interval; add '{level}: <months>'."))
+        known = [level for level in self.levels if level in months]
+        for lower, higher in zip(known, known[1:], strict=False):
+            if months[higher] > months[lower]:
+                out.append(Problem(("scoring", "review_months", higher), f"level '{higher}' is reviewed after {months[higher]} months, "
+                                                                        f"later than the milder level '{lower}' ({months[lower]}); "
+                                                                        "a higher level is reviewed sooner or as soon."))
 
     def _grid(self):
         grid, out = self.d["scoring"]["grid"], self.out

@@ -152,6 +152,17 @@ class Method:
         return self.data["scoring"]["recommendation_rules"]
 
     @property
+    def decisions(self) -> list[dict]:
+        """The decisions an office can record: {id, label, description, matches}, mildest first
+        (`matches` is the id of the one recommendation the decision follows)."""
+        return self.data["scoring"]["decisions"]
+
+    @property
+    def review_months(self) -> dict[str, int]:
+        """Risk level id -> months until the next review of a decision taken at that overall level."""
+        return self.data["scoring"]["review_months"]
+
+    @property
     def actions(self) -> list[dict]:
         """Every action: {id, text, stakeholders, step, when}, in the method's order."""
         return self.data["scoring"]["actions"]

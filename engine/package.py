@@ -12,7 +12,7 @@ from importlib.resources import files
 # and the package itself) and everything those import in turn: standard
 # library only. The YAML reader (source.py), the case library (cases.py), the
 # command line (cli.py, __main__.py) and this module stay out.
-BROWSER_MODULES = ("__init__.py", "api.py", "errors.py", "evaluate.py", "invariants.py", "model.py", "report.py", "scale.py",
+BROWSER_MODULES = ("__init__.py", "api.py", "compare.py", "errors.py", "evaluate.py", "invariants.py", "model.py", "register.py", "report.py", "scale.py",
                    "schema.py", "validate.py")
 
 

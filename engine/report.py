@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 
 from .errors import BIDI_CONTROLS
+from .evaluate import PLAN_STATUSES, visible_questions
 from .model import Method
 
 # Line breaks of every kind (CR LF, CR, LF, VT, FF, the file/group/record
@@ -35,8 +38,164 @@ def reader_text(value) -> str:
     return text.translate(_MARKDOWN)
 
 
-def _label(items, key):
-    return {item["id"]: item["label"] for item in items}[key]
+DISCLAIMER = "This assessment structures judgement; it is not a verdict or legal advice."
+STATUS_LABELS = {"screen": "Short screen not yet answered", "provisional": "Provisional: some questions are unanswered",
+                 "complete": "Complete"}
+
+
+def _scope_text(method: Method, action_id: str) -> list[str]:
+    """The scenario ids an action looks at ([] when answers alone trigger it, every id for 'all')."""
+    from .evaluate import _scope
+
+    action = next(a for a in method.actions if a["id"] == action_id)
+    scope = _scope(action["when"])
+    if scope is None:
+        return []
+    return [s["id"] for s in method.scenarios] if "*" in scope else list(dict.fromkeys(scope))
+
+
+def _answer_labels(method: Method, qid: str, value) -> list[str]:
+    options = method.option_by_value[qid]
+    return [options[v]["label"] for v in (value if isinstance(value, list) else [value])]
+
+
+def report_view(method: Method, checked: dict, result: dict) -> dict:
+    """Everything a report shows, as plain JSON with labels: the one source of
+    the Markdown report (`render_markdown`), the CSV of the plan (`plan_csv`)
+    and the DOCX report made in the browser (report_docx.js).
+
+    `checked` is the checked assessment document (`api.check`), `result` its
+    result (`api.run`). Reader text (names, notes, the decision record, plan
+    owners) is given as typed: each renderer escapes it for its own format.
+    The method's own text (labels, reasons, actions) is given as written.
+
+    Sections: title, partnership, assessment, summary, decision, categories,
+    scenarios, reasons, what_if, to_find_out, actions, answers, notes,
+    unanswered, disclaimer.
+    """
+    levels = method.level_labels
+    likelihood = {item["id"]: item["label"] for item in method.likelihood_levels}
+    impact = {item["id"]: item["label"] for item in method.impact_levels}
+    categories = {c["id"]: c["name"] for c in method.categories}
+    partnership = {key: checked.get("partnership", {}).get(key, "") for key in ("id", "name", "partner", "country", "date", "note")}
+    overall = result["overall"]
+    verdict = overall["recommendation"] is not None
+    profile = result.get("profile")
+    summary = {
+        "recommendation": overall["recommendation"],
+        "recommendation_label": overall["recommendation_label"],
+        "headline": overall["headline"],
+        # Levels only with a verdict: before the short screen is answered they would read as a result.
+        "level": overall["level"] if verdict else None,
+        "level_label": levels[overall["level"]] if verdict else None,
+        "inherent": overall["inherent"] if verdict else None,
+        "inherent_label": levels[overall["inherent"]] if verdict else None,
+        "status": overall["status"],
+        "status_label": STATUS_LABELS[overall["status"]],
+        "screen_text": result["screen"]["text"],
+        "method_version": result["method_version"],
+        "migrated_from": result.get("migrated_from"),
+        "date": partnership["date"],
+        "saved_at": checked.get("saved_at", ""),
+        "profile": profile,
+        "profile_name": method.countries[profile]["name"] if profile else None,
+        "answered": result["answered"],
+        "visible": result["visible"],
+    }
+    decision = None
+    record = result.get("decision")
+    if record is not None:
+        by_id = {d["id"]: d for d in method.decisions}
+        matching = next((d for d in method.decisions if d["matches"] == overall["recommendation"]), None)
+        decided_by = record.get("decided_by", {})
+        decision = {
+            "assessed_by": record.get("assessed_by", ""),
+            "decided_by": {"name": decided_by.get("name", ""), "role": decided_by.get("role", "")},
+            "date": record.get("date", ""),
+            "decision": record.get("decision"),
+            "decision_label": by_id[record["decision"]]["label"] if record.get("decision") else None,
+            "recommended": matching["id"] if matching else None,
+            "recommended_label": matching["label"] if matching else None,
+            "differs": record["differs"],
+            "conditions": record.get("conditions", ""),
+            "reason": record.get("reason", ""),
+            "next_review": record.get("next_review", ""),
+            "review_months": result["review"]["months"],
+            "default_review": result["review"].get("default", ""),
+        }
+    planned = {entry["action"]: entry for entry in checked.get("plan", [])}
+    actions = []
+
+    def action_entry(action_id: str, text: str, who: str, step_title: str, first: bool, listed: bool, contacts) -> dict:
+        entry = planned.get(action_id)
+        return {
+            "id": action_id, "text": text, "who": who, "step_title": step_title, "first": first, "listed": listed,
+            "scenarios": _scope_text(method, action_id),
+            "contacts": [f"{c['stakeholder']}: {c['name']}" for c in contacts],
+            "plan": None if entry is None else dict(entry, status_label=PLAN_STATUSES[entry["status"]]),
+        }
+
+    for action in result["actions"]:
+        actions.append(action_entry(action["id"], action["text"], action["who"], action["step_title"], action["first"], True,
+                                    action.get("contacts", [])))
+    listed = {a["id"] for a in actions}
+    for action_id in planned:
+        if action_id not in listed:
+            # Planned earlier, no longer called for by these answers: kept, and marked so.
+            action = next(a for a in method.actions if a["id"] == action_id)
+            actions.append(action_entry(action_id, action["text"], who_text(method, action["stakeholders"]),
+                                        method.steps[action["step"]]["title"], False, False, []))
+    notes = checked.get("notes", {})
+    answers = checked.get("answers", {})
+    answered = []
+    # Only the answers that count: an answer to a question the other answers hide is left out.
+    for question in visible_questions(method, answers):
+        qid = question["id"]
+        if qid in answers:
+            answered.append({"question": qid, "short": question["short"], "text": question["text"],
+                             "answers": _answer_labels(method, qid, answers[qid]), "note": notes.get(qid, "")})
+    shown = {item["question"] for item in answered}
+    view = {
+        "format": "crossroads-report-view",
+        "title": f"City diplomacy risk assessment: {partnership['name'] or 'Partnership'}",
+        "partnership": partnership,
+        "assessment": {"id": checked.get("id", ""), "saved_at": checked.get("saved_at", "")},
+        "summary": summary,
+        "decision": decision,
+        "review": dict(result["review"]),
+        "categories": [] if not verdict else [
+            {"id": c["id"], "name": c["name"], "before": levels[c["inherent"]], "after": levels[c["level"]]}
+            for c in result["categories"]],
+        "scenarios": [] if not verdict else [
+            {"id": s["id"], "name": s["name"], "category": s["category"], "category_name": categories[s["category"]],
+             "before": {"likelihood": likelihood[s["likelihood"]], "impact": impact[s["impact"]], "level": levels[s["inherent"]]},
+             "after": {"likelihood": likelihood[s["residual_likelihood"]], "impact": impact[s["residual_impact"]],
+                       "level": levels[s["residual"]]},
+             "level": s["residual"],
+             "impacts": [i["name"] for i in s["impacts"]],
+             "reasons": [r["text"] for r in s["reasons"]]}
+            for s in result["scenarios"]],
+        "reasons": [r["text"] for r in overall["reasons"]],
+        "what_if": None if not result.get("what_if") else {
+            "text": result["what_if"]["text"],
+            "safeguards": [{"question": i["question"], "short": i["short"], "label": i["label"]} for i in result["what_if"]["safeguards"]],
+        },
+        "to_find_out": [{"question": i["question"], "short": i["short"], "answer_label": i["answer_label"], "who": i["who"]}
+                        for i in result.get("to_find_out", [])],
+        "actions": actions,
+        "answers": answered,
+        "notes": [{"question": qid, "short": method.question_by_id[qid]["short"], "text": text}
+                  for qid, text in notes.items() if text and qid not in shown],
+        "unanswered": [method.question_by_id[qid]["text"] for qid in result["unanswered"]],
+        "disclaimer": DISCLAIMER,
+    }
+    return view
+
+
+def who_text(method: Method, codes) -> str:
+    from .evaluate import _who
+
+    return _who(method, codes)
 
 
 def _cell(text) -> str:
@@ -45,43 +204,74 @@ def _cell(text) -> str:
 
 
 def _action_line(number: int, action: dict) -> str:
-    contacts = "; ".join(f"{c['stakeholder']}: {c['name']}" for c in action.get("contacts", []))
+    contacts = "; ".join(action["contacts"])
     extra = f" Contacts: {contacts}." if contacts else ""
+    plan = action["plan"]
+    if plan is not None:
+        parts = [f"status: {plan['status_label']}"]
+        if plan["owner"]:
+            parts.append(f"owner: {reader_text(plan['owner'])}")
+        if plan["due"]:
+            parts.append(f"due: {plan['due']}")
+        extra += f" Plan: {'; '.join(parts)}."
     return f"{number}. {action['text']} (with {action['who']}; step: {action['step_title']}).{extra}"
 
 
-def markdown_report(method: Method, result: dict, partnership: dict | None = None, notes: dict | None = None) -> str:
-    levels = result["levels"]
+def render_markdown(view: dict) -> str:
+    """The Markdown report of a report view (see `report_view`); reader text goes through `reader_text`."""
     lines = []
-    partnership = partnership or {}
-    title = partnership.get("name") or "Partnership"
-    lines.append(f"# City diplomacy risk assessment: {reader_text(title) or 'Partnership'}")
+    partnership = view["partnership"]
+    summary = view["summary"]
+    lines.append(f"# City diplomacy risk assessment: {reader_text(partnership['name']) or 'Partnership'}")
     lines.append("")
-    for key, label in (("partner", "Partner"), ("date", "Date"), ("note", "Note")):
+    for key, label in (("partner", "Partner"), ("country", "Country"), ("date", "Date"), ("note", "Note")):
         if partnership.get(key):
             lines.append(f"- **{label}:** {reader_text(partnership[key])}")
-    lines.append(f"- **Method version:** {result['method_version']}")
-    if result.get("profile"):
-        lines.append(f"- **Country profile:** {method.countries[result['profile']]['name']}")
-    lines.append(f"- **Questions answered:** {result['answered']} of {result['visible']}")
+    lines.append(f"- **Method version:** {summary['method_version']}")
+    if summary["profile_name"]:
+        lines.append(f"- **Country profile:** {summary['profile_name']}")
+    lines.append(f"- **Questions answered:** {summary['answered']} of {summary['visible']}")
     lines.append("")
-    overall = result["overall"]
-    if result.get("migrated_from"):
-        lines.append(f"- **Carried over from method version:** {result['migrated_from']}")
+    if summary["migrated_from"]:
+        lines.append(f"- **Carried over from method version:** {summary['migrated_from']}")
         lines.append("")
     lines.append("## Recommendation")
     lines.append("")
-    if overall["recommendation"] is None:
-        lines.append(f"**No recommendation yet.** {result['screen']['text']}")
+    if summary["recommendation"] is None:
+        lines.append(f"**No recommendation yet.** {summary['screen_text']}")
         lines.append("")
     else:
-        lines.append(f"**{overall['recommendation_label']}**: {overall['headline']}. Overall level after safeguards: "
-                     f"**{_label(levels, overall['level'])}** (before safeguards: {_label(levels, overall['inherent'])}).")
+        lines.append(f"**{summary['recommendation_label']}**: {summary['headline']}. Overall level after safeguards: "
+                     f"**{summary['level_label']}** (before safeguards: {summary['inherent_label']}).")
         lines.append("")
-        for reason in overall["reasons"]:
-            lines.append(f"- {reason['text']}")
+        for reason in view["reasons"]:
+            lines.append(f"- {reason}")
         lines.append("")
-    what_if = result.get("what_if")
+    decision = view["decision"]
+    if decision is not None:
+        lines.append("## Decision record")
+        lines.append("")
+        decided_by = ", ".join(reader_text(part) for part in (decision["decided_by"]["name"], decision["decided_by"]["role"]) if part)
+        rows = (
+            ("Decision", decision["decision_label"] or ""),
+            ("Recommendation it answers", summary["recommendation_label"] or ""),
+            ("Assessed by", reader_text(decision["assessed_by"])),
+            ("Decided by", decided_by),
+            ("Date of the decision", decision["date"]),
+            ("Conditions", reader_text(decision["conditions"])),
+            ("Why the decision differs from the recommendation", reader_text(decision["reason"])),
+            ("Next review", decision["next_review"]),
+        )
+        for label, value in rows:
+            if value:
+                lines.append(f"- **{label}:** {value}")
+        if decision["differs"]:
+            lines.append(f"- **Note:** the decision differs from the recommendation, which matches '{decision['recommended_label']}'.")
+        if not decision["next_review"]:
+            default = f", on {decision['default_review']}" if decision["default_review"] else ""
+            lines.append(f"- **Review proposed:** after {decision['review_months']} month{'s' if decision['review_months'] != 1 else ''}{default}")
+        lines.append("")
+    what_if = view["what_if"]
     if what_if:
         lines.append("## What would lower this result")
         lines.append("")
@@ -91,43 +281,42 @@ def markdown_report(method: Method, result: dict, partnership: dict | None = Non
             lines.append(f"- {item['short']}: {item['label']}")
         if what_if["safeguards"]:
             lines.append("")
-    if result.get("to_find_out"):
+    if view["to_find_out"]:
         lines.append("## To find out")
         lines.append("")
-        for item in result["to_find_out"]:
+        for item in view["to_find_out"]:
             lines.append(f"- {item['short']} (answered \"{item['answer_label']}\"): ask {item['who']}.")
         lines.append("")
-    # Levels are shown only with a verdict: before the short screen is
-    # answered they would read as a result (the evaluator's panel hides them too).
-    if overall["recommendation"] is not None:
+    if view["categories"]:
         lines.append("## Categories")
         lines.append("")
         lines.append("| Category | Before safeguards | After safeguards |")
         lines.append("|---|---|---|")
-        for category in result["categories"]:
-            lines.append(f"| {category['id']}. {_cell(category['name'])} | {_label(levels, category['inherent'])} | {_label(levels, category['level'])} |")
+        for category in view["categories"]:
+            lines.append(f"| {category['id']}. {_cell(category['name'])} | {category['before']} | {category['after']} |")
         lines.append("")
+    if view["scenarios"]:
         lines.append("## Scenarios")
         lines.append("")
-        lk = {item["id"]: item["label"] for item in result["likelihood_levels"]}
-        im = {item["id"]: item["label"] for item in result["impact_levels"]}
-        for scenario in result["scenarios"]:
+        for scenario in view["scenarios"]:
+            before, after = scenario["before"], scenario["after"]
             lines.append(f"### {scenario['id']} {scenario['name']}")
             lines.append("")
-            lines.append(f"- Before safeguards: likelihood {lk[scenario['likelihood']]}, impact {im[scenario['impact']]} -> **{_label(levels, scenario['inherent'])}**")
-            lines.append(f"- After safeguards: likelihood {lk[scenario['residual_likelihood']]}, impact {im[scenario['residual_impact']]} -> **{_label(levels, scenario['residual'])}**")
+            lines.append(f"- Before safeguards: likelihood {before['likelihood']}, impact {before['impact']} -> **{before['level']}**")
+            lines.append(f"- After safeguards: likelihood {after['likelihood']}, impact {after['impact']} -> **{after['level']}**")
             if scenario["impacts"]:
-                lines.append(f"- Impacts that apply: {', '.join(i['name'] for i in scenario['impacts'])}")
+                lines.append(f"- Impacts that apply: {', '.join(scenario['impacts'])}")
             if scenario["reasons"]:
                 lines.append("- Why:")
                 for reason in scenario["reasons"]:
-                    lines.append(f"    - {_cell(reason['text'])}")
+                    lines.append(f"    - {_cell(reason)}")
             lines.append("")
-    if result["actions"]:
+    listed = [a for a in view["actions"] if a["listed"]]
+    if listed:
         lines.append("## First steps")
         lines.append("")
-        first = [a for a in result["actions"] if a.get("first")]
-        rest = [a for a in result["actions"] if not a.get("first")]
+        first = [a for a in listed if a["first"]]
+        rest = [a for a in listed if not a["first"]]
         for number, action in enumerate(first, 1):
             lines.append(_action_line(number, action))
         lines.append("")
@@ -137,21 +326,79 @@ def markdown_report(method: Method, result: dict, partnership: dict | None = Non
             for number, action in enumerate(rest, len(first) + 1):
                 lines.append(_action_line(number, action))
             lines.append("")
-    if result["unanswered"]:
+    kept = [a for a in view["actions"] if not a["listed"]]
+    if kept:
+        lines.append("## Planned actions no longer called for")
+        lines.append("")
+        for number, action in enumerate(kept, 1):
+            lines.append(_action_line(number, action))
+        lines.append("")
+    if view["answers"]:
+        lines.append("## Answers")
+        lines.append("")
+        for item in view["answers"]:
+            lines.append(f"- **{_cell(item['text'])}** {_cell('; '.join(item['answers']))}")
+            if item["note"]:
+                lines.append(f"    - Note: {reader_text(item['note'])}")
+        lines.append("")
+    if view["unanswered"]:
         lines.append("## Unanswered questions")
         lines.append("")
-        for qid in result["unanswered"]:
-            lines.append(f"- {method.question_by_id[qid]['text']}")
+        for text in view["unanswered"]:
+            lines.append(f"- {text}")
         lines.append("")
-    if notes:
+    if view["notes"]:
         lines.append("## Notes")
         lines.append("")
-        for qid, text in notes.items():
-            if text:
-                lines.append(f"- **{_cell(method.question_by_id[qid]['short'])}:** {reader_text(text)}")
+        for note in view["notes"]:
+            lines.append(f"- **{_cell(note['short'])}:** {reader_text(note['text'])}")
         lines.append("")
-    lines.append("This assessment structures judgement; it is not a verdict or legal advice.")
+    lines.append(view["disclaimer"])
     return "\n".join(lines) + "\n"
+
+
+def markdown_report(method: Method, checked: dict, result: dict) -> str:
+    """The Markdown report of a checked assessment document and its result."""
+    return render_markdown(report_view(method, checked, result))
+
+
+# Cells a spreadsheet would read as a formula (or that start with a control
+# character some read as one) get a leading apostrophe: shown, never run.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+CSV_BOM = "\ufeff"
+CSV_HEADER = ("Action", "Who to involve", "Owner", "Due", "Status", "Scenarios", "First step")
+
+
+def csv_cell(value) -> str:
+    """One cell's text with a formula neutralised (see _FORMULA_START)."""
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def plan_csv(method: Method, checked: dict, result: dict) -> str:
+    """The action plan as CSV text: a header row, then one row per action (the
+    result's actions in their ranked order, then actions planned earlier that
+    these answers no longer call for), RFC 4180 quoting, CRLF line ends, every
+    cell formula-neutralised. The text has no byte order mark: whoever saves
+    it as a file adds CSV_BOM in front (the browser does, so that spreadsheet
+    programs read it as UTF-8)."""
+    return view_csv(report_view(method, checked, result))
+
+
+def view_csv(view: dict) -> str:
+    """The CSV of a report view's actions (see `plan_csv`)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(CSV_HEADER)
+    for action in view["actions"]:
+        plan = action["plan"] or {}
+        status = plan.get("status_label", "") if action["listed"] else f"{plan.get('status_label', '')} (no longer called for)"
+        writer.writerow([csv_cell(cell) for cell in (
+            action["text"], action["who"], plan.get("owner", ""), plan.get("due", ""), status,
+            ", ".join(action["scenarios"]),
+            "yes" if action["first"] else "no",
+        )])
+    return out.getvalue()
 
 
 def what_if_text(method: Method, result: dict) -> str:

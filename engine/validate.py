@@ -208,6 +208,10 @@ METHOD_SCHEMA = Record(
                     ),
                     min_items=1,
                 ),
+                "decisions": ListOf(
+                    Record({"id": Ident(), "label": Text(100), "description": Text(), "matches": Ident()}), min_items=2
+                ),
+                "review_months": MapOf(Ident(), Int(1, 60), min_items=1),
             }
         ),
     },

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything Crossroads needs on a fresh Debian machine:
-#   - Debian packages: chromium (browser tests) and nginx (hosting test), when run as root
+#   - Debian packages: chromium (browser tests), nginx with its Brotli module (hosting test),
+#     LibreOffice Writer and poppler-utils (the DOCX report test converts to PDF and reads it), when run as root
 #   - a Python virtual environment in .venv with the project, its test extras and
 #     the pinned Zensical (the second way to build the handbook)
 #   - the npm packages pinned in package-lock.json (Pyodide runtime, test tools)
@@ -14,6 +15,9 @@ if [ "$want_browser" = "all" ]; then
   missing=()
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+  command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
+  command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+  [ -f /usr/lib/nginx/modules/ngx_http_brotli_static_module.so ] || missing+=(libnginx-mod-http-brotli-static)
   if [ "${#missing[@]}" -gt 0 ]; then
     if [ "$(id -u)" = "0" ]; then
       echo "setup: installing ${missing[*]} with apt-get"

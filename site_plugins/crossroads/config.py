@@ -49,6 +49,9 @@ class CrossroadsConfig(base.Config):
     evaluator = c.Type(bool, default=True)
     """Include the in-browser evaluator on the page that holds its marker."""
 
+    offline = c.Type(bool, default=True)
+    """Let readers keep the site for offline use (a service worker, sw.js); false removes a worker installed before."""
+
     def check_site(self, docs_dir: str, method) -> None:
         """The checks that need the docs folder and the method as read; a PluginError names the option."""
         if self.country not in method.countries:

@@ -10,22 +10,25 @@ markers of a page through either.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+import jinja2
 from mkdocs.exceptions import PluginError
 
 from engine.cases import load_cases
 from engine.errors import MethodError
 from engine.source import load_method_dir
 
+from . import buildcache
 from . import pages as inventory
 from .generated import render_page
 from .library import Library
 from .links import Links, site_pages
-from .markers import render_marker
+from .markers import MARKERS, render_marker
 from .queries import RenderError
 
 
@@ -87,7 +90,7 @@ class Loader:
         self._method = (key, method)
         return method
 
-    def library(self, method, folder: str, display: str, evaluator: bool) -> Library:
+    def library(self, method, folder: str, display: str, evaluator: bool, inputs: bytes = b"") -> Library:
         cases_dir = os.path.join(folder, "cases")
         where = f"{display}/cases"
         key = (where, evaluator, method_files(cases_dir, ("",)))
@@ -97,7 +100,7 @@ class Loader:
             cases = load_cases(method, cases_dir, where)
         except MethodError as error:
             raise _problems(f"The case library in '{where}'", error) from None
-        library = Library.build(method, cases, evaluator=evaluator, folder=where)
+        library = Library.build(method, cases, evaluator=evaluator, folder=where, inputs=inputs)
         self._library = (key, method, library)
         return library
 
@@ -122,6 +125,9 @@ class Handbook:
     """Raw HTML links relative to each page's source folder (Zensical), not its URL (MkDocs): see links.Links."""
     config_file: str | None = None
     """mkdocs.yml's path: the evaluator's runtime comes from node_modules beside it."""
+    inputs: bytes = b""
+    """A digest of everything a generated page is made from besides the page map
+    (see `render_inputs`): when set, generated pages are kept between builds."""
 
     def place(self, pages: dict[str, str], texts: dict[str, str]) -> None:
         """Record where every page lives, and the hand-written pages' text (`{src: markdown}`) for the markers' homes."""
@@ -138,17 +144,52 @@ class Handbook:
         return inventory.nav_entries(self.method, self.library)
 
     def render_generated(self, src: str, kind: str, item: str) -> str:
-        return render_page(self.method, self.links(src), kind, item, self.country, self.library)
+        def render(_key: bytes) -> bytes:
+            return render_page(self.method, self.links(src), kind, item, self.country, self.library).encode("utf-8")
+
+        if not self.inputs:
+            return render(b"").decode("utf-8")
+        # The page map and the markers' homes decide the links; the rest is in `inputs`.
+        where = repr((src, kind, item, sorted(self.pages.items()), sorted(self.homes.items()))).encode("utf-8")
+        return buildcache.cached("generated-page", self.inputs + where, render).decode("utf-8")
 
     def render_marker(self, src: str, name: str | None, argument: str | None) -> str:
-        try:
+        def render(_key: bytes) -> bytes:
             return render_marker(self.method, self.links(src), name, argument, self.country, self.library, self.evaluator,
-                                 self.config_file)
+                                 self.config_file).encode("utf-8")
+
+        try:
+            # The evaluator's markers name its files by content hash: they are always made afresh.
+            if not self.inputs or name not in MARKERS or "config_file" in MARKERS[name].needs:
+                return render(b"").decode("utf-8")
+            where = repr((src, name, argument, sorted(self.pages.items()), sorted(self.homes.items()))).encode("utf-8")
+            return buildcache.cached("marker", self.inputs + where, render).decode("utf-8")
         except RenderError as error:
             raise PluginError(f"{self.docs}/{src}: {error}") from None
 
     def flowchart_warnings(self) -> list[str]:
         return inventory.flowchart_warnings(self.method, self.homes, self.docs)
+
+
+CODE = os.path.dirname(os.path.abspath(__file__))
+ENGINE = os.path.join(os.path.dirname(CODE), os.pardir, "engine")
+
+
+def render_inputs(folder: str, *options) -> bytes:
+    """A digest of what the generated pages are made from: every file of the
+    method folder (cases and profiles included), the engine's and this
+    package's code and templates, and the options given."""
+    digest = hashlib.sha256(repr((options, jinja2.__version__)).encode("utf-8"))
+    for top in (folder, ENGINE, CODE):
+        for root, dirs, names in os.walk(top):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            for name in sorted(names):
+                if name.endswith((".yaml", ".yml", ".py", ".md", ".html", ".json")):
+                    path = os.path.join(root, name)
+                    digest.update(f"{os.path.relpath(path, top)}\0".encode())
+                    with open(path, "rb") as handle:
+                        digest.update(handle.read())
+    return digest.digest()
 
 
 _lock = threading.Lock()

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from collections.abc import Mapping
 
+from . import buildcache
 from .links import Links
 from .queries import RenderError
 
@@ -67,12 +68,22 @@ class Library:
     runs: Mapping[str, dict] = field(default_factory=dict)
     evaluator: bool = True
     folder: str = "scenarios/cases"
+    # What each case's view holds whatever the page (case_view): worked out once per build.
+    views: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
-    def build(cls, method, cases, evaluator: bool = True, folder: str = "scenarios/cases") -> Library:
+    def build(cls, method, cases, evaluator: bool = True, folder: str = "scenarios/cases", inputs: bytes = b"") -> Library:
+        """Run every case through the evaluator; with `inputs` (a digest of the method, the cases
+        and the engine: handbook.render_inputs), the runs are kept between builds."""
         from engine.cases import run_case
 
-        return cls(tuple(cases), {case["id"]: run_case(method, case) for case in cases}, evaluator, folder)
+        def runs(_key: bytes = b"") -> bytes:
+            # The evaluator's results are JSON by design (the command line prints them).
+            return json.dumps({case["id"]: run_case(method, case) for case in cases}, ensure_ascii=False).encode("utf-8")
+
+        if not inputs:
+            return cls(tuple(cases), {case["id"]: run_case(method, case) for case in cases}, evaluator, folder)
+        return cls(tuple(cases), json.loads(buildcache.cached("case-runs", inputs, runs)), evaluator, folder)
 
     def case(self, case_id: str) -> dict:
         for case in self.cases:
@@ -112,13 +123,13 @@ def answer_rows(method, answers: Mapping) -> list[dict]:
     return sections
 
 
-def run_view(method, case, run, documents, links: Links, library: Library) -> dict:
-    """One run of a case (before or after safeguards), ready for the templates."""
+def run_view(method, case, run, codes: Mapping[str, str], links: Links, library: Library) -> dict:
+    """One run of a case (before or after safeguards), ready for the templates; `codes`: each run's share code."""
     result = run["result"]
     evaluator = links.home("evaluator") if library.evaluator else None
     href = None
     if evaluator and links.url(evaluator) is not None:
-        href = links.url(evaluator) + "#a=" + share_code(documents[run["when"]])
+        href = links.url(evaluator) + "#a=" + codes[run["when"]]
     return {
         "when": run["when"],
         "expected": run["expected"],
@@ -131,9 +142,9 @@ def run_view(method, case, run, documents, links: Links, library: Library) -> di
     }
 
 
-def case_view(method, case, links: Links, library: Library) -> dict:
+def _case_parts(method, case) -> dict:
+    """The parts of a case's view that do not depend on the page showing it."""
     documents = case_documents(method, case)
-    runs = {run["when"]: run_view(method, case, run, documents, links, library) for run in library.runs[case["id"]]["runs"]}
     before_answers = documents["before"]["answers"]
     after = case.get("after_safeguards")
     changes = []
@@ -147,8 +158,19 @@ def case_view(method, case, links: Links, library: Library) -> dict:
                 return [options[x]["label"] for x in vs if x in options]
 
             changes.append({"question": question, "before": labels(before_answers.get(qid)), "after": labels(value)})
-    return {"case": case, "runs": runs, "answers": answer_rows(method, before_answers), "changes": changes,
-            "short_outcome": _first_sentence(case["outcome"])}
+    return {"codes": {when: share_code(document) for when, document in documents.items()},
+            "answers": answer_rows(method, before_answers), "changes": changes, "short_outcome": _first_sentence(case["outcome"])}
+
+
+def case_view(method, case, links: Links, library: Library) -> dict:
+    """A case ready for the templates of the page at `links`: its case page, the cases list and the
+    calibration table show each case, so what does not depend on the page is worked out once."""
+    kept = library.views.get(case["id"])
+    if kept is None or kept[0] is not method or kept[1] is not case:
+        kept = library.views[case["id"]] = (method, case, _case_parts(method, case))
+    parts = kept[2]
+    runs = {run["when"]: run_view(method, case, run, parts["codes"], links, library) for run in library.runs[case["id"]]["runs"]}
+    return {"case": case, "runs": runs, "answers": parts["answers"], "changes": parts["changes"], "short_outcome": parts["short_outcome"]}
 
 
 def calibration_summary(method, library: Library) -> dict:

@@ -7,12 +7,18 @@ same way) writes for the same page.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from dataclasses import dataclass, field
 from collections.abc import Mapping
 
 from mkdocs.structure.files import File
-from mkdocs.utils import get_relative_url as relative_url
+from mkdocs.utils import get_relative_url
+
+# Pure path arithmetic, asked for the same pairs of pages over and over while
+# the pages are rendered: each answer is worked out once.
+relative_url = functools.lru_cache(maxsize=1 << 16)(get_relative_url)
+_relpath = functools.lru_cache(maxsize=1 << 16)(posixpath.relpath)
 
 __all__ = ["Links", "default_url", "relative_url", "site_pages"]
 
@@ -51,7 +57,7 @@ class Links:
         if src == self.page:
             path = "" if anchor else posixpath.basename(src)
         else:
-            path = posixpath.relpath(src, posixpath.dirname(self.page) or ".")
+            path = _relpath(src, posixpath.dirname(self.page) or ".")
         return path + (f"#{anchor}" if anchor else "")
 
     def url(self, src: str | None, anchor: str = "") -> str | None:

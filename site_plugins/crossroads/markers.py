@@ -261,9 +261,23 @@ def render_evaluator_marker(method, links: Links, enabled: bool, country: str, c
         return render_evaluator_absent(method, links)
     root = links.root()
     # The runtime the page names is the one evaluator_files copies: node_modules beside mkdocs.yml.
-    html = evaluator.render_evaluator(method, country, root, {"config_file_path": config_file}).strip()
+    html = evaluator.render_evaluator(method, country, root, {"config_file_path": config_file},
+                                      links.url(links.home("register"))).strip()
     if links.from_source:
         # The settings the scripts read keep the root as seen from the page's URL; the
         # page's own <link> and <script> take it as its attributes are written (Links.from_source).
+        html = html.replace(f'="{root}{evaluator.ASSET_DIR}/', f'="{links.attribute_root()}{evaluator.ASSET_DIR}/')
+    return str(wrap_html(html))
+
+
+@marker("register", "evaluator", "country", "config_file")
+def render_register_marker(method, links: Links, enabled: bool, country: str, config_file: str | None) -> str:
+    """The register of partnerships assessed in this browser, or a note when the host turned the evaluator off."""
+    if not enabled:
+        return render_evaluator_absent(method, links)
+    root = links.root()
+    html = evaluator.render_register(method, country, root, links.url(links.home("evaluator")),
+                                     {"config_file_path": config_file}).strip()
+    if links.from_source:
         html = html.replace(f'="{root}{evaluator.ASSET_DIR}/', f'="{links.attribute_root()}{evaluator.ASSET_DIR}/')
     return str(wrap_html(html))

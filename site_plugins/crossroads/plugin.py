@@ -5,18 +5,23 @@ rendered by the Markdown extension (markdown.py), which Zensical runs too.
   case library (stop the build with `scenarios/<file>.yaml:<line>: <message>`
   lines if either is invalid); expand the `crossroads:*` placeholders in `nav`;
   hand the extension the handbook and `abbr` the stakeholder codes; watch the
-  method folder under `mkdocs serve`;
+  method folder under `mkdocs serve`; under `mkdocs build`, spare the garbage
+  collector what lives until the build ends (gc.freeze);
 - on_files: generate the category, scenario, country and case pages, and add
   the evaluator's files;
 - on_page_markdown: tell the handbook which page the extension renders;
 - on_page_content: let MkDocs' anchor checks see the ids of the blocks the
   extension put back;
-- on_env: give the footer the method version and the host;
-- on_post_build: write precompressed copies of the built files for hosts.
+- on_env: give the footer the method version and the host, and the pages
+  whether offline reading is on;
+- on_build_error: let the collector see every object again (see on_config);
+- on_post_build: write the service worker for offline reading (offline.py),
+  then precompressed copies of the built files for hosts.
 """
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import re
@@ -25,10 +30,10 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
 
-from . import evaluator, markdown, precompress
+from . import evaluator, markdown, offline, precompress
 from .config import CrossroadsConfig
 from .generated import footer_context
-from .handbook import Handbook, Loader, shown
+from .handbook import Handbook, Loader, render_inputs, shown
 from .pages import expand_nav
 from .queries import glossary
 
@@ -44,6 +49,7 @@ class CrossroadsPlugin(BasePlugin[CrossroadsConfig]):
         self.loader = Loader()
         self.handbook: Handbook | None = None
         self._command = "build"
+        self._thresholds = None
 
     # Defining on_startup keeps this instance across `mkdocs serve` rebuilds,
     # so the method is read again only when a file in the method folder changes.
@@ -56,10 +62,11 @@ class CrossroadsPlugin(BasePlugin[CrossroadsConfig]):
         base = os.path.dirname(os.path.abspath(config.config_file_path)) if config.config_file_path else None
         display = shown(folder, base)
         method = self.loader.method(folder, display)
-        library = self.loader.library(method, folder, display, self.config.evaluator)
+        inputs = render_inputs(folder, self.config.country, self.config.evaluator)
+        library = self.loader.library(method, folder, display, self.config.evaluator, inputs)
         self.config.check_site(config.docs_dir, method)
         self.handbook = Handbook(method, library, self.config.country, self.config.evaluator, docs=shown(config.docs_dir, base),
-                                 config_file=config.config_file_path)
+                                 config_file=config.config_file_path, inputs=inputs)
         if config.nav:
             config.nav = expand_nav(config.nav, self.handbook.nav())
         for name in ("abbr", markdown.NAME):
@@ -68,6 +75,8 @@ class CrossroadsPlugin(BasePlugin[CrossroadsConfig]):
         abbr = config.mdx_configs.setdefault("abbr", {})
         abbr["glossary"] = {**glossary(method), **abbr.get("glossary", {})}
         config.mdx_configs.setdefault(markdown.NAME, {})["handbook"] = self.handbook
+        if self._command == "build":
+            self._spare_collector()
         # Under `mkdocs serve`, edits to the method or to the evaluator's own
         # files rebuild the site.
         for watched in (folder, str(evaluator.ASSETS), str(evaluator.TEMPLATES)):
@@ -106,9 +115,38 @@ class CrossroadsPlugin(BasePlugin[CrossroadsConfig]):
 
     def on_env(self, env, config, files):
         env.globals["crossroads"] = footer_context(self.handbook.method, self.config.host_name, self.config.host_logo)
+        # `mkdocs serve` writes no service worker: its pages remove one a build installed at the same address.
+        env.globals["crossroads_offline"] = self.config.offline and self._command != "serve"
         return env
 
+    # What is loaded by on_config (MkDocs, the theme, the method, the case library) lives
+    # until the build ends, and a build makes many short-lived objects: the collector need
+    # not walk the former again and again, nor run as often (its time in a build drops from
+    # about 0.15 s to 0.07 s). Restored when the build ends, or fails.
+    GC_THRESHOLDS = (10_000, 50, 100)
+
+    def _spare_collector(self):
+        self._thresholds = gc.get_threshold()
+        gc.freeze()
+        gc.set_threshold(*self.GC_THRESHOLDS)
+
+    def _restore_collector(self):
+        if getattr(self, "_thresholds", None):
+            gc.set_threshold(*self._thresholds)
+            self._thresholds = None
+            gc.unfreeze()
+
+    def on_build_error(self, error):
+        self._restore_collector()
+
     def on_post_build(self, config):
-        # Hosts serve these .gz copies as they are; a live preview does not need them.
-        if self._command != "serve":
-            precompress.precompress_site(config.site_dir)
+        try:
+            # The service worker lists the built files, so it is written last (a live preview has none).
+            if self.config.offline and self._command != "serve":
+                offline.write_service_worker(config.site_dir)
+            # Hosts serve these .gz copies as they are; a live preview does not need them.
+            if self._command != "serve":
+                precompress.precompress_site(config.site_dir)
+        finally:
+            # Restored last: with it, a full collection over the whole build's objects would run here.
+            self._restore_collector()

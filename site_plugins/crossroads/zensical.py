@@ -38,7 +38,7 @@ from pathlib import Path
 
 import yaml
 
-from . import markdown, precompress
+from . import markdown, offline, precompress
 from .generated import footer_context
 
 REPO = Path(__file__).resolve().parents[2]
@@ -134,6 +134,10 @@ def _overrides(source: Path, target: Path) -> Path:
     footer = target / "partials" / "copyright.html"
     if footer.is_file():
         footer.write_text("{%- set crossroads = config.extra.crossroads -%}\n" + footer.read_text(encoding="utf-8"), encoding="utf-8")
+    scripts = target / "partials" / "javascripts" / "base.html"
+    if scripts.is_file():
+        scripts.write_text("{%- set crossroads_offline = config.extra.crossroads_offline -%}\n" + scripts.read_text(encoding="utf-8"),
+                           encoding="utf-8")
     return target
 
 
@@ -161,6 +165,7 @@ def stage(config_file: str, where: Path) -> Path:
         theme["custom_dir"] = str(_overrides(Path(config.theme.custom_dir), where / "overrides"))
     # What the plugin gives the footer (on_env), for the staged footer template.
     settings.setdefault("extra", {})["crossroads"] = footer_context(plugin.handbook.method, plugin.config.host_name, plugin.config.host_logo)
+    settings["extra"]["crossroads_offline"] = plugin.config.offline  # offline reading (offline.py), for the staged base.html
     theme.setdefault("variant", "classic")  # Material's look
     settings["plugins"] = [entry for entry in settings.get("plugins") or [] if _name(entry) != "crossroads"]
     extensions = with_extension(settings.get("markdown_extensions"), "abbr", dict(config.mdx_configs.get("abbr") or {}))
@@ -190,6 +195,7 @@ def build(config_file: str = "mkdocs.yml", site_dir: str | None = None, keep_sta
         where = Path(tempfile.mkdtemp(prefix="crossroads-zensical-"))
     try:
         staged = stage(config_file, where)
+        offline_reading = read_config(staged)["extra"]["crossroads_offline"]
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])))
         done = subprocess.run([sys.executable, "-m", "zensical", "build", "--clean", "-f", str(staged)], cwd=root, env=env, check=False)
         if done.returncode != 0:
@@ -201,6 +207,8 @@ def build(config_file: str = "mkdocs.yml", site_dir: str | None = None, keep_sta
     finally:
         if not keep_stage:
             shutil.rmtree(where, ignore_errors=True)
+    if offline_reading:
+        offline.write_service_worker(target)
     precompress.precompress_site(target)
     return target
 

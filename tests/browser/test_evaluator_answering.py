@@ -84,6 +84,7 @@ def test_buttons_and_fields_are_labelled(shared_page):
       const out = [];
       for (const el of document.querySelectorAll('#crossroads-evaluator :is(input, textarea, button, select)')) {
         if (el.type === 'file') continue;  // opened by the labelled "Open a file" button
+            if (el.type === 'hidden') continue;  // not a control (the register's id of the partnership)
         const name = el.labels && el.labels.length ? el.labels[0].textContent.trim()
           : (el.getAttribute('aria-label') || el.textContent || '').trim();
         if (!name) out.push(el.id || el.outerHTML.slice(0, 80));

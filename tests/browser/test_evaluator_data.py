@@ -174,7 +174,7 @@ def test_no_request_leaves_the_site(new_context, evaluator_url, site_root_url, t
     tab.on("pageerror", lambda error: tab.errors.append(str(error)))
     tab.goto(site_root_url + "/")
     tab.wait_for_load_state("networkidle")
-    assert log.matching("/assets/pyodide/") == [] and log.matching("/assets/evaluator/") == [], \
+    assert log.page_matching("/assets/pyodide/") == [] and log.page_matching("/assets/evaluator/") == [], \
         "a handbook page must not load the evaluator"
     tab.goto(evaluator_url)
     tab.evaluate("window.crossroads.ready")

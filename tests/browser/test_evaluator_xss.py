@@ -46,7 +46,7 @@ def test_payload_from_a_file_or_a_link_stays_text(new_context, evaluator_url, tm
         "format": "crossroads-assessment",
         "answers": {"stage": "proposed"},
         "notes": {"stage": XSS, "political_system": f"</textarea>{XSS}"},
-        "partnership": {"name": XSS, "partner": "\"'><script>window.__xss=1</script>", "date": XSS, "note": XSS},
+        "partnership": {"name": XSS, "partner": "\"'><script>window.__xss=1</script>", "country": XSS, "date": XSS, "note": XSS},
     }
     tab.set_input_files("#cr-open-file", write_json(tmp_path / "payload.json", doc))
     tab.wait_for_function("document.querySelector('#cr-message').textContent.includes('Opened')")

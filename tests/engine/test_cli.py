@@ -130,7 +130,9 @@ def test_assess_markdown(port_file):
         "- Impacts that apply: Exposure to Foreign Political and Economic Influence, National Security Breaches",
         "## First steps",
         "## Unanswered questions",
-        "- **National government consulted:** Meeting booked for May.",  # the reader's text: nothing in it acts as Markdown
+        "## Answers",
+        "- **Has the city consulted the national government (Gov) about this partner?** Planned\n"
+        "    - Note: Meeting booked for May.",  # the reader's text: nothing in it acts as Markdown
     ):
         assert expected in text, expected
     assert text.endswith("This assessment structures judgement; it is not a verdict or legal advice.\n")
@@ -202,7 +204,7 @@ BAD_INPUT = [
     pytest.param('{"answers": []}', "error: standard input: 'answers' must be an object mapping question ids to values, got a list.", id="answers-not-object"),
     pytest.param('["answers"]', "error: standard input: an assessment must be a JSON object with an 'answers' key, got a list.", id="not-an-object"),
     pytest.param('{"answer": {}}', "error: standard input: unknown key 'answer' in the assessment; expected only: "
-                 "format, method_version, profile, partnership, answers, notes, saved_at.", id="unknown-key"),
+                 "format, method_version, id, profile, partnership, answers, notes, decision, plan, saved_at.", id="unknown-key"),
     pytest.param('{"answers": {}, "method_version": "0.9.0"}',
                  "error: standard input: this assessment was made with method version '0.9.0', which this copy cannot carry over to "
                  "'2.0.0'; versions it opens: 1.0.0, 2.0.0.",

@@ -105,14 +105,17 @@ class _Html(html.parser.HTMLParser):
 
 
 def _document(value: str) -> dict:
-    return {"answers": {}, "partnership": {"name": value, "partner": value, "date": value, "note": value},
-            "notes": {"money": value, "sg_gov": value}}
+    return {"answers": {"stage": "proposed"},
+            "partnership": {"name": value, "partner": value, "country": value, "date": value, "note": value},
+            "notes": {"money": value, "sg_gov": value, "stage": value},
+            "decision": {"assessed_by": value, "decided_by": {"name": value, "role": value}, "conditions": value, "reason": value},
+            "plan": [{"action": "keep-monitoring", "owner": value}]}
 
 
 def _report(method, value: str) -> str:
     document = _document(value)
     checked = check_request(method, document)
-    return markdown_report(method, api.run(method, checked), checked["partnership"], checked["notes"])
+    return markdown_report(method, checked, api.run(method, checked))
 
 
 def _python_markdown(text: str) -> str:
@@ -143,10 +146,11 @@ def test_report_shows_reader_text_literally(method, render, payload):
     assert "<script" not in markup and "<img" not in markup and "<!--" not in markup
     assert not any("javascript:" in href for href in rendered.hrefs)
     visible = "".join(rendered.text)
-    # Name, partner, date, note and two notes: each shows the reader's text as typed (line breaks as spaces, controls gone).
+    # Name, partner, country, date, note, three notes, the decision record (five texts) and a plan owner: each shows
+    # the reader's text as typed (line breaks as spaces, controls gone).
     typed = re.sub("[\r\n\t\x0b\x0c\x1c-\x1e\x85\u2028\u2029]", " ", payload)
     wanted = _spaces(re.sub("[\x00-\x1f\x7f-\x9f" + BIDI + "]", "", typed))
-    assert wanted and _spaces(visible).count(wanted) >= 6, (wanted, visible[:600])
+    assert wanted and _spaces(visible).count(wanted) >= 14, (wanted, visible[:600])
     for char in "\x00\x1b\x7f\x9b" + BIDI:
         assert char not in visible
 

@@ -11,6 +11,7 @@ besides. The engine must also import without PyYAML, as in the browser.
 from __future__ import annotations
 
 import difflib
+import importlib.util
 import json
 import shutil
 import subprocess
@@ -19,8 +20,10 @@ import sys
 import pytest
 
 from support.engine import PYTHON, ROOT, load_vector, vector_files, vector_request
+from support.register import FULL, PAUSE
 
 RUNNER = ROOT / "tests" / "js" / "pyodide_runner.mjs"
+ADAPTER = ROOT / "site_plugins" / "crossroads" / "assets" / "evaluator" / "crossroads_web.py"
 PYODIDE = ROOT / "node_modules" / "pyodide"
 
 sys.path.insert(0, str(ROOT / "tests" / "js"))
@@ -64,6 +67,35 @@ HANDLE_TEXTS = [
 ]
 
 
+HOSTILE = "<script>alert(1)</script> =HYPERLINK(\"x\") **bold** \u202egnp.exe\r\nZürich, 東京, 🚲"
+
+
+def _web_items() -> list[dict]:
+    """The page's operations (crossroads_web.py): view, compare, check_register, report, salvage."""
+    hostile = dict(FULL, notes={"stage": HOSTILE, "money": HOSTILE},
+                   decision=dict(FULL["decision"], reason=HOSTILE),
+                   plan=[{"action": "pause-and-consult", "owner": HOSTILE, "due": "2026-02-28", "status": "open"}])
+    later = dict(FULL, id="v-2027-01", answers=dict(PAUSE, sg_gov="yes", sg_nac="yes", sg_screening="yes"))
+    register = {"format": "crossroads-register", "method_version": "2.0.0", "exported_at": "2026-11-30T09:00:00Z",
+                "partnerships": [{"id": FULL["partnership"]["id"], "versions": [FULL, later]}]}
+    broken = dict(register, partnerships=[{"id": "p-x", "versions": [FULL]}])
+    messages = [
+        {"op": "view", "request": FULL},
+        {"op": "view", "request": hostile},
+        {"op": "view", "request": {"answers": {}}},
+        {"op": "view", "request": dict(FULL, plan=[{"action": "keep-monitoring", "due": "2026-02-30"}])},
+        {"op": "report", "request": hostile},
+        {"op": "compare", "request": {"old": FULL, "new": later}},
+        {"op": "compare", "request": {"old": FULL, "new": {"answers": {"money": "lots"}}}},
+        {"op": "check_register", "request": register},
+        {"op": "check_register", "request": broken},
+        {"op": "check_register", "request": FULL},
+        {"op": "salvage", "request": dict(hostile, plan=[{"action": "nope"}, hostile["plan"][0]])},
+    ]
+    return [{"mode": "web", "text": json.dumps(message, ensure_ascii=False), "profile": profile}
+            for message in messages for profile in (None, "de")]
+
+
 def _items() -> list[dict]:
     items = []
     for path in vector_files():
@@ -74,6 +106,7 @@ def _items() -> list[dict]:
     items += [{"mode": "assess", "text": text} for text in INVALID_TEXTS]
     items += [{"mode": "handle", "text": text} for text in INVALID_TEXTS[:8]]
     items += [{"mode": "handle", "text": text, "profile": profile} for text in HANDLE_TEXTS for profile in (None, "de")]
+    items += _web_items()
     return items
 
 
@@ -87,16 +120,27 @@ def _require_node():
 
 
 @pytest.mark.slow
-def test_pyodide_gives_the_same_bytes_as_cpython(method_json_path, tmp_path):
+def test_pyodide_gives_the_same_bytes_as_cpython(method_json_path, tmp_path, monkeypatch):
+    """With the trimmed standard library the site ships, as in the browser."""
+    from site_plugins.crossroads import stdlib
+
     node = _require_node()
     items = _items()
     requests = tmp_path / "requests.json"
     requests.write_text(json.dumps(items), encoding="utf-8")
-    completed = subprocess.run([node, str(RUNNER), str(method_json_path), str(requests)],
+    trimmed = tmp_path / "python_stdlib.zip"
+    trimmed.write_bytes(stdlib.trimmed_stdlib(PYODIDE))
+    assert trimmed.stat().st_size < PYODIDE.joinpath("python_stdlib.zip").stat().st_size / 2, "the standard library is not trimmed"
+    completed = subprocess.run([node, str(RUNNER), str(method_json_path), str(requests), "--stdlib", str(trimmed)],
                                cwd=ROOT, capture_output=True, timeout=300)
     assert completed.returncode == 0, completed.stderr.decode("utf-8", "replace")[-3000:]
     pyodide_out = [json.loads(line) for line in completed.stdout.decode("utf-8").splitlines()]
 
+    # The worker's adapter, from the site plugin's assets (in Pyodide, the runner writes it next to the driver).
+    spec = importlib.util.spec_from_file_location("crossroads_web", ADAPTER)
+    adapter = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(adapter)
+    monkeypatch.setitem(sys.modules, "crossroads_web", adapter)
     parity_driver.load(method_json_path.read_text(encoding="utf-8"))
     cpython_out = [parity_driver.run(item["mode"], item["text"], item.get("profile")) for item in items]
 
@@ -114,6 +158,11 @@ def test_pyodide_gives_the_same_bytes_as_cpython(method_json_path, tmp_path):
         else:
             kinds.add(out.get("type", "result"))
     assert {"result", "request", "answer", "handle-ok", "handle-request", "handle-answer"} <= kinds, kinds
+    # The page's operations answer, each with its own result.
+    web = [json.loads(out) for item, out in zip(items, cpython_out, strict=True) if item["mode"] == "web"]
+    assert {"view", "markdown", "csv"} == set(web[0]["result"]) and web[0]["result"]["view"]["decision"]["differs"] is True
+    assert web[10]["result"]["totals"]["scenarios"] and web[12]["ok"] is False
+    assert web[14]["result"]["format"] == "crossroads-register" and web[16]["ok"] is False and web[18]["ok"] is False
 
 
 def test_the_browser_modules_never_import_yaml(method_json_path):

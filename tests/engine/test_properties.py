@@ -19,6 +19,8 @@ And the judgement properties of method 2 (issue: advice officers can trust):
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import random
@@ -28,7 +30,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from engine import Engine, InputError, api, compile_method
-from engine.evaluate import visible_questions
+from engine.evaluate import DECISION_KEYS, PLAN_STATUSES, visible_questions
+from engine.register import check_register
+from engine.report import render_markdown, report_view, view_csv
 from engine.source import load_method_dir
 from support.engine import PYTHON, ROOT
 
@@ -120,7 +124,8 @@ def test_valid_answers_always_give_a_result(answers, profile):
     assert len(result["scenarios"]) == 7
 
 
-REQUEST_KEYS = st.sampled_from(["format", "method_version", "profile", "partnership", "answers", "notes", "saved_at"])
+REQUEST_KEYS = st.sampled_from(["format", "method_version", "id", "profile", "partnership", "answers", "notes", "decision", "plan",
+                                "saved_at"])
 REQUEST = st.dictionaries(REQUEST_KEYS | st.text(max_size=8), JSON | JUNK_ANSWERS, max_size=6)
 
 
@@ -128,6 +133,60 @@ REQUEST = st.dictionaries(REQUEST_KEYS | st.text(max_size=8), JSON | JUNK_ANSWER
 @given(request=st.one_of(REQUEST, JSON, st.builds(lambda r, a: {**r, "answers": a}, REQUEST, VALID_ANSWERS)))
 def test_any_request_document_gives_a_result_or_an_input_error(request):
     _result_or_input_error(lambda: api.assess(METHOD, request))
+
+
+# -- the register's keys: any decision record, plan or register gives a report or an input error --
+
+DATE = st.one_of(st.dates().map(str), st.text(max_size=12))
+READER_TEXT = st.text(max_size=40)
+DECISION = st.dictionaries(
+    st.sampled_from(list(DECISION_KEYS)) | st.text(max_size=5),
+    st.one_of(READER_TEXT, DATE, st.sampled_from([d["id"] for d in METHOD.decisions]), JSON,
+              st.fixed_dictionaries({}, optional={"name": READER_TEXT, "role": READER_TEXT})),
+    max_size=7)
+PLAN = st.lists(st.one_of(JSON, st.fixed_dictionaries(
+    {"action": st.sampled_from([a["id"] for a in METHOD.actions]) | st.text(max_size=5)},
+    optional={"owner": READER_TEXT, "due": DATE | st.just(""), "status": st.sampled_from(list(PLAN_STATUSES)) | st.text(max_size=5)})),
+    max_size=5)
+
+
+@SETTINGS
+@given(answers=VALID_ANSWERS, decision=DECISION, plan=PLAN, notes=st.dictionaries(st.sampled_from(list(BY_ID)), READER_TEXT, max_size=3))
+def test_any_decision_and_plan_give_a_report_or_an_input_error(answers, decision, plan, notes):
+    document = {"answers": answers, "decision": decision, "plan": plan, "notes": notes}
+    try:
+        checked, result = api.assessment(METHOD, document)
+    except InputError as error:
+        assert error.message and "\n" not in error.message
+        return
+    view = report_view(METHOD, checked, result)
+    json.dumps(view)
+    text = render_markdown(view)
+    assert "<" not in "".join(line for line in text.splitlines() if not line.startswith("|"))
+    rows = list(csv.reader(io.StringIO(view_csv(view), newline="")))
+    assert len(rows) == len(view["actions"]) + 1 and all(len(row) == 7 for row in rows)
+    assert not any(cell[:1] in ("=", "+", "-", "@", "\t", "\r") for row in rows for cell in row)
+
+
+REGISTER = st.fixed_dictionaries(
+    {"format": st.just("crossroads-register") | JSON},
+    optional={"method_version": st.just("2.0.0") | JSON, "exported_at": READER_TEXT | JSON,
+              "partnerships": st.lists(st.one_of(JSON, st.fixed_dictionaries(
+                  {"id": st.sampled_from(["p-1", "p-2"]) | JSON},
+                  optional={"versions": st.lists(st.one_of(REQUEST, st.builds(
+                      lambda pid, a: {"partnership": {"id": pid}, "answers": a}, st.sampled_from(["p-1", "p-2"]), VALID_ANSWERS)),
+                      max_size=3) | JSON})), max_size=3)})
+
+
+@SETTINGS
+@given(doc=st.one_of(REGISTER, JSON))
+def test_any_register_gives_a_checked_register_or_an_input_error(doc):
+    try:
+        checked = check_register(METHOD, doc)
+    except InputError as error:
+        assert error.message and "\n" not in error.message
+        return
+    assert check_register(METHOD, json.loads(json.dumps(checked))) == checked
 
 
 def _mangle(text: str, cut: int, insert: str) -> str:

@@ -345,6 +345,7 @@ def _(d):
         (("scoring", "recommendations", 1, "id"), "duplicate recommendation id 'proceed' (first used at index 0); ids must be unique."),
         (("scoring", "recommendation_rules", ri(d, "standing-dispute"), "at_least"), unknown),
         (("scoring", "recommendation_rules", ri(d, "standing-system"), "at_least"), unknown),
+        (("scoring", "decisions", 1, "matches"), unknown),
     ]
 
 
@@ -903,7 +904,7 @@ def _(d):
 
 # -- method 2.0.0: structure of the new keys ----------------------------------------
 
-SCORING_KEYS = "levels, likelihood, impact, base, combine, safeguard_steps, grid, recommendations, first_steps, recommendation_rules, actions"
+SCORING_KEYS = "levels, likelihood, impact, base, combine, safeguard_steps, grid, recommendations, first_steps, recommendation_rules, actions, decisions, review_months"
 SCREEN = "stage, political_system, identity_checked, national_relations, activities, investment_proposal, visibility, rights_record"
 
 
@@ -1376,6 +1377,68 @@ def _(d):
                 "expected one of: good, trade_friction, dont_know, dispute, sanctions, armed_conflict, war.")]
 
 
+# -- decisions and review intervals (scoring.decisions, scoring.review_months) ----------
+
+@case("decision-matches-unknown-recommendation")
+def _(d):
+    d["scoring"]["decisions"][0]["matches"] = "go_ahead"
+    return d, [
+        (("scoring", "decisions", 0, "matches"),
+         "unknown recommendation 'go_ahead'; expected one of: disengage, pause_and_consult, proceed, proceed_with_safeguards."),
+        (("scoring", "decisions"), "no decision matches recommendation 'proceed'; add a decision with 'matches: proceed'."),
+    ]
+
+
+@case("decision-two-match-one-recommendation")
+def _(d):
+    d["scoring"]["decisions"][1]["matches"] = "proceed"
+    return d, [
+        (("scoring", "decisions", 1, "matches"),
+         "decision 'engage_with_conditions' matches recommendation 'proceed', which decision 'engage' already matches; "
+         "each recommendation has exactly one matching decision."),
+        (("scoring", "decisions"),
+         "no decision matches recommendation 'proceed_with_safeguards'; add a decision with 'matches: proceed_with_safeguards'."),
+    ]
+
+
+@case("decision-duplicate-id")
+def _(d):
+    d["scoring"]["decisions"][1]["id"] = "engage"
+    return d, [(("scoring", "decisions", 1, "id"), "duplicate decision id 'engage' (first used at index 0); ids must be unique.")]
+
+
+@case("decision-without-label")
+def _(d):
+    del d["scoring"]["decisions"][2]["label"]
+    return d, [(("scoring", "decisions", 2), "missing required key 'label'; add it.")]
+
+
+@case("review-months-missing-level")
+def _(d):
+    del d["scoring"]["review_months"]["high"]
+    return d, [(("scoring", "review_months"), "level 'high' has no review interval; add 'high: <months>'.")]
+
+
+@case("review-months-unknown-level")
+def _(d):
+    d["scoring"]["review_months"]["severe"] = 1
+    return d, [(("scoring", "review_months", "severe"), "unknown level 'severe'; expected one of: critical, high, low, medium.")]
+
+
+@case("review-months-later-for-a-higher-level")
+def _(d):
+    d["scoring"]["review_months"]["critical"] = 6
+    return d, [(("scoring", "review_months", "critical"),
+                "level 'critical' is reviewed after 6 months, later than the milder level 'high' (3); "
+                "a higher level is reviewed sooner or as soon.")]
+
+
+@case("review-months-not-a-whole-number")
+def _(d):
+    d["scoring"]["review_months"]["low"] = 0
+    return d, [(("scoring", "review_months", "low"), "expected a whole number of at least 1, got 0.")]
+
+
 @pytest.mark.parametrize("make", CASES)
 def test_rule(method_data, make):
     data, expected = make(method_data)
@@ -1633,11 +1696,30 @@ def test_new_scoring_keys_name_file_and_line(scenarios_copy):
         load_method_dir(str(scenarios_copy), "scenarios")
     combine_line = _line_of(scoring, 'combine: "average"')
     steps_line = _line_of(scoring, "{steps: 6, min_points: 5}")
-    pause_line = _line_of(scoring, '- id: "pause_and_consult"')
+    pause_line = _line_of(scoring, 'description: "Not until the safeguards below') - 2  # id, label, description
     assert caught.value.lines() == [
         f"scenarios/scoring.yaml:{combine_line}: scoring.combine: expected one of: strongest_plus_half, sum; got the text 'average'.",
         f"scenarios/scoring.yaml:{steps_line}: scoring.safeguard_steps.likelihood[1].steps: expected a whole number of at most 5, got 6.",
         f"scenarios/scoring.yaml:{pause_line}: scoring.recommendations[2]: missing required key 'headline'; add it.",
+    ]
+
+
+def test_decisions_and_review_intervals_name_file_and_line(scenarios_copy):
+    scoring = scenarios_copy / "scoring.yaml"
+    _edit(scoring, "    critical: 1\n", "    critical: 4\n")
+    _edit(scoring, '      matches: "disengage"', '      matches: "walk_away"')
+    with pytest.raises(MethodError) as caught:
+        load_method_dir(str(scenarios_copy), "scenarios")
+    critical_line = _line_of(scoring, "    critical: 4")
+    matches_line = _line_of(scoring, 'matches: "walk_away"')
+    decisions_line = _line_of(scoring, "  decisions:")
+    assert caught.value.lines() == [
+        f"scenarios/scoring.yaml:{decisions_line}: scoring.decisions: no decision matches recommendation 'disengage'; "
+        "add a decision with 'matches: disengage'.",
+        f"scenarios/scoring.yaml:{matches_line}: scoring.decisions[3].matches: unknown recommendation 'walk_away'; "
+        "expected one of: disengage, pause_and_consult, proceed, proceed_with_safeguards.",
+        f"scenarios/scoring.yaml:{critical_line}: scoring.review_months.critical: level 'critical' is reviewed after 4 months, "
+        "later than the milder level 'high' (3); a higher level is reviewed sooner or as soon.",
     ]
 
 

@@ -5,8 +5,12 @@ tests, bench/engine.py) and by Pyodide (tests/js/pyodide_runner.mjs).
 engine gives for it:
   - mode "assess": `api.assess_json`, or the error dict as JSON (what the CLI
     and the browser show for an invalid assessment);
-  - mode "handle": `Engine(method, profile).handle(text)`, the browser
-    worker's entry point (text is a message {"op": ..., "request": ...}).
+  - mode "handle": `Engine(method, profile).handle(text)`, the engine's JSON
+    entry point (text is a message {"op": ..., "request": ...});
+  - mode "web": `WebEngine(method, profile).handle(text)`, the browser
+    worker's entry point (site_plugins/crossroads/assets/evaluator/
+    crossroads_web.py, importable next to this file), with the page's
+    operations (view, compare, check_register, report, salvage).
 """
 
 import json
@@ -26,6 +30,7 @@ def load(method_text):
     elapsed = (time.perf_counter() - start) * 1000
     _state["text"] = method_text
     _state["engines"] = {}
+    _state["web"] = {}
     return elapsed
 
 
@@ -33,6 +38,15 @@ def _engine(profile):
     engines = _state["engines"]
     if profile not in engines:
         engines[profile] = api.Engine(_state["text"], profile)
+    return engines[profile]
+
+
+def _web_engine(profile):
+    engines = _state.setdefault("web", {})
+    if profile not in engines:
+        import crossroads_web
+
+        engines[profile] = crossroads_web.WebEngine(_state["text"], profile)
     return engines[profile]
 
 
@@ -44,6 +58,8 @@ def run(mode, text, profile=None):
             return api.dumps(error.to_dict())
     if mode == "handle":
         return _engine(profile).handle(text)
+    if mode == "web":
+        return _web_engine(profile).handle(text)
     raise ValueError(f"unknown mode {mode!r}")
 
 

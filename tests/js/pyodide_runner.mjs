@@ -3,9 +3,12 @@
 //
 //   node tests/js/pyodide_runner.mjs METHOD_JSON REQUESTS_JSON            (parity)
 //   node tests/js/pyodide_runner.mjs METHOD_JSON REQUESTS_JSON --bench N  (benchmark)
+//   ... --stdlib ZIP   start with that standard library archive instead of
+//                      Pyodide's own (the parity test passes the trimmed one
+//                      the site ships, site_plugins/crossroads/stdlib.py)
 //
 // METHOD_JSON is the output of `python -m engine compile`. REQUESTS_JSON is a
-// list of {"mode": "assess" | "handle", "text": "...", "profile": null | "us"}.
+// list of {"mode": "assess" | "handle" | "web", "text": "...", "profile": null | "us"}.
 // Parity prints one line per request: the engine's output string, encoded with
 // JSON.stringify so the line is lossless. Benchmark prints one JSON object.
 //
@@ -27,14 +30,21 @@ function fail(message) {
 }
 
 const args = process.argv.slice(2);
-const benchAt = args.indexOf("--bench");
-const benchCalls = benchAt >= 0 ? Number(args[benchAt + 1]) : 0;
-const [methodPath, requestsPath] = args.filter((_, i) => benchAt < 0 || (i !== benchAt && i !== benchAt + 1));
+const option = (name) => {
+  const at = args.indexOf(name);
+  if (at < 0) return null;
+  const value = args[at + 1];
+  args.splice(at, 2);
+  return value;
+};
+const benchCalls = Number(option("--bench") || 0);
+const stdLibURL = option("--stdlib");
+const [methodPath, requestsPath] = args;
 if (!methodPath || !requestsPath) fail("usage: pyodide_runner.mjs METHOD_JSON REQUESTS_JSON [--bench N]");
 if (!existsSync(join(pyodideDir, "pyodide.asm.wasm"))) fail(`${pyodideDir} is incomplete: run bash scripts/setup.sh`);
 
 const bootStart = performance.now();
-const pyodide = await loadPyodide({ indexURL: pyodideDir + "/", stdout: () => {}, stderr: (line) => process.stderr.write(line + "\n") });
+const pyodide = await loadPyodide({ indexURL: pyodideDir + "/", ...(stdLibURL ? { stdLibURL } : {}), stdout: () => {}, stderr: (line) => process.stderr.write(line + "\n") });
 const bootMs = performance.now() - bootStart;
 
 // The engine package, as the browser gets it: standard library only.
@@ -46,6 +56,9 @@ for (const name of readdirSync(join(root, "engine"))) {
   }
 }
 pyodide.FS.writeFile(join(home, "parity_driver.py"), readFileSync(join(here, "parity_driver.py"), "utf8"));
+// The browser worker's adapter, for the page's operations (mode "web").
+const adapter = join(root, "site_plugins", "crossroads", "assets", "evaluator", "crossroads_web.py");
+pyodide.FS.writeFile(join(home, "crossroads_web.py"), readFileSync(adapter, "utf8"));
 pyodide.runPython(`import sys\nsys.path.insert(0, ${JSON.stringify(home)})\nimport parity_driver`);
 const driver = pyodide.pyimport("parity_driver");
 const yamlLoaded = pyodide.runPython("'yaml' in sys.modules");

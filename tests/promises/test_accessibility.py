@@ -7,7 +7,7 @@ import pytest
 
 from support.promises import EVALUATOR
 from support.steps import answer_questions, settle, wait_for_result
-from support.promises import wait_for_engine
+from support.promises import wait_for_engine, wait_for_first_result
 
 SCHEMES = {"light": "default", "dark": "slate"}
 
@@ -76,6 +76,43 @@ def test_axe_finds_nothing_on_any_page(browser, site_url, site_pages, axe_path, 
         context.close()
 
 
+def _holder(held: list):
+    """A route handler that holds each request back (Playwright passes the route alone to a one-argument handler)."""
+
+    def hold(route):
+        held.append(route)
+
+    return hold
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("palette", SCHEMES)
+def test_axe_finds_nothing_while_the_engine_loads(browser, site_url, axe_path, palette):
+    """The progress bars, their labels and the results panel's note, on a wide screen and on a phone
+    (the bottom bar), with the runtime's download held back."""
+    problems: list[str] = []
+    for viewport in ({"width": 1280, "height": 900}, {"width": 390, "height": 760}):
+        context = browser.new_context(viewport=viewport, color_scheme="light")
+        held = []
+        try:
+            context.route("**/pyodide.asm.wasm", _holder(held))
+            page = context.new_page()
+            page.goto(site_url + "/", wait_until="load")
+            assert page.evaluate(SET_PALETTE, SCHEMES[palette]) is True
+            page.goto(site_url + EVALUATOR, wait_until="load")
+            page.wait_for_selector("#cr-load:not([hidden])")
+            if viewport["width"] < 600:
+                page.evaluate("document.querySelector('#q-stage').scrollIntoView()")
+                page.wait_for_selector("#cr-load-mobile-bar", state="visible")
+            settle(page)
+            problems += describe(f"{EVALUATOR} ({palette}, {viewport['width']} px, engine loading)", run_axe(page, axe_path))
+        finally:
+            for route in held:
+                route.abort()
+            context.close()
+    assert not problems, "axe-core violations:\n" + "\n".join(problems)
+
+
 # --- the evaluator with the keyboard alone ---------------------------------
 
 # Marks every evaluator control a reader can use now and returns a summary.
@@ -124,7 +161,8 @@ FOCUS_STATE = """
     wrapped,
     kbd: el.dataset.kbd || null,
     tag: el.tagName.toLowerCase(), id: el.id,
-    focusVisible: el.matches(':focus-visible'),
+    // A date field's calendar button (the browser's own part of the field) never matches :focus-visible.
+    focusVisible: el.matches(':focus-visible') || (el.type === 'date' && el.matches(':focus-within')),
     indicator: (!tiny && shows(el)) || shows(label) || (tiny && shows(el.parentElement)),
   };
 }
@@ -134,7 +172,7 @@ FOCUS_STATE = """
 @pytest.mark.browser
 def test_the_evaluator_works_with_the_keyboard_alone(page, site_url):
     page.goto(site_url + EVALUATOR, wait_until="load")
-    wait_for_engine(page)
+    wait_for_first_result(page)  # the controls are marked once the panel is drawn
     controls = page.evaluate(MARK_CONTROLS)
     assert len(controls) > 20, f"expected the evaluator's controls, found {len(controls)}"
 
@@ -209,3 +247,31 @@ def test_the_evaluator_works_with_the_keyboard_alone(page, site_url):
                              .map(e => ({id: e.id, live: e.getAttribute('aria-live') || e.getAttribute('role')}))""")
     assert any(item["id"] == "cr-summary" for item in live), f"the result summary is not a live region: {live}"
     wait_for_result(page)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("palette", SCHEMES)
+def test_axe_finds_nothing_on_the_register_with_partnerships(browser, site_url, axe_path, palette):
+    """The register page listing a partnership, as well as empty (the test of every page)."""
+    from support.register import REGISTER_PATH, wait_listed
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="light")
+    try:
+        page = context.new_page()
+        page.goto(site_url + REGISTER_PATH, wait_until="load")
+        assert page.evaluate(SET_PALETTE, SCHEMES[palette]) is True
+        version = page.evaluate("window.crossroads.method_version")
+        doc = {"format": "crossroads-assessment", "method_version": version, "id": "v-axe-1",
+               "saved_at": "2026-01-05T10:00:00.000Z",
+               "partnership": {"id": "p-axe", "name": "Sister city", "partner": "Far Town", "country": "Elsewhere"},
+               "answers": {"stage": "existing", "visibility": "high"},
+               "decision": {"decision": "pause_and_consult", "date": "2024-01-10", "next_review": "2024-02-10"},
+               "plan": []}
+        assert page.evaluate("d => window.crossroads.register.save(d)", doc)["saved"]
+        page.reload(wait_until="load")
+        wait_listed(page)
+        settle(page)
+        problems = describe(f"/register/ ({palette}, with a partnership)", run_axe(page, axe_path))
+        assert not problems, "axe-core violations:\n" + "\n".join(problems)
+    finally:
+        context.close()

@@ -87,6 +87,40 @@ def test_precompressed_copies_are_written_and_used(nginx, built_site, repo_root)
         assert body == copy.read_bytes(), f"nginx compressed {original.name} itself instead of sending {copy.name}"
 
 
+def test_brotli_copies_are_written_and_sent_to_browsers_that_accept_them(nginx, built_site):
+    """The build writes .br copies beside the .gz ones; with the Brotli module, nginx sends them as they are."""
+    import brotli
+
+    assert nginx.brotli, "nginx's Brotli module is missing: run bash scripts/setup.sh (libnginx-mod-http-brotli-static)"
+    runtime = sorted(built_site.rglob("*.wasm")) + sorted(built_site.rglob("pyodide.asm.mjs")) + [built_site / "evaluator" / "index.html"]
+    for original in runtime:
+        copy = original.with_name(original.name + ".br")
+        assert copy.exists(), f"no Brotli copy of {original.name}"
+        assert brotli.decompress(copy.read_bytes()) == original.read_bytes(), f"{copy} is stale"
+        assert copy.stat().st_size < original.with_name(original.name + ".gz").stat().st_size, f"{copy.name} is no smaller than gzip"
+        url = nginx.url + _url_path(built_site, original)
+        status, headers, body = fetch(url, {"Accept-Encoding": "gzip, br"})
+        assert status == 200 and headers.get("content-encoding") == "br", f"{url}: {headers.get('content-encoding')}"
+        assert body == copy.read_bytes()
+        status, headers, body = fetch(url, {"Accept-Encoding": "gzip"})
+        assert headers.get("content-encoding") == "gzip", f"{url}: Brotli sent to a client that did not ask for it"
+
+
+def test_the_runtime_is_kept_by_browsers_and_pages_are_not(nginx, built_site):
+    """Versioned runtime paths are immutable for a year; pages carry no caching header; security headers stay."""
+    wasm = sorted(built_site.rglob("*.wasm"))[0]
+    worker = "/assets/evaluator/worker.js?v=abc"
+    for path in (_url_path(built_site, wasm), _url_path(built_site, wasm.with_name("python_stdlib.zip")) + "?v=1", worker):
+        status, headers, _ = fetch(nginx.url + path)
+        assert status == 200, f"{path}: HTTP {status}"
+        assert headers.get("cache-control") == "public, max-age=31536000, immutable", f"{path}: {headers.get('cache-control')}"
+        assert "content-security-policy" in headers, f"{path} lost the security headers"
+    status, headers, _ = fetch(nginx.url + "/assets/evaluator/worker.js")
+    assert headers.get("cache-control") == "public, max-age=604800", "an evaluator file without its hash must not be kept for a year"
+    status, headers, _ = fetch(nginx.url + EVALUATOR)
+    assert status == 200 and "cache-control" not in headers, "a page must be checked again on each visit"
+
+
 @pytest.mark.parametrize("path", ["/", EVALUATOR, "/404.html", "/no/such/page/", "wasm", "mjs", "asset"])
 def test_security_headers_on_every_kind_of_response(nginx, built_site, path):
     if path in ("wasm", "mjs", "asset"):

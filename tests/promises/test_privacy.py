@@ -44,9 +44,10 @@ def test_no_page_requests_another_origin_or_sets_a_cookie(request_log_factory, s
     assert worker_files, "no .wasm request was recorded on the evaluator page: the recorder misses worker traffic"
 
 
-@pytest.mark.browser
-def test_what_a_reader_types_never_leaves_the_page(request_log_factory, site_url):
-    context, log = request_log_factory(site_url)
+def typed_in_evaluator(request_log_factory, site_url, **options):
+    """The evaluator, loaded, then the sentinel typed into every text field and
+    questions answered: (context, log, page, number of requests at load)."""
+    context, log = request_log_factory(site_url, **options)
     page = context.new_page()
     log.watch_page(page)
     page.goto(site_url + EVALUATOR, wait_until="load")
@@ -60,6 +61,12 @@ def test_what_a_reader_types_never_leaves_the_page(request_log_factory, site_url
     answered = answer_questions(page)
     assert answered >= 5, f"expected to answer several questions; answered {answered}"
     wait_for_result(page)
+    return context, log, page, loaded
+
+
+@pytest.mark.browser
+def test_what_a_reader_types_never_leaves_the_page(request_log_factory, site_url):
+    context, log, page, loaded = typed_in_evaluator(request_log_factory, site_url)
     # Exercise the features that write answers somewhere: local storage, a
     # file, a share link (answers after '#', which browsers never send).
     with page.expect_download():
@@ -70,12 +77,16 @@ def test_what_a_reader_types_never_leaves_the_page(request_log_factory, site_url
     page.wait_for_function("() => document.querySelector('#cr-share-url').value.includes('#')")
     page.wait_for_load_state("networkidle")
 
-    after = log.requests[loaded:]
+    assert_nothing_sent(context, log, log.requests[loaded:])
+
+
+def assert_nothing_sent(context, log, after) -> None:
+    """No request after the page loaded carried what the reader typed, sent data, or left the origin."""
     leaking = [r for r in after if SENTINEL in r.url or SENTINEL in (r.post_data or "")
                or any(SENTINEL in str(v) for v in r.headers.values())]
     assert not leaking, "requests carried what the reader typed:\n" + _describe(leaking)
     not_static = [r for r in after if r.method != "GET" or r.post_data]
-    assert not not_static, "the evaluator sent data after the page loaded:\n" + _describe(not_static)
+    assert not not_static, "the page sent data after it loaded:\n" + _describe(not_static)
     assert not log.foreign(), "requests left the site's origin:\n" + _describe(log.foreign())
     assert context.cookies() == []
 
@@ -188,3 +199,20 @@ def test_the_static_check_catches_what_it_should(tmp_path):
     assert len(found["a.html"]) == 6, found
     assert found["b.css"] == ["url(https://x.example/c.png)"]
     assert sorted(found["c.mjs"]) == ["https://esm.example/m.js", "https://w.example/w.js"]
+
+
+@pytest.mark.browser
+def test_the_register_keeps_what_a_reader_types_in_the_page(request_log_factory, site_url):
+    """Saved in the register, listed, compared and exported: still no request carries it."""
+    from support.register import REGISTER_PATH, save_in_register, wait_listed
+
+    context, log, page, loaded = typed_in_evaluator(request_log_factory, site_url, accept_downloads=True)
+    save_in_register(page)
+    page.goto(site_url + REGISTER_PATH, wait_until="load")
+    wait_listed(page)
+    assert SENTINEL in page.inner_text("#cr-reg-body")
+    with page.expect_download():
+        page.click("#cr-reg-export")
+    page.wait_for_load_state("networkidle")
+
+    assert_nothing_sent(context, log, log.requests[loaded:])

@@ -59,7 +59,7 @@ def test_checklist_boxes_are_hidden(mini_handbook):
 
 def test_every_marker_is_declared_once_with_its_renderer():
     assert sorted(MARKERS) == ["calibration", "cases", "contacts", "countries", "evaluator", "foresight", "guidelines", "levels",
-                               "management", "matrix", "questionnaire", "scoring", "screen", "stakeholders", "version"]
+                               "management", "matrix", "questionnaire", "register", "scoring", "screen", "stakeholders", "version"]
     assert [name for name, entry in MARKERS.items() if entry.argument] == ["management"]
 
 

@@ -126,7 +126,7 @@ def test_evaluator_can_be_left_out(mini_site):
 
 # -- build failures ---------------------------------------------------------------
 
-KNOWN = "calibration, cases, contacts, countries, evaluator, foresight, guidelines, levels, management, management A, management B, matrix, questionnaire, scoring, screen, stakeholders, version"
+KNOWN = "calibration, cases, contacts, countries, evaluator, foresight, guidelines, levels, management, management A, management B, matrix, questionnaire, register, scoring, screen, stakeholders, version"
 
 
 @pytest.mark.parametrize("page, message", [

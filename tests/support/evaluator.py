@@ -18,7 +18,13 @@ class RequestLog:
 
     def __init__(self, context):
         self.urls: list[str] = []
-        context.on("request", lambda request: self.urls.append(request.url))
+        self.page_urls: list[str] = []  # the pages' and their workers' own requests, not the service worker's
+        context.on("request", self._add)
+
+    def _add(self, request) -> None:
+        self.urls.append(request.url)
+        if request.service_worker is None:
+            self.page_urls.append(request.url)
 
     def foreign(self, base_url: str) -> list[str]:
         origin = urlsplit(base_url)
@@ -34,6 +40,10 @@ class RequestLog:
     def matching(self, text: str) -> list[str]:
         return [url for url in self.urls if text in url]
 
+    def page_matching(self, text: str) -> list[str]:
+        """The pages' own requests containing `text` (the service worker keeps the site's files for offline use)."""
+        return [url for url in self.page_urls if text in url]
+
 FORM_STATE = """() => {
   const answers = {}, notes = {}, partnership = {};
   for (const q of document.querySelectorAll('#cr-form .cr-question')) {
@@ -42,7 +52,9 @@ FORM_STATE = """() => {
     const note = q.querySelector('textarea[data-note]').value;
     if (note) notes[q.dataset.question] = note;
   }
-  for (const el of document.querySelectorAll('[data-partnership]')) partnership[el.dataset.partnership] = el.value;
+  for (const el of document.querySelectorAll('[data-partnership]')) {
+    if (el.type !== 'hidden' || el.value) partnership[el.dataset.partnership] = el.value;  // the register's id, once given
+  }
   return {answers, notes, partnership};
 }"""
 

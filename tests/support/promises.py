@@ -24,6 +24,9 @@ from .server import StaticServer  # noqa: F401 - the promise suites and the benc
 ROOT = Path(__file__).resolve().parents[2]
 NGINX = os.environ.get("CROSSROADS_NGINX", shutil.which("nginx") or "/usr/sbin/nginx")
 DEPLOY_CONF = ROOT / "deploy" / "nginx.conf"
+# Debian's libnginx-mod-http-brotli-static (scripts/setup.sh installs it):
+# with it, the line deploy/nginx.conf leaves for hosts to uncomment is used.
+BROTLI_MODULE = Path("/usr/lib/nginx/modules/ngx_http_brotli_static_module.so")
 EVALUATOR = "/evaluator/"  # the page that holds the evaluator
 
 
@@ -71,13 +74,17 @@ class Nginx:
         self.work.mkdir(parents=True, exist_ok=True)
         for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
             (self.work / name).mkdir(exist_ok=True)
-        (self.work / "crossroads.conf").write_text(site_conf(self.site_dir, self.port, self.deploy_conf), encoding="utf-8")
+        text = site_conf(self.site_dir, self.port, self.deploy_conf)
+        self.brotli = BROTLI_MODULE.exists()
+        if self.brotli:
+            text = re.sub(r"^(\s*)# (brotli_static on;)", r"\1\2", text, flags=re.M)
+        (self.work / "crossroads.conf").write_text(text, encoding="utf-8")
         # As root, nginx would hand requests to 'nobody', who cannot read a
         # private temp folder: keep the workers under the current user.
         user = f"user {pwd.getpwuid(os.geteuid()).pw_name};\n" if os.geteuid() == 0 else ""
         w = self.work
         conf = (
-            f"{user}daemon off;\nmaster_process on;\nworker_processes 1;\n"
+            f"{user}{f'load_module {BROTLI_MODULE};' if self.brotli else ''}\ndaemon off;\nmaster_process on;\nworker_processes 1;\n"
             f"pid {w}/nginx.pid;\nerror_log {w}/error.log warn;\n"
             "events { worker_connections 256; }\n"
             "http {\n"
@@ -153,6 +160,13 @@ def fetch(url: str, headers: dict | None = None):
 
 ENGINE_READY = ".cr-engine[data-state=ready]"
 ENGINE_FAILED = ".cr-engine[data-state=failed]"
+
+
+def wait_for_first_result(page, timeout: float = 60_000) -> None:
+    """Wait until the engine is ready and the results panel shows the result of the current answers
+    (the panel is drawn anew when that result arrives, a moment after the engine reports ready)."""
+    wait_for_engine(page, timeout)
+    page.wait_for_selector("#crossroads-evaluator[data-scored='true'] #cr-results:not([aria-busy])", state="attached", timeout=timeout)
 
 
 def wait_for_engine(page, timeout: float = 60_000) -> None:

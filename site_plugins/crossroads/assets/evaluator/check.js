@@ -37,12 +37,30 @@ async function ask(client, op, doc) {
   }
 }
 
+// The register's part of a document the engine has accepted in full: the
+// version id, the partnership id, the decision record and the action plan,
+// as the engine's checked form gives them, or as the document has them.
+function withRecord(checked, doc) {
+  if (!isObject(doc)) return checked;
+  const out = { ...checked, partnership: { ...checked.partnership } };
+  if (out.id === undefined && typeof doc.id === "string") out.id = doc.id;
+  if (out.decision === undefined && isObject(doc.decision)) out.decision = doc.decision;
+  if (out.plan === undefined && Array.isArray(doc.plan)) out.plan = doc.plan;
+  const p = isObject(doc.partnership) ? doc.partnership : {};
+  for (const key of ["id", "country"]) if (out.partnership[key] === undefined && typeof p[key] === "string") out.partnership[key] = p[key];
+  return out;
+}
+
 // The engine's checked form of a document ({answers, partnership, notes,
-// migrated_from?, migration?}), or a CheckError saying why it is refused.
-export const check = (client, doc) => ask(client, "check", doc);
+// migrated_from?, migration?, and the register's part}), or a CheckError
+// saying why it is refused.
+export const check = async (client, doc) => withRecord(await ask(client, "check", doc), doc);
 
 // What the engine can read of a document: {checked, problems}.
-export const salvage = (client, doc) => ask(client, "salvage", doc);
+export const salvage = async (client, doc) => {
+  const found = await ask(client, "salvage", doc);
+  return found.problems.length ? found : { ...found, checked: withRecord(found.checked, doc) };
+};
 
 // A stored record of this method version as the form can show it before the
 // engine has checked it: text where text belongs, nothing else. The form
@@ -55,5 +73,5 @@ export function shownAsIs(doc) {
       if (typeof value === "string" || (Array.isArray(value) && value.every((v) => typeof v === "string"))) answers[qid] = value;
     }
   }
-  return { answers, partnership: texts(doc.partnership), notes: texts(doc.notes) };
+  return withRecord({ answers, partnership: texts(doc.partnership), notes: texts(doc.notes) }, doc);
 }

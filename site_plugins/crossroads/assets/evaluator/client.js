@@ -44,6 +44,7 @@ export class EngineClient {
     this.nextId = 1;
     this.pending = new Map();
     this.onchange = null;
+    this.onprogress = null; // the download's progress only (else onchange)
     this.wasReady = false;
     this.start();
   }
@@ -54,6 +55,8 @@ export class EngineClient {
     this.failure = null;
     this.reason = null;
     this.slow = false;
+    this.loaded = {}; // bytes received so far per runtime file (worker.js)
+    this.kept = null; // the kept snapshot after this start: "stored" | "not stored"
     this.startedAt = performance.now();
     this.ready = new Promise((resolve, reject) => {
       this.resolveReady = resolve;
@@ -61,7 +64,7 @@ export class EngineClient {
     });
     this.ready.catch(() => {});
     const c = this.config;
-    const query = `v=${encodeURIComponent(c.worker)}&pyodide=${encodeURIComponent(c.pyodide)}&engine=${encodeURIComponent(c.engine)}`;
+    const query = `v=${encodeURIComponent(c.worker)}&pyodide=${encodeURIComponent(c.pyodide)}&engine=${encodeURIComponent(c.engine)}&stdlib=${encodeURIComponent(c.stdlib || "")}`;
     const url = new URL(`worker.js?${query}`, import.meta.url);
     clearTimeout(this.slowTimer);
     clearTimeout(this.giveUpTimer);
@@ -122,6 +125,14 @@ export class EngineClient {
     if (message.type === "status") {
       this.step = message;
       this.emit();
+    } else if (message.type === "progress") {
+      this.loaded = message.loaded || {};
+      if (this.onprogress) this.onprogress(this);
+      else this.emit();
+    } else if (message.type === "kept") {
+      this.kept = message.state;
+      this.keptReason = message.reason || "";
+      this.emit();
     } else if (message.type === "ready") {
       this.state = "ready";
       this.wasReady = true;
@@ -135,6 +146,8 @@ export class EngineClient {
         method_version: this.config.method_version,
         profile: this.config.profile,
         python: message.python,
+        start: message.start || "fresh",
+        kept_problem: message.kept_problem || null,
         timings: { worker_ms: message.ms, ...message.timings },
       });
       this.emit();
@@ -178,6 +191,29 @@ export class EngineClient {
     }
     this.pending.clear();
     this.emit();
+  }
+
+  // The runtime's download so far: {loaded, total} in bytes (decoded), from
+  // the sizes the build wrote into the page's configuration.
+  download() {
+    const sizes = this.config.sizes || {};
+    let loaded = 0;
+    let total = 0;
+    for (const [file, size] of Object.entries(sizes)) {
+      total += size;
+      loaded += Math.min(size, this.loaded[file] || 0);
+    }
+    return { loaded, total };
+  }
+
+  // "Don't store anything on this computer": the kept snapshot goes too.
+  forgetRuntime() {
+    if (this.worker) this.worker.postMessage(JSON.stringify({ control: "forget" }));
+    try {
+      indexedDB.deleteDatabase("crossroads-runtime");
+    } catch {
+      // no storage here
+    }
   }
 
   retry() {

@@ -4,12 +4,13 @@
 // The questionnaire is plain HTML rendered at build time, with the CSS
 // rules that show its conditional questions (evaluator.show_rules); the
 // modules of this folder make it live: "none of these" options, autosave in
-// this browser, files, share links, reports, and the results panel. Scoring runs in worker.js (Pyodide), which starts as soon as this
-// module runs; the page and the worker exchange JSON strings matched by id
+// this browser, files, share links, reports, and the results panel. Scoring runs in worker.js (Pyodide), which start.js starts while the
+// page is still being read (or this module, if start.js has not); the page and the worker exchange JSON strings matched by id
 // (client.js). Each module has one job; the Evaluator class below holds the
 // page's state and is composed of the mixins that act on it (form.js,
 // storage.js, kept.js, tabs.js, files.js, share.js, status.js, scoring.js,
-// result_parts.js, results.js, report.js); api.js is window.crossroads.
+// result_parts.js, results.js, report.js, decision.js, saving.js); api.js
+// is window.crossroads (with the register, register_store.js).
 // Every import carries the imported file's content hash (`?v=`), written at
 // build time by evaluator.py, so a new build never mixes with cached modules.
 //
@@ -34,6 +35,12 @@
 //   window.crossroads.check(document)   Promise of the engine's checked form of a
 //                                       saved-assessment document.
 //   window.crossroads.method_version, window.crossroads.profile
+//   window.crossroads.compare(a, b)    Promise of the engine's comparison of two
+//                                       assessment documents (a earlier).
+//   window.crossroads.register          list / get / save / remove / export /
+//                                       import of the register in this browser
+//                                       (register_store.js; the handbook's hosting
+//                                       page, "Embedding and automation").
 // The evaluator element also fires "crossroads:result" (detail: {ms, result})
 // each time the results panel has been updated, and the page records the
 // performance marks "crossroads:interactive" (the form is live) and
@@ -48,10 +55,12 @@ import { publicApi } from "./api.js";
 import { EngineClient } from "./client.js";
 import { withFiles } from "./files.js";
 import { withForm } from "./form.js";
+import { withDecision } from "./decision.js";
 import { withKept } from "./kept.js";
 import { withReport } from "./report.js";
 import { withResultParts } from "./result_parts.js";
 import { withResults } from "./results.js";
+import { withSaving } from "./saving.js";
 import { withScoring } from "./scoring.js";
 import { withShare } from "./share.js";
 import { withStatus } from "./status.js";
@@ -91,8 +100,9 @@ class EvaluatorBase {
     this.loadFragment();
     this.renderReport();
     client.onchange = () => this.engineChanged();
+    client.onprogress = () => this.showProgress();
     this.engineChanged();
-    window.crossroads = publicApi(client, this.config);
+    window.crossroads = publicApi(client, this.config, this.register);
     this.watchPanel();
     this.watchTabs();
     performance.mark("crossroads:interactive");
@@ -240,7 +250,7 @@ class EvaluatorBase {
   }
 }
 
-const MIXINS = [withForm, withStorage, withKept, withTabs, withFiles, withShare, withStatus, withScoring, withResultParts, withResults, withReport];
+const MIXINS = [withForm, withStorage, withKept, withTabs, withFiles, withShare, withStatus, withScoring, withResultParts, withResults, withReport, withDecision, withSaving];
 const Evaluator = MIXINS.reduce((base, mixin) => mixin(base), EvaluatorBase);
 
 /* -------------------------------------------------------------- start */
@@ -252,6 +262,8 @@ function start() {
   if (!root || root.dataset.live) return;
   root.dataset.live = "true";
   const config = JSON.parse(root.querySelector("#cr-config").textContent);
+  // The worker start.js began, else a new one (and after a failed start).
+  if (!client && window.crossroadsEngine) client = window.crossroadsEngine;
   if (!client || client.state === "failed") client = new EngineClient(config);
   new Evaluator(root, client);
 }

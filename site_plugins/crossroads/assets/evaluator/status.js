@@ -30,13 +30,19 @@ export const withStatus = (Base) =>
       const retry = this.el("cr-retry");
       this.root.querySelector(".cr-engine").dataset.state = c.state;
       this.root.dataset.engine = c.state;
+      // How the engine started ("fresh" or "kept": from the copy kept in this
+      // browser) and whether that copy was stored afterwards.
+      this.root.dataset.start = c.info ? c.info.start || "fresh" : "";
+      this.root.dataset.kept = c.kept || "";
       this.el("cr-report-md").disabled = c.state !== "ready";
+      this.showProgress();
       if (c.state === "loading") {
-        const step = c.step.step ? ` step ${c.step.step} of ${c.step.steps}:` : "";
-        const size = c.step.step <= 1 && !c.wasReady ? " (about 6 MB the first time)" : "";
-        const slow = c.slow ? " This is taking longer than usual; it carries on in the background." : "";
-        const what = c.wasReady ? "Restarting the scoring engine…" : "Loading the scoring engine…";
-        status.textContent = `${what}${step} ${c.step.text}${size}. You can answer meanwhile.${slow}`;
+        // The live region changes at the start and when ready, not with each
+        // step: the steps, the bytes and a slow start are in the progress
+        // bar's label and the results panel's note.
+        const what = c.wasReady ? "Restarting the scoring engine." : "Loading the scoring engine.";
+        const text = `${what} You can answer meanwhile; the result appears when it is ready.`;
+        if (status.textContent !== text) status.textContent = text;
         retry.hidden = true;
         this.setDetail("cr-status-detail", null);
       } else if (c.state === "ready") {
@@ -55,6 +61,47 @@ export const withStatus = (Base) =>
       }
       this.updateFreshness();
       this.renderReport();
+    }
+
+    // The progress bars (top of the page, phone's bottom bar) and the
+    // results panel's note while the engine loads: what is loading and how
+    // much is left, in bytes received from the download itself.
+    showProgress() {
+      const c = this.client;
+      const loading = c.state === "loading";
+      const { loaded, total } = c.download();
+      const mb = (bytes) => (bytes / 1e6).toFixed(1);
+      let label = "";
+      let value = null;
+      if (loading) {
+        const downloading = total > 0 && c.step.step <= 1 && !c.step.kept;
+        if (c.step.kept) label = "Starting from the copy kept in this browser";
+        else if (downloading && loaded < total) label = `Downloading the Python runtime and the engine: ${mb(total - loaded)} MB left of ${mb(total)} MB`;
+        else if (c.step.step <= 1) label = c.step.step ? "Starting Python" : "Starting the background worker";
+        else label = c.step.step === 2 ? "Loading the method" : "Checking the method";
+        value = downloading ? loaded : total > 0 && c.step.step >= 1 ? total : null;
+      }
+      for (const [box, text] of [
+        ["cr-load", "cr-load-label"],
+        ["cr-load-mobile", "cr-load-mobile-label"],
+      ]) {
+        this.el(box).hidden = !loading;
+        if (this.el(text).textContent !== label) this.el(text).textContent = label;
+      }
+      for (const bar of ["cr-load-bar", "cr-load-mobile-bar", "cr-load-panel-bar"]) {
+        const progress = this.el(bar);
+        if (total > 0) progress.max = total;
+        if (value === null) progress.removeAttribute("value");
+        else progress.value = value;
+      }
+      const waiting = this.el("cr-waiting");
+      waiting.hidden = !loading || this.result !== null;
+      const slow = c.slow ? " This is taking longer than usual; it carries on in the background." : "";
+      const note = loading
+        ? `Waiting for the scoring engine: ${label.charAt(0).toLowerCase()}${label.slice(1)}. Answer meanwhile: your result appears here as soon as it is ready.${slow}`
+        : "";
+      const said = this.el("cr-waiting-text");
+      if (said.textContent !== note) said.textContent = note;
     }
 
     // What went wrong and what the reader can do, in plain words; the

@@ -42,14 +42,14 @@ export const withStorage = (Base) =>
       }
     }
 
-    // What a stored record says (answers, notes, partnership), without the
+    // What a stored record says (answers, notes, partnership, decision, plan), without the
     // time it was saved: two records with the same content are the same.
     contentKey(text) {
       if (text === null || text === undefined) return null;
       try {
         const doc = JSON.parse(text);
         if (!isObject(doc)) return text;
-        return JSON.stringify([doc.partnership || {}, doc.answers || {}, doc.notes || {}]);
+        return JSON.stringify([doc.partnership || {}, doc.answers || {}, doc.notes || {}, doc.id || null, doc.decision || {}, doc.plan || []]);
       } catch {
         return text;
       }

@@ -9,8 +9,53 @@ import { CheckError, check, isObject, parseJSON } from "./check.js";
 import { download, today } from "./dom.js";
 import { ASIDE_PREFIX } from "./storage.js";
 
-const SIGNAL_KEY = "crossroads:evaluator-signal";
+export const SIGNAL_KEY = "crossroads:evaluator-signal";
 const CHANNEL_NAME = "crossroads-evaluator";
+
+// Erase and "don't store" reach every tab of the site: a storage key set and
+// removed at once (its "storage" events arrive in order with the record's),
+// and a BroadcastChannel message (which also reaches tabs that store nothing).
+export function sendSignal(type, handled, channel) {
+  const id = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+  handled.add(id);
+  const text = JSON.stringify({ type, id });
+  try {
+    localStorage.setItem(SIGNAL_KEY, text);
+    localStorage.removeItem(SIGNAL_KEY);
+  } catch {
+    /* storage unavailable: the channel below still tells the other tabs */
+  }
+  try {
+    if (channel) channel.postMessage(text);
+  } catch {
+    /* no other way to tell them */
+  }
+}
+
+// A signal ({type, id}) read from its text, once: null if unreadable or handled already.
+export function readSignal(text, handled) {
+  let signal;
+  try {
+    signal = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!isObject(signal) || typeof signal.id !== "string" || handled.has(signal.id)) return null;
+  handled.add(signal.id);
+  return signal;
+}
+
+// The channel the tabs signal on, calling `receive(text)`; null where there is none.
+export function openChannel(receive) {
+  if (typeof BroadcastChannel !== "function") return null;
+  try {
+    const channel = new BroadcastChannel(CHANNEL_NAME);
+    channel.onmessage = (event) => receive(String(event.data));
+    return channel;
+  } catch {
+    return null;
+  }
+}
 
 export const withTabs = (Base) =>
   class extends Base {
@@ -18,14 +63,7 @@ export const withTabs = (Base) =>
 
     watchTabs() {
       window.addEventListener("storage", (event) => this.onStorage(event));
-      if (typeof BroadcastChannel === "function") {
-        try {
-          this.channel = new BroadcastChannel(CHANNEL_NAME);
-          this.channel.onmessage = (event) => this.receiveSignal(String(event.data));
-        } catch {
-          this.channel = null;
-        }
-      }
+      this.channel = openChannel((text) => this.receiveSignal(text));
     }
 
     onStorage(event) {
@@ -166,35 +204,13 @@ export const withTabs = (Base) =>
       this.message(`The other version is saved as ${name} in your downloads.`);
     }
 
-    // Erase and "don't store" reach every tab: a storage key set and removed at
-    // once (its "storage" events arrive in order with the record's), and a
-    // BroadcastChannel message (which also reaches tabs that store nothing).
     signal(type) {
-      const id = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
-      this.handledSignals.add(id);
-      const text = JSON.stringify({ type, id });
-      try {
-        localStorage.setItem(SIGNAL_KEY, text);
-        localStorage.removeItem(SIGNAL_KEY);
-      } catch {
-        /* storage unavailable: the channel below still tells the other tabs */
-      }
-      try {
-        if (this.channel) this.channel.postMessage(text);
-      } catch {
-        /* no other way to tell them */
-      }
+      sendSignal(type, this.handledSignals, this.channel);
     }
 
     receiveSignal(text) {
-      let signal;
-      try {
-        signal = JSON.parse(text);
-      } catch {
-        return;
-      }
-      if (!isObject(signal) || typeof signal.id !== "string" || this.handledSignals.has(signal.id)) return;
-      this.handledSignals.add(signal.id);
+      const signal = readSignal(text, this.handledSignals);
+      if (!signal) return;
       if (signal.type === "erase") {
         this.eraseHere();
         this.message("Your data was erased in another tab or window, so it has been erased from this tab too.");
@@ -208,6 +224,7 @@ export const withTabs = (Base) =>
       this.noStore = on;
       this.el("cr-nostore").checked = on;
       if (on) {
+        this.client.forgetRuntime();
         if (!fromOtherTab) {
           this.signal("nostore");
           this.removeStored();

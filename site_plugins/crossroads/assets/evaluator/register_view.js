@@ -1,0 +1,98 @@
+// Crossroads register: the engine's comparison of two assessments
+// (op "compare") as readable tables: the totals that moved, then each
+// changed answer with what that change alone moves.
+//
+// Reader text is only ever set with textContent or as attribute values.
+
+import { h } from "./dom.js";
+
+function recText(config, id, label) {
+  if (id === null || id === undefined) return "no recommendation yet";
+  return label || config.recommendations[id] || id;
+}
+
+// What moved (the totals, or what one change alone moves), one entry per
+// line: [what, earlier, later].
+function movedRows(moves, config) {
+  if (!moves) return [];
+  const rows = [];
+  const r = moves.recommendation;
+  if (r) rows.push(["Recommendation", recText(config, r.from, r.from_label), recText(config, r.to, r.to_label)]);
+  for (const c of moves.categories || []) rows.push([`Category ${c.category} ${c.name}`, c.from_label || c.from, c.to_label || c.to]);
+  for (const s of moves.scenarios || []) {
+    for (const [key, when] of [["after_safeguards", "after safeguards"], ["before_safeguards", "before safeguards"]]) {
+      const m = s[key];
+      if (m) rows.push([`Scenario ${s.scenario} ${s.name} (${when})`, m.from_label || m.from, m.to_label || m.to]);
+    }
+  }
+  return rows;
+}
+
+function answerText(value) {
+  if (value === null || value === undefined || (Array.isArray(value) && value.length === 0)) return "Not answered";
+  return Array.isArray(value) ? value.join("; ") : String(value);
+}
+
+function summaryLine(side, config) {
+  if (!side) return "";
+  const rec = recText(config, side.recommendation, side.recommendation_label);
+  const level = side.recommendation === null || side.recommendation === undefined ? "" : `, ${side.level_label || side.level}`;
+  return `${String(side.saved_at || "").slice(0, 10) || "undated"}${side.date ? ` (dated ${side.date})` : ""}: ${rec}${level}`;
+}
+
+export function compareTables(comparison, config) {
+  const out = [];
+  const totals = comparison.totals || {};
+  out.push(
+    h("p", {}, h("strong", { text: "Earlier: " }), summaryLine(comparison.old, config), h("br"), h("strong", { text: "Later: " }), summaryLine(comparison.new, config)),
+  );
+  const rows = movedRows(totals, config);
+  out.push(h("h3", { text: "What moved overall" }));
+  if (rows.length) {
+    out.push(
+      h(
+        "table",
+        { class: "cr-compare__table", id: "cr-compare-totals" },
+        h("caption", { class: "cr-sr", text: "What moved overall between the two assessments" }),
+        h("thead", {}, h("tr", {}, h("th", { scope: "col", text: "Result" }), h("th", { scope: "col", text: "Earlier" }), h("th", { scope: "col", text: "Later" }))),
+        h("tbody", {}, rows.map(([what, from, to]) => h("tr", {}, h("th", { scope: "row", text: what }), h("td", { text: from }), h("td", { text: to })))),
+      ),
+    );
+  } else {
+    out.push(h("p", { text: "No scenario, category or recommendation moved." }));
+  }
+  const changes = comparison.changes || [];
+  out.push(h("h3", { text: `Changed answers (${changes.length})` }));
+  if (!changes.length) {
+    out.push(h("p", { text: "No answer differs between the two assessments." }));
+    return out;
+  }
+  out.push(
+    h(
+      "table",
+      { class: "cr-compare__table", id: "cr-compare-changes" },
+      h("caption", { class: "cr-sr", text: "Each changed answer and what that change alone moves" }),
+      h(
+        "thead",
+        {},
+        h("tr", {}, h("th", { scope: "col", text: "Question" }), h("th", { scope: "col", text: "Earlier answer" }), h("th", { scope: "col", text: "Later answer" }), h("th", { scope: "col", text: "What this change alone moves" })),
+      ),
+      h(
+        "tbody",
+        {},
+        changes.map((c) => {
+          const lines = movedRows(c.moves, config).map(([what, from, to]) => `${what}: ${from} → ${to}`);
+          return h(
+            "tr",
+            { "data-question": c.question },
+            h("th", { scope: "row", text: c.text || c.question }),
+            h("td", { text: answerText(c.old) }),
+            h("td", { text: answerText(c.new) }),
+            h("td", {}, lines.length ? h("ul", {}, lines.map((line) => h("li", { text: line }))) : "Nothing, on its own"),
+          );
+        }),
+      ),
+    ),
+  );
+  return out;
+}
