@@ -140,8 +140,8 @@ class Handbook:
     def generated(self) -> list[tuple[str, str, str]]:
         return inventory.generated_pages(self.method, self.library)
 
-    def nav(self) -> dict[str, list]:
-        return inventory.nav_entries(self.method, self.library)
+    def nav(self, t=None) -> dict[str, list]:
+        return inventory.nav_entries(self.method, self.library, t)
 
     def render_generated(self, src: str, kind: str, item: str) -> str:
         def render(_key: bytes) -> bytes:
