@@ -19,18 +19,24 @@ like an answer naming a category) that does not keep its English original in
 the pattern the language's glossary defines, and a term the glossary enforces
 that the translation does not use.
 
-Reading the files (`load_glossary`, `check_language`, `check_folder`) needs
-PyYAML through `engine.source`; everything else is standard library only.
+`localize(method, language)` returns the method with every keyed text in
+that language (ids, points and conditions unchanged) and `Method.language`
+set; it refuses a translation the checker finds any problem in.
+
+Reading the files (`load_glossary`, `check_language`, `check_folder`,
+`localize`) needs PyYAML through `engine.source`; everything else is standard
+library only.
 """
 
 from __future__ import annotations
 
 import difflib
+import json
 import os
 import re
 from dataclasses import dataclass, field
 
-from .errors import printable, quote
+from .errors import MethodError, printable, quote
 from .schema import describe_value
 
 # A placeholder a program fills in: {country}, {name}. The method's English
@@ -169,6 +175,8 @@ def text_keys(data: dict) -> list[Text]:
         _fields(out, f"scoring.recommendations.{rec['id']}", ("scoring", "recommendations", i), rec, ("label", "headline", "description"))
     for i, rule in enumerate(scoring["recommendation_rules"]):
         out.append(Text(f"scoring.rules.{rule['id']}.reason", rule["reason"], ("scoring", "recommendation_rules", i, "reason")))
+    for i, decision in enumerate(scoring.get("decisions", [])):
+        _fields(out, f"scoring.decisions.{decision['id']}", ("scoring", "decisions", i), decision, ("label", "description"))
     for i, action in enumerate(scoring["actions"]):
         out.append(Text(f"actions.{action['id']}.text", action["text"], ("scoring", "actions", i, "text")))
 
@@ -475,3 +483,73 @@ def check_folder(data: dict, folder: str, display_folder: str, only: list[str] |
         findings.extend(more)
         reports.append(coverage)
     return findings, reports
+
+
+# -- a method in another language ---------------------------------------------------------
+
+SOURCE_LANGUAGE = "en"
+
+
+class LocalizeError(MethodError):
+    """A translation that cannot be used: an unknown language, or a file with problems
+    (each a `Finding` with its file and line, as `check_language` reports them)."""
+
+    def __init__(self, findings: list[Finding]):
+        self.findings = list(findings)
+        self.problems = self.findings  # what callers of MethodError count
+        self.locate = None
+        Exception.__init__(self, "\n".join(self.lines()))
+
+    def lines(self) -> list[str]:
+        return [str(finding) for finding in self.findings]
+
+
+def default_folder() -> str:
+    """The i18n/ folder of this checkout's method (scenarios/i18n)."""
+    return os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "scenarios", "i18n")
+
+
+def _set_at(data, path: tuple, value: str) -> None:
+    for part in path[:-1]:
+        data = data[part]
+    data[path[-1]] = value
+
+
+def translated_data(data: dict, entries: dict, language: str) -> dict:
+    """A copy of the method `data` with every keyed text replaced by its entry in `entries`
+    (key -> text) and `language` set. Entries must cover every key (`check_translation`)."""
+    out = json.loads(json.dumps(data))
+    for text in text_keys(out):
+        _set_at(out, text.path, entries[text.key])
+    out["language"] = language
+    return out
+
+
+def localize(method, language: str, folder: str | None = None, display_folder: str = "scenarios/i18n"):
+    """The method with its reader texts in `language` ('en', 'de', 'ja', ...): ids, points,
+    conditions and everything else unchanged, `Method.language` set to `language`.
+
+    English (the method's own language) returns the method unchanged. `folder` is the
+    i18n/ folder (default: this checkout's scenarios/i18n). Raises LocalizeError for a
+    language without a translation file, or for any problem the checker finds in it
+    (missing, unknown or empty keys, placeholders, glossary), each with file:line."""
+    from .model import compile_method
+
+    current = getattr(method, "language", SOURCE_LANGUAGE)
+    if language == current:
+        return method
+    if current != SOURCE_LANGUAGE:
+        raise LocalizeError([Finding(display_folder, None, f"the method is already in {quote(current)}; localize the English "
+                                                           f"method to {quote(language)} instead.")])
+    folder = folder or default_folder()
+    found = languages(folder)
+    if language not in found:
+        listed = ", ".join([SOURCE_LANGUAGE, *found])
+        raise LocalizeError([Finding(f"{display_folder}/{language}.yaml", None,
+                                     f"unknown language {quote(language)}: there is no translation file for it; the languages "
+                                     f"are: {listed}.")])
+    findings, _coverage = check_language(method.data, folder, language, display_folder)
+    if findings:
+        raise LocalizeError(findings)
+    entries, _lines = _read_translation(os.path.join(folder, f"{language}.yaml"), f"{display_folder}/{language}.yaml", findings)
+    return compile_method(translated_data(method.data, entries, language))

@@ -46,6 +46,7 @@ class Method:
     migrations: dict[str, dict] = field(default_factory=dict)  # by the version they start from, in the method's order
     screen: list[str] = field(default_factory=list)  # ids of the short screen's questions, in order
     step_order: dict[str, int] = field(default_factory=dict)  # step id -> position (foresight first, then the tracks)
+    language: str = "en"  # the language of the reader texts ('en', or what `i18n.localize` set)
 
     # -- the method itself (method.yaml) ----------------------------------------------------
 
@@ -211,6 +212,7 @@ def _index(data: dict) -> Method:
         migrations={m["from"]: m for m in data.get("migrations", [])},
         screen=[q["id"] for q in questions if q.get("screen")],
         step_order=step_order,
+        language=data.get("language", "en"),
     )
 
 

@@ -218,6 +218,7 @@ METHOD_SCHEMA = Record(
     {
         "countries": ListOf(_country),
         "migrations": ListOf(_migration),
+        "language": Ident(),  # set by i18n.localize: the language of the reader texts (absent: English)
     },
 )
 

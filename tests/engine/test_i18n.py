@@ -5,12 +5,14 @@ checker reports, each with its file and line (broken copies in tmp_path)."""
 from __future__ import annotations
 
 import copy
+import json
 import shutil
 
 import pytest
 import yaml
 
-from engine.i18n import check_folder, check_language, is_matrix_name, languages, text_keys
+from engine.i18n import LocalizeError, check_folder, check_language, is_matrix_name, languages, localize, text_keys
+from engine.model import compile_method
 from support.engine import ROOT, cli
 
 I18N = ROOT / "scenarios" / "i18n"
@@ -21,7 +23,7 @@ SHOWN = "scenarios/i18n"
 # or are outside the scheme (country profiles, conditions, the lookup grid).
 NOT_TEXT_FIELDS = {"id", "category", "kind", "type", "section", "value", "step", "page", "to", "from_level", "stakeholders",
                    "ask", "activates", "combine", "source", "citation", "version", "released", "date", "level", "at_least", "from",
-                   "applies_from"}
+                   "applies_from", "matches", "language"}
 NOT_TEXT_PARTS = {"when", "show_if", "grid", "base", "countries", "rename_options", "rename_questions", "drop_questions"}
 
 
@@ -296,3 +298,59 @@ def test_the_command_fails_with_file_and_line(tmp_path):
     unknown = cli("--method", str(folder), "i18n-check", "fr")
     assert unknown.returncode == 1
     assert unknown.stderr.splitlines()[0] == "scenarios/i18n/fr.yaml: no translation file for 'fr'; the languages here are: de, ja."
+
+
+# -- localize: the method in a language --------------------------------------------------------
+
+@pytest.mark.parametrize("language", ["de", "ja"])
+def test_localize_translates_every_keyed_text_and_nothing_else(method, language):
+    local = localize(method, language)
+    assert local.language == language and method.language == "en"
+    entries = yaml.safe_load((I18N / f"{language}.yaml").read_text(encoding="utf-8"))
+    texts = text_keys(local.data)
+    assert {t.key: t.english for t in texts} == entries
+    # Blank every keyed text in both: what is left (ids, points, conditions, grid, profiles) is identical.
+    english, translated = copy.deepcopy(method.data), copy.deepcopy(local.data)
+    for data in (english, translated):
+        for text in text_keys(data):
+            node = data
+            for part in text.path[:-1]:
+                node = node[part]
+            node[text.path[-1]] = ""
+    assert translated.pop("language") == language
+    assert translated == english
+    assert local.level_rank == method.level_rank and list(local.question_by_id) == list(method.question_by_id)
+
+
+def test_english_is_the_method_itself_and_the_language_survives_json(method):
+    assert localize(method, "en") is method
+    local = localize(method, "ja")
+    assert localize(local, "ja") is local
+    again = compile_method(json.loads(local.to_json()))
+    assert again.language == "ja" and again.data == local.data
+    assert compile_method(json.loads(method.to_json())).language == "en"
+
+
+def test_localize_refuses_an_unknown_language(method):
+    with pytest.raises(LocalizeError) as caught:
+        localize(method, "fr")
+    assert caught.value.lines() == ["scenarios/i18n/fr.yaml: unknown language 'fr': there is no translation file for it; "
+                                    "the languages are: en, de, ja."]
+
+
+def test_localize_refuses_a_translated_method(method):
+    with pytest.raises(LocalizeError, match="already in 'de'"):
+        localize(localize(method, "de"), "ja")
+
+
+def test_localize_refuses_missing_and_extra_keys_with_their_lines(method, i18n_copy):
+    de = i18n_copy / "de.yaml"
+    line = _line_of(de, "scoring.decisions.engage.description")
+    _edit(de, "scoring.decisions.engage.label:", "scoring.decisions.engag.label:")
+    with pytest.raises(LocalizeError) as caught:
+        localize(method, "de", str(i18n_copy))
+    assert caught.value.lines() == [
+        f"{SHOWN}/de.yaml:{line - 2}: missing key 'scoring.decisions.engage.label' (its place is after "
+        "'scoring.rules.standing-system.reason'); translate the English 'Engage'.",
+        f"{SHOWN}/de.yaml:{line - 1}: unknown key 'scoring.decisions.engag.label': did you mean 'scoring.decisions.engage.label'?",
+    ]
