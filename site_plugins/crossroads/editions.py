@@ -119,19 +119,20 @@ def record(config, files: list[File]) -> None:
         plugin.i18n_files_per_language.setdefault(language(config), []).extend(files)
 
 
-def localized(method, lang: str):
-    """The method in `lang` (engine.i18n.localize); the method itself in English."""
+def localized(method, lang: str, folder: str, display: str):
+    """The method in `lang` (engine.i18n.localize, from `<folder>/i18n/<lang>.yaml`); the method itself in English."""
     if lang == DEFAULT:
         return method
-    from engine import i18n
+    from engine.i18n import LocalizeError, localize
 
-    localize = getattr(i18n, "localize", None)
-    if localize is None:
-        raise PluginError(f"The edition '{lang}' needs engine.i18n.localize, which this copy of the engine lacks.")
-    key = (id(method), lang)
+    key = (id(method), lang, folder)
     cached = _localized.get(key)
     if cached is None or cached[0] is not method:
-        cached = _localized[key] = (method, localize(method, lang))
+        try:
+            cached = _localized[key] = (method, localize(method, lang, os.path.join(folder, "i18n"), posixpath.join(display, "i18n")))
+        except LocalizeError as error:
+            lines = [str(finding) for finding in getattr(error, "findings", [])] or [str(error)]
+            raise PluginError(f"The '{lang}' edition cannot be built; fix these and build again:\n" + "\n".join(lines)) from None
     return cached[1]
 
 

@@ -70,7 +70,7 @@ class CrossroadsPlugin(BasePlugin[CrossroadsConfig]):
         language = editions.language(config)
         if language == editions.default_language(config):
             editions.check(english, folder, display, editions.languages(config))
-        method = editions.localized(english, language)
+        method = editions.localized(english, language, folder, display)
         inputs = render_inputs(folder, self.config.country, self.config.evaluator, language)
         library = self.loader.library(method, folder, display, self.config.evaluator, inputs)
         self.config.check_site(config.docs_dir, method)

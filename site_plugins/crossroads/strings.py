@@ -87,9 +87,19 @@ def catalog(folder: str, area: str, language: str) -> dict[str, str]:
     return _read(_stamp(_path(folder, area, language)))[0]
 
 
+def present(folder: str) -> list[str]:
+    """The languages that have a catalog file in the folder."""
+    where = os.path.join(folder, SUBFOLDER)
+    if not os.path.isdir(where):
+        return []
+    return sorted({name.split(".")[-2] for name in os.listdir(where) if name.endswith(".yaml") and name.count(".") == 2})
+
+
 def check_catalogs(folder: str, display: str, languages) -> list[str]:
-    """Every problem of the catalogs of `languages` (English always), as `file:line: message`."""
+    """Every problem of the catalogs of `languages` and of every catalog file
+    present (English always), as `file:line: message`."""
     out: list[str] = []
+    languages = list(dict.fromkeys([*languages, *present(folder)]))
     for area in areas(folder):
         english, english_lines, problems = _read(_stamp(_path(folder, area, SOURCE)))
         shown = f"{display}/i18n/strings/{area}.{SOURCE}.yaml"
@@ -125,10 +135,13 @@ def check_catalogs(folder: str, display: str, languages) -> list[str]:
 
 
 class Translator:
-    """`t(key, **values)`: the site's text of `key` in one language."""
+    """`t(key, **values)`: the site's text of `key` in one language (from the
+    method folder's catalogs, or the shipped ones when it has none)."""
 
     def __init__(self, folder: str, language: str):
         self.language = language
+        if not os.path.isfile(_path(folder, "site", SOURCE)):
+            folder = SHIPPED
         self.texts = {**catalog(folder, "site", SOURCE), **catalog(folder, "site", language)}
 
     def __call__(self, key: str, **values) -> str:
@@ -137,6 +150,10 @@ class Translator:
         except KeyError:
             raise KeyError(f"the site's strings catalog has no key '{key}' (i18n/strings/site.en.yaml).") from None
         return text.format(**values) if values else text
+
+    def n(self, key: str, count: int, **values) -> str:
+        """A counted text: `<key>.one` for 1, `<key>.other` otherwise, with `{count}` filled."""
+        return self(f"{key}.one" if count == 1 else f"{key}.other", count=count, **values)
 
 
 @functools.lru_cache(maxsize=16)
@@ -151,7 +168,8 @@ def translator(folder: str, language: str) -> Translator:
 
 # The method folder whose catalogs the templates read: set by the plugin (and
 # the standalone handbook) before rendering; `scenarios/` beside the code otherwise.
-FOLDER = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, os.pardir, "scenarios")
+SHIPPED = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, os.pardir, "scenarios"))
+FOLDER = SHIPPED
 
 
 def use_folder(folder: str) -> None:
