@@ -19,7 +19,7 @@ import posixpath
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
-from . import strings
+from . import sitestrings as strings
 
 DEFAULT = "en"
 

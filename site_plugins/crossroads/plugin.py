@@ -30,7 +30,7 @@ import re
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 
-from . import editions, evaluator, markdown, offline, precompress, strings
+from . import editions, evaluator, markdown, offline, precompress, sitestrings
 from .config import CrossroadsConfig
 from .generated import footer_context
 from .handbook import Handbook, Loader, render_inputs, shown
@@ -66,7 +66,7 @@ class CrossroadsPlugin(BasePlugin[CrossroadsConfig]):
         base = os.path.dirname(os.path.abspath(config.config_file_path)) if config.config_file_path else None
         display = shown(folder, base)
         english = self.loader.method(folder, display)
-        strings.use_folder(folder)
+        sitestrings.use_folder(folder)
         language = editions.language(config)
         if language == editions.default_language(config):
             editions.check(english, folder, display, editions.languages(config))
@@ -83,7 +83,7 @@ class CrossroadsPlugin(BasePlugin[CrossroadsConfig]):
         if self._nav is None:
             self._nav = copy.deepcopy(config.nav)
         if self._nav:
-            config.nav = expand_nav(copy.deepcopy(self._nav), self.handbook.nav(strings.for_method(method)))
+            config.nav = expand_nav(copy.deepcopy(self._nav), self.handbook.nav(sitestrings.for_method(method)))
         for name in ("abbr", markdown.NAME):
             if name not in config.markdown_extensions:
                 config.markdown_extensions.append(name)

@@ -19,7 +19,7 @@ import pytest
 import yaml
 from support.site import ROOT, config_problems, make_site
 
-from site_plugins.crossroads import strings
+from site_plugins.crossroads import sitestrings as strings
 
 LANGUAGES = ("en", "de", "ja")
 EDITIONS = {"en": "", "de": "de/", "ja": "ja/"}
