@@ -50,7 +50,7 @@ def test_every_key_a_template_uses_is_in_the_catalog():
     english = catalog_keys(CATALOGS / "site.en.yaml")
     used = set()
     for template in (ROOT / "site_plugins" / "crossroads" / "templates").iterdir():
-        used |= set(re.findall(r"""\bt(?:\.n)?\(\s*"([a-z0-9_.]+)""", template.read_text(encoding="utf-8")))
+        used |= set(re.findall(r"""\bt(?:\.n)?\(\s*"([a-z0-9_.-]+)""", template.read_text(encoding="utf-8")))
     counted = {key for key in english if key.endswith((".one", ".other"))}
     missing = {key for key in used if not key.endswith(".") and key not in english and f"{key}.one" not in counted}
     assert not missing, f"templates use keys the catalog lacks: {sorted(missing)}"
