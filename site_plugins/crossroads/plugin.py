@@ -151,7 +151,8 @@ class CrossroadsPlugin(BasePlugin[CrossroadsConfig]):
         return html
 
     def on_env(self, env, config, files):
-        env.globals["crossroads"] = footer_context(self.handbook.method, self.config.host_name, self.config.host_logo)
+        env.globals["crossroads"] = footer_context(self.handbook.method, self.config.host_name, self.config.host_logo,
+                                                  sitestrings.for_method(self.handbook.method))
         # `mkdocs serve` writes no service worker: its pages remove one a build installed at the same address.
         env.globals["crossroads_offline"] = self.config.offline and self._command != "serve"
         return env

@@ -41,3 +41,20 @@ def test_axe_finds_no_serious_violation_in_each_edition(browser, site_url, axe_p
         assert not problems, "axe-core violations:\n" + "\n".join(problems)
     finally:
         context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("language, word", [("de", "Warnsignale"), ("ja", "兆候"), ("ja", "撤退")])
+def test_search_finds_a_word_of_the_edition_in_its_pages(browser, site_url, language, word):
+    """Material's search in the browser (Japanese through its segmenter) finds the edition's own pages."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(f"{site_url}/{language}/", wait_until="load")
+        page.click("input.md-search__input")
+        page.fill("input.md-search__input", word)
+        page.wait_for_selector(".md-search-result__item a", timeout=30_000)
+        links = page.eval_on_selector_all(".md-search-result__item a", "els => els.map(e => new URL(e.href).pathname)")
+        assert links and all(link.startswith(f"/{language}/") for link in links), links
+    finally:
+        context.close()
