@@ -327,7 +327,29 @@ def read_method_dir(folder: str, display_root: str | None = None):
                 problems.append((display, line, Problem(("countries", index, "id"), f"the profile's id must match its file name: expected '{stem}', got {content.get('id')!r}.")))
             countries.append(content)
         data["countries"] = countries
+    if "strings" in owner:
+        problems.append((owner["strings"], 1, Problem(("strings",), "the fixed texts of the reports live in "
+                                                                    f"i18n/strings/{STRINGS_FILE}, not in a top-level 'strings' key.")))
+    else:
+        _read_strings(folder, display_root, located, problems, data)
     return data, located, problems
+
+
+# The English fixed texts of results and reports, read with the method (i18n/README.md).
+STRINGS_FILE = "report.en.yaml"
+
+
+def _read_strings(folder: str, display_root: str, located: Located, problems: list, data: dict) -> None:
+    """The method's fixed texts (key -> text) from i18n/strings/report.en.yaml of the method
+    folder, or of this checkout's scenarios/ when the folder has none (a host's own copy)."""
+    path = os.path.join(folder, "i18n", "strings", STRINGS_FILE)
+    display = f"{display_root}/i18n/strings/{STRINGS_FILE}"
+    if not os.path.exists(path):
+        path = os.path.join(default_method_dir(), "i18n", "strings", STRINGS_FILE)
+        display = f"scenarios/i18n/strings/{STRINGS_FILE}"
+    content = load_yaml_file(path, display, located, prefix=("strings",), problems=problems)
+    if content is not None:
+        data["strings"] = content
 
 
 class SourceError(MethodError):

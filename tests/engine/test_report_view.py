@@ -11,12 +11,15 @@ import json
 import pytest
 
 from engine import api
-from engine.report import CSV_BOM, CSV_HEADER, csv_cell, markdown_report, plan_csv, reader_text, render_markdown, report_view
+from engine.report import CSV_BOM, csv_cell, markdown_report, plan_csv, reader_text, render_markdown, report_view
 from support.engine import cli
 from support.register import FULL
 
 HOSTILE = ["=HYPERLINK(\"http://evil.example\",\"click\")", "+SUM(A1:A9)", "-2+3", "@cmd", "\tindent", "\rline",
            "<script>alert(1)</script>", "**bold** _it_ [l](javascript:x)", "a,b\"c\"\nd"]
+
+# The English header of the plan's CSV (csv.<column> in i18n/strings/report.en.yaml).
+CSV_HEADER = ("Action", "Who to involve", "Owner", "Due", "Status", "Scenarios", "First step")
 
 
 def _view(method, document):
