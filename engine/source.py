@@ -327,11 +327,6 @@ def read_method_dir(folder: str, display_root: str | None = None):
                 problems.append((display, line, Problem(("countries", index, "id"), f"the profile's id must match its file name: expected '{stem}', got {content.get('id')!r}.")))
             countries.append(content)
         data["countries"] = countries
-    if "strings" in owner:
-        problems.append((owner["strings"], 1, Problem(("strings",), "the fixed texts of the reports live in "
-                                                                    f"i18n/strings/{STRINGS_FILE}, not in a top-level 'strings' key.")))
-    else:
-        _read_strings(folder, display_root, located, problems, data)
     return data, located, problems
 
 
@@ -392,6 +387,12 @@ def load_method_dir(folder: str, display_root: str | None = None) -> Method:
     """Read, check and compile a method folder; raise MethodError with file:line on any problem."""
     display_root = display_root if display_root is not None else os.path.basename(os.path.normpath(folder))
     data, located, problems = read_method_dir(folder, display_root)
+    if "strings" in data:
+        line = located.where.get(("strings",), (display_root, None))
+        problems.append((line[0], line[1], Problem(("strings",), "the fixed texts of the reports live in "
+                                                                 f"i18n/strings/{STRINGS_FILE}, not in a top-level 'strings' key.")))
+    else:
+        _read_strings(folder, display_root, located, problems, data)
     if problems:
         raise SourceError(problems)
     missing = missing_keys(data, folder, display_root, located)

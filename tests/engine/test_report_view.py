@@ -31,7 +31,8 @@ def test_the_view_has_every_section_in_labels(method):
     view = _view(method, FULL)
     assert list(view) == ["format", "title", "partnership", "assessment", "summary", "decision", "review", "categories",
                           "scenarios", "reasons", "what_if", "to_find_out", "actions", "answers", "notes", "unanswered",
-                          "disclaimer"]
+                          "disclaimer", "strings"]
+    assert view["strings"] == method.strings
     assert view["title"] == "City diplomacy risk assessment: Harbour twinning"
     assert view["partnership"]["country"] == "Lusitania" and view["assessment"] == {"id": "v-2026-01", "saved_at": "2026-01-31T10:00:00Z"}
     summary = view["summary"]
