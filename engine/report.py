@@ -131,7 +131,7 @@ def report_view(method: Method, checked: dict, result: dict) -> dict:
         return {
             "id": action_id, "text": text, "who": who, "step_title": step_title, "first": first, "listed": listed,
             "scenarios": _scope_text(method, action_id),
-            "contacts": [f"{c['stakeholder']}: {c['name']}" for c in contacts],
+            "contacts": [fill(strings, "pair", question=c["stakeholder"], answer=c["name"]) for c in contacts],
             "plan": None if entry is None else dict(entry, status_label=fill(strings, f"plan.{entry['status']}")),
         }
 
