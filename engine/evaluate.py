@@ -32,9 +32,8 @@ DECISION_KEYS = ("assessed_by", "decided_by", "date", "decision", "conditions", 
 DECIDED_BY_KEYS = ("name", "role")
 # The action plan: one entry per action of the method that the city plans.
 PLAN_KEYS = ("action", "owner", "due", "status")
-# The statuses of a planned action, with their English labels (the report takes the
-# labels of the method's language from its strings, plan.<status>).
-PLAN_STATUSES = {"open": "Open", "in_progress": "In progress", "done": "Done", "dropped": "Dropped"}
+# The statuses of a planned action (their labels are the strings plan.<status>).
+PLAN_STATUSES = ("open", "in_progress", "done", "dropped")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 
 
