@@ -470,7 +470,7 @@ def _levels(method: Method, answers: dict, visible: list[dict]):
             points[sid][axis] = base_points[sid][axis] + combined
             if combined < sum(found):
                 reasons[sid].append({"question": None, "answer": None, "axis": axis, "points": combined - sum(found), "stage": "inherent",
-                                     "text": method.text("reason.combined", others=len(found) - 1, points=combined - sum(found),
+                                     "text": method.text_count("reason.combined", len(found) - 1, points=combined - sum(found),
                                                          axis=method.text(f"axis.{axis}"))})
     return points, lowering, reasons, safeguard_reasons, activated
 

@@ -293,3 +293,17 @@ def test_localize_refuses_a_broken_catalog_and_replaces_the_strings(method, i18n
         localize(method, "de", str(i18n_copy))
     assert [line.split(": ", 1)[1] for line in caught.value.lines()] == [
         "missing key 'report.country' (its place is after 'report.partner'); translate the English 'Country'."]
+
+
+def test_an_area_without_its_english_source_is_named(i18n_copy):
+    (i18n_copy / "strings" / "evaluator.de.yaml").write_text('panel.title: "Ergebnis"\n', encoding="utf-8")
+    assert _findings(i18n_copy) == [f"{SHOWN}/strings/evaluator.en.yaml: the 'evaluator' strings have translations but no English "
+                                    "source catalog; add it (the English is the source of every translation)."]
+
+
+def test_a_count_picks_the_singular_or_the_plural(localized):
+    german = localized["de"]
+    assert german.text_count("reason.combined", 1, points=-1, axis="Auswirkung").startswith("Das stärkste Anzeichen zählt voll, 1 weiteres")
+    assert german.text_count("reason.combined", 3, points=-4, axis="Auswirkung").startswith("Das stärkste Anzeichen zählt voll, die 3 weiteren")
+    # A value is inserted as it is, never read as a placeholder itself.
+    assert german.text("pair", question="{answer}", answer="x") == "{answer}: x"
