@@ -63,6 +63,9 @@ PARTS = (
 PART_ORDER = ("matrix", "scoring", "flowcharts", "stakeholders", "questionnaire", "method")
 
 GLOSSARY_PREFIX = "glossary."
+SOURCE_LANGUAGE = "en"
+# The catalog of the fixed texts of results and reports, carried in the method (`Method.strings`).
+REPORT_AREA = "report"
 _FLAT = " (keys are written flat, with dots, not nested)"
 MATRIX_NAME_FIELDS = ("{term}", "{english}")
 
@@ -485,10 +488,102 @@ def check_folder(data: dict, folder: str, display_folder: str, only: list[str] |
     return findings, reports
 
 
+# -- interface strings catalogs (i18n/strings/<area>.<language>.yaml) ------------------------
+
+STRINGS_FOLDER = "strings"
+# The areas whose translations must also use the glossary's enforced terms.
+GLOSSARY_AREAS = ("report",)
+_CATALOG = re.compile(r"^([a-z][a-z0-9_-]*)\.([a-z]{2,3}(?:-[A-Za-z0-9]+)?)\.yaml$")
+
+
+def catalogs(folder: str) -> dict[str, list[str]]:
+    """The catalogs of an i18n folder's strings/ subfolder: area -> its languages (sorted, 'en' first)."""
+    found: dict[str, list[str]] = {}
+    strings = os.path.join(folder, STRINGS_FOLDER)
+    if not os.path.isdir(strings):
+        return found
+    for name in sorted(os.listdir(strings)):
+        match = _CATALOG.match(name)
+        if match:
+            found.setdefault(match.group(1), []).append(match.group(2))
+    for area in found:
+        found[area].sort(key=lambda language: (language != SOURCE_LANGUAGE, language))
+    return found
+
+
+def _source_texts(path: str, display: str, findings: list[Finding]) -> list[Text] | None:
+    """The English catalog as Texts (key, English), or None when it cannot be used (problems to findings)."""
+    entries, lines = _read_translation(path, display, findings)
+    if entries is None:
+        return None
+    texts, ok = [], True
+    for key, value in entries.items():
+        if not isinstance(value, str) or not value.strip():
+            shown = "the text is empty" if isinstance(value, str) else f"expected the text in quotes, got {describe_value(value)}"
+            findings.append(Finding(display, lines.get(key), f"{quote(str(key), 120)}: {shown}; every English text is the source "
+                                                             "of its translations."))
+            ok = False
+            continue
+        texts.append(Text(str(key), value, (key,)))
+    return texts if ok else None
+
+
+def check_catalog(folder: str, area: str, language: str, display_folder: str,
+                  glossary: Glossary | None = None) -> tuple[list[Finding], Coverage, dict | None]:
+    """Check strings/<area>.<language>.yaml against strings/<area>.en.yaml: missing keys (with the
+    English text), unknown keys (with the closest known key), empty texts, texts that are not
+    text, placeholders that differ (and, with a glossary, its enforced terms).
+
+    Returns (findings, coverage, the translated catalog or None when it cannot be read)."""
+    findings: list[Finding] = []
+    base = f"{display_folder}/{STRINGS_FOLDER}/{area}"
+    texts = _source_texts(os.path.join(folder, STRINGS_FOLDER, f"{area}.{SOURCE_LANGUAGE}.yaml"), f"{base}.{SOURCE_LANGUAGE}.yaml", findings)
+    coverage = Coverage(f"{language} {area}")
+    path = os.path.join(folder, STRINGS_FOLDER, f"{area}.{language}.yaml")
+    display = f"{base}.{language}.yaml"
+    if texts is None:
+        return findings, coverage, None
+    if not os.path.exists(path):
+        findings.append(Finding(display, None, f"the {quote(area)} strings have no {quote(language)} catalog; copy "
+                                               f"{base}.{SOURCE_LANGUAGE}.yaml to it and translate every text."))
+        coverage.total = len(texts)
+        coverage.missing = [t.key for t in texts]
+        return findings, coverage, None
+    entries, lines = _read_translation(path, display, findings)
+    if entries is None:
+        coverage.total = len(texts)
+        coverage.missing = [t.key for t in texts]
+        return findings, coverage, None
+    more, coverage = check_translation(texts, entries, lines, display, f"{language} {area}", glossary)
+    return findings + more, coverage, entries
+
+
+def check_catalogs(folder: str, display_folder: str, only: list[str] | None = None,
+                   glossaries: dict[str, Glossary | None] | None = None) -> tuple[list[Finding], list[Coverage]]:
+    """Check every catalog of strings/ (every area, every language of the folder and of strings/,
+    or those in `only`). Returns (findings, [coverage per area and language])."""
+    findings: list[Finding] = []
+    reports: list[Coverage] = []
+    found = catalogs(folder)
+    wanted = set(languages(folder)) | {language for langs in found.values() for language in langs}
+    wanted.discard(SOURCE_LANGUAGE)
+    for area, langs in found.items():
+        if SOURCE_LANGUAGE not in langs:
+            findings.append(Finding(f"{display_folder}/{STRINGS_FOLDER}/{area}.{SOURCE_LANGUAGE}.yaml", None,
+                                    f"the {quote(area)} strings have translations but no English source catalog; "
+                                    "add it (the English is the source of every translation)."))
+            continue
+        for language in sorted(wanted):
+            if only and language not in only:
+                continue
+            glossary = (glossaries or {}).get(language) if area in GLOSSARY_AREAS else None
+            more, coverage, _ = check_catalog(folder, area, language, display_folder, glossary)
+            findings.extend(more)
+            reports.append(coverage)
+    return findings, reports
+
+
 # -- a method in another language ---------------------------------------------------------
-
-SOURCE_LANGUAGE = "en"
-
 
 class LocalizeError(MethodError):
     """A translation that cannot be used: an unknown language, or a file with problems
@@ -515,13 +610,16 @@ def _set_at(data, path: tuple, value: str) -> None:
     data[path[-1]] = value
 
 
-def translated_data(data: dict, entries: dict, language: str) -> dict:
+def translated_data(data: dict, entries: dict, language: str, strings: dict | None = None) -> dict:
     """A copy of the method `data` with every keyed text replaced by its entry in `entries`
-    (key -> text) and `language` set. Entries must cover every key (`check_translation`)."""
+    (key -> text), `language` set and, when given, the fixed texts of the reports replaced by
+    `strings`. Both must cover every key (`check_translation`, `check_catalog`)."""
     out = json.loads(json.dumps(data))
     for text in text_keys(out):
         _set_at(out, text.path, entries[text.key])
     out["language"] = language
+    if strings is not None:
+        out["strings"] = {key: strings[key] for key in out.get("strings", strings)}
     return out
 
 
@@ -549,7 +647,11 @@ def localize(method, language: str, folder: str | None = None, display_folder: s
                                      f"unknown language {quote(language)}: there is no translation file for it; the languages "
                                      f"are: {listed}.")])
     findings, _coverage = check_language(method.data, folder, language, display_folder)
+    glossary = None if findings else load_glossary(os.path.join(folder, f"{GLOSSARY_PREFIX}{language}.yaml"),
+                                                    f"{display_folder}/{GLOSSARY_PREFIX}{language}.yaml", [])
+    more, _coverage, strings = check_catalog(folder, REPORT_AREA, language, display_folder, glossary)
+    findings.extend(more)
     if findings:
         raise LocalizeError(findings)
     entries, _lines = _read_translation(os.path.join(folder, f"{language}.yaml"), f"{display_folder}/{language}.yaml", findings)
-    return compile_method(translated_data(method.data, entries, language))
+    return compile_method(translated_data(method.data, entries, language, strings))

@@ -10,9 +10,28 @@ problem found.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 
 from .validate import check_method
+
+# A placeholder in a fixed text of the reports: {count}, {name}.
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def fill(strings: dict, key: str, **fields) -> str:
+    """The text `key` of a strings catalog (key -> text) with its placeholders filled in.
+
+    Values are inserted as they are, never read as placeholders themselves."""
+    text = strings[key]
+    if not fields:
+        return text
+    return _PLACEHOLDER.sub(lambda m: str(fields[m.group(1)]) if m.group(1) in fields else m.group(0), text)
+
+
+def fill_count(strings: dict, key: str, count: int, **fields) -> str:
+    """`fill` for a text that depends on a number: `<key>.one` for 1, `<key>.other` otherwise."""
+    return fill(strings, f"{key}.{'one' if count == 1 else 'other'}", count=count, **fields)
 
 
 @dataclass
@@ -167,6 +186,21 @@ class Method:
     def actions(self) -> list[dict]:
         """Every action: {id, text, stakeholders, step, when}, in the method's order."""
         return self.data["scoring"]["actions"]
+
+    # -- fixed texts of reports and results (i18n/strings/report.<language>.yaml) -------------
+
+    @property
+    def strings(self) -> dict[str, str]:
+        """The fixed texts the engine writes into results and reports, in the method's language: key -> text."""
+        return self.data.get("strings", {})
+
+    def text(self, key: str, **fields) -> str:
+        """One fixed text with its placeholders filled in (see `fill`)."""
+        return fill(self.data["strings"], key, **fields)
+
+    def text_count(self, key: str, count: int, **fields) -> str:
+        """A fixed text that depends on a number (see `fill_count`)."""
+        return fill_count(self.data["strings"], key, count, **fields)
 
     # -- the whole ----------------------------------------------------------------------------
 

@@ -24,7 +24,7 @@ SHOWN = "scenarios/i18n"
 NOT_TEXT_FIELDS = {"id", "category", "kind", "type", "section", "value", "step", "page", "to", "from_level", "stakeholders",
                    "ask", "activates", "combine", "source", "citation", "version", "released", "date", "level", "at_least", "from",
                    "applies_from", "matches", "language"}
-NOT_TEXT_PARTS = {"when", "show_if", "grid", "base", "countries", "rename_options", "rename_questions", "drop_questions"}
+NOT_TEXT_PARTS = {"strings", "when", "show_if", "grid", "base", "countries", "rename_options", "rename_questions", "drop_questions"}
 
 
 def _leaves(value, path=()):
@@ -318,6 +318,7 @@ def test_localize_translates_every_keyed_text_and_nothing_else(method, language)
                 node = node[part]
             node[text.path[-1]] = ""
     assert translated.pop("language") == language
+    assert translated.pop("strings").keys() == english.pop("strings").keys()
     assert translated == english
     assert local.level_rank == method.level_rank and list(local.question_by_id) == list(method.question_by_id)
 

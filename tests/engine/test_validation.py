@@ -103,7 +103,7 @@ def _(d):
 @case("schema-unknown-key")
 def _(d):
     d["extras"] = {}
-    return d, [(("extras",), f"unknown key 'extras'; expected one of: {TOP_KEYS}, countries, migrations.")]
+    return d, [(("extras",), f"unknown key 'extras'; expected one of: {TOP_KEYS}, countries, migrations, language, strings.")]
 
 
 @case("schema-record-not-a-mapping")
