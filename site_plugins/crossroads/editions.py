@@ -19,7 +19,6 @@ import posixpath
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
-from . import sitestrings as strings
 
 DEFAULT = "en"
 
@@ -141,14 +140,16 @@ _localized: dict[tuple, tuple] = {}
 
 def check(method, folder: str, display: str, langs: list[str]) -> None:
     """Refuse to build editions whose method translation or strings catalogs
-    have a missing, extra or empty key: every problem as `file:line: message`."""
-    problems = strings.check_catalogs(folder, display, langs)
+    (every area, every language present) have a missing, extra or empty key:
+    every problem as `file:line: message` (engine.i18n's checker)."""
+    from engine.i18n import check_catalogs, check_folder
+
+    i18n, shown = os.path.join(folder, "i18n"), posixpath.join(display, "i18n")
+    findings, _ = check_catalogs(i18n, shown)
     others = [lang for lang in langs if lang != DEFAULT]
     if others:
-        from engine.i18n import check_folder
-
-        findings, _ = check_folder(method.data, os.path.join(folder, "i18n"), posixpath.join(display, "i18n"), others)
-        problems += [str(finding) for finding in findings]
-    if problems:
+        findings += check_folder(method.data, i18n, shown, others)[0]
+    if findings:
+        problems = [str(finding) for finding in findings]
         raise PluginError(f"The translations of the editions {', '.join(langs)} have {len(problems)} problem(s); "
                           "fix them and build again:\n" + "\n".join(problems))
