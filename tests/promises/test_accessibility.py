@@ -185,7 +185,7 @@ def test_the_evaluator_works_with_the_keyboard_alone(page, site_url, edition):
     page.evaluate("() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); }")
     reached: dict[str, dict] = {}
     no_indicator: list[str] = []
-    for _ in range(len(controls) * 2 + 400):
+    for _ in range(len(controls) * 2 + 1200):
         page.keyboard.press("Tab")
         state = page.evaluate(FOCUS_STATE)
         if state is None:
