@@ -111,6 +111,16 @@ def generated(config, src: str, content, folder: str) -> File:
     return file
 
 
+def relative_switcher(config) -> None:
+    """Language switcher links that are paths from the server's root become paths from the site's root."""
+    if _i18n(config) is None:
+        return
+    for alternate in config.extra.get("alternate") or []:
+        link = alternate.get("link", "")
+        if link.startswith("/") and alternate.get("lang") in languages(config):
+            alternate["link"] = prefix(config, alternate["lang"]) or "./"
+
+
 def record(config, files: list[File]) -> None:
     """Tell the i18n plugin about the generated pages (its sitemap lists each edition's pages)."""
     plugin = _i18n(config)

@@ -145,6 +145,14 @@ class CrossroadsPlugin(BasePlugin[CrossroadsConfig]):
         self.handbook.page = editions.source(page.file)
         return markdown
 
+    # After the i18n plugin's (50): its language switcher names each edition's home
+    # with a path from the server's root (`/de/`), which breaks for a copy served
+    # from a folder; a link relative to the site's root works wherever it is served.
+    @event_priority(40)
+    def on_page_context(self, context, page, config, nav):
+        editions.relative_switcher(config)
+        return context
+
     def on_page_content(self, html, page, config, files):
         if page.present_anchor_ids is not None:
             page.present_anchor_ids.update(_ID.findall(html))

@@ -149,7 +149,8 @@ def test_the_switcher_links_each_page_to_itself_in_the_other_languages(built_sit
                 target = href.lstrip("/")
             else:
                 target = (Path("/x") / here / href).resolve().relative_to("/x").as_posix() if href != "./" else here.rstrip("/")
-            target = target.rstrip("/")
+            target = "" if target == "." else target.rstrip("/")
+            assert not href.startswith("/"), f"{here}: the {other} link {href} is a path from the server's root (breaks under a folder)"
             expected = f"{EDITIONS[other]}{page}".rstrip("/")
             assert target == expected, f"{here}: the {other} link goes to {href} ({target}), not {expected}"
 
