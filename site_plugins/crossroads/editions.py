@@ -115,7 +115,8 @@ def relative_switcher(config) -> None:
     """Language switcher links that are paths from the server's root become paths from the site's root."""
     if _i18n(config) is None:
         return
-    for alternate in config.extra.get("alternate") or []:
+    # The i18n plugin sets the list as an attribute of `extra`, which the templates read first.
+    for alternate in getattr(config.extra, "alternate", None) or config.extra.get("alternate") or []:
         link = alternate.get("link", "")
         if link.startswith("/") and alternate.get("lang") in languages(config):
             alternate["link"] = prefix(config, alternate["lang"]) or "./"
