@@ -1,4 +1,4 @@
-"""Command line: `python -m engine questions | assess FILE | compare OLD NEW | check-register FILE | check | compile | cases`.
+"""Command line: `python -m engine questions | assess FILE | compare OLD NEW | check-register FILE | check | compile | cases | i18n-check`.
 
 Every failure ends in one line on standard error and a non-zero exit, never a
 traceback: bad input (exit 1), a method, file or stream that cannot be used
@@ -153,7 +153,7 @@ def _parser(console: _Console) -> argparse.ArgumentParser:
     parser.add_argument("--overlay", metavar="DIR", help="a host's additions (questions.yaml, actions.yaml, contacts.yaml, cases/), "
                         "merged into the method and checked with it")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=functools.partial(_Parser, console=console))
-    sub.add_parser("questions", help="print the questionnaire as JSON")
+    questions = sub.add_parser("questions", help="print the questionnaire as JSON")
     assess = sub.add_parser("assess", help="score an assessment file ({\"answers\": {...}}); '-' reads standard input")
     assess.add_argument("file")
     assess.add_argument("--format", choices=("json", "markdown", "csv"), default="json",
@@ -172,7 +172,13 @@ def _parser(console: _Console) -> argparse.ArgumentParser:
     cases = sub.add_parser("cases", help="check the case library and print the calibration table; exit 1 if a case is out of its band")
     cases.add_argument("--folder", metavar="DIR", help="case folder (default: the method folder's cases/)")
     cases.add_argument("--json", action="store_true", help="print the calibration as JSON")
-    sub.add_parser("compile", help="print the validated method as JSON (what the browser loads)")
+    compile_ = sub.add_parser("compile", help="print the validated method as JSON (what the browser loads)")
+    for command in (questions, assess, compare, compile_):
+        command.add_argument("--language", metavar="LANG", help="language of the method's texts and of the report: en (default), "
+                             "or a language with a translation in the method folder's i18n/ (de, ja); results keep the same ids")
+    i18n = sub.add_parser("i18n-check", help="check the translations of the method's texts (i18n/<language>.yaml) and print their "
+                          "coverage; exit 1 on a missing, unknown or empty key")
+    i18n.add_argument("languages", nargs="*", metavar="LANGUAGE", help="languages to check (default: every i18n/<language>.yaml)")
     return parser
 
 
@@ -229,6 +235,19 @@ def _run(args, console: _Console) -> int:
         return 2
     except ImportError:
         raise CommandError("reading the method needs PyYAML; install it (pip install pyyaml) or run bash scripts/setup.sh.") from None
+    language = getattr(args, "language", None)
+    if language is not None:
+        from .i18n import localize
+
+        root = args.method or os.path.join(os.path.dirname(__file__), "..", "scenarios")
+        display = "scenarios" if args.method is None else os.path.basename(os.path.normpath(args.method))
+        try:
+            method = localize(method, language.strip(), os.path.join(root, "i18n"), f"{display}/i18n")
+        except MethodError as error:
+            for line in error.lines():
+                console.err(line)
+            console.err(f"--language {printable(language, 40)}: the method cannot be shown in this language.")
+            return 2
 
     if args.command == "questions":
         console.emit(dumps(questions_document(method)))
@@ -242,6 +261,8 @@ def _run(args, console: _Console) -> int:
         return 0
     if args.command == "cases":
         return _cases(method, args, console)
+    if args.command == "i18n-check":
+        return _i18n_check(method, args, console)
 
     if args.command == "compare":
         return _compare(method, args, console)
@@ -291,6 +312,35 @@ def _cases(method, args, console: _Console) -> int:
     total = sum(len(entry["runs"]) for entry in runs)
     console.err(f"{len(runs)} cases, {total} runs, {total - outside} in band, {outside} out of band.")
     return 1 if outside else 0
+
+
+def _i18n_check(method, args, console: _Console) -> int:
+    from .i18n import GLOSSARY_PREFIX, check_catalogs, check_folder, languages, load_glossary
+
+    root = args.method or os.path.join(os.path.dirname(__file__), "..", "scenarios")
+    display = "scenarios" if args.method is None else os.path.basename(os.path.normpath(args.method))
+    folder = os.path.join(root, "i18n")
+    if not os.path.isdir(folder):
+        console.err(f"error: {quote_path(display + '/i18n')} does not exist; translations live in i18n/<language>.yaml in the method folder.")
+        return 2
+    findings, reports = check_folder(method.data, folder, f"{display}/i18n", args.languages or None)
+    if not reports and not findings:
+        console.err(f"error: {quote_path(display + '/i18n')} holds no translation file (<language>.yaml).")
+        return 2
+    glossaries = {}
+    for language in languages(folder):
+        glossary_path = os.path.join(folder, f"{GLOSSARY_PREFIX}{language}.yaml")
+        if os.path.exists(glossary_path):
+            glossaries[language] = load_glossary(glossary_path, f"{display}/i18n/{GLOSSARY_PREFIX}{language}.yaml", [])
+    more, catalogs = check_catalogs(folder, f"{display}/i18n", args.languages or None, glossaries)
+    findings += more
+    for finding in findings:
+        console.err(str(finding))
+    console.emit("".join(line + "\n" for report in reports for line in report.lines()))
+    console.emit("".join(f"{report.language} strings: {report.translated} of {report.total} texts translated\n" for report in catalogs))
+    console.err(f"{len(findings)} problem(s) in the translations." if findings else
+                f"{len(reports)} language(s), every text translated and checked.")
+    return 1 if findings else 0
 
 
 def _shown(name: str) -> str:

@@ -12,8 +12,11 @@ from __future__ import annotations
 from .api import assessment
 from .errors import InputError, RequestError
 from .evaluate import evaluate
-from .model import Method
+from .model import Method, fill
 from .report import _answer_labels, reader_text
+
+# The fixed texts a comparison carries for its Markdown (key prefixes of the method's strings).
+COMPARE_STRINGS = ("compare.", "move", "list.", "pair", "markdown.field")
 
 
 def _summary(method: Method, checked: dict, result: dict) -> dict:
@@ -108,55 +111,67 @@ def compare(method: Method, old_request, new_request, default_profile: str | Non
         "new": _summary(method, new.request, new.result),
         "changes": changes,
         "totals": moves(method, old.result, new.result),
+        # The fixed texts comparison_markdown writes, in the method's language.
+        "strings": {key: text for key, text in method.strings.items() if key.startswith(COMPARE_STRINGS)},
     }
 
 
-def _moves_lines(found: dict, indent: str) -> list[str]:
+def _moves_lines(t, found: dict, indent: str) -> list[str]:
     lines = []
+
+    def move(entry: dict, none: str = "") -> str:
+        return t("move", **{"from": entry["from_label"] or none}, to=entry["to_label"] or none)
+
     rec = found["recommendation"]
     if rec is not None:
-        lines.append(f"{indent}- Recommendation: {rec['from_label'] or 'none yet'} -> {rec['to_label'] or 'none yet'}")
+        lines.append(f"{indent}- {t('compare.recommendation', move=move(rec, t('compare.none_yet')))}")
     for category in found["categories"]:
-        lines.append(f"{indent}- Category {category['category']}. {category['name']}: {category['from_label']} -> {category['to_label']}")
+        lines.append(f"{indent}- {t('compare.category', id=category['category'], name=category['name'], move=move(category))}")
     for scenario in found["scenarios"]:
         after, before = scenario["after_safeguards"], scenario["before_safeguards"]
         parts = []
         if after["from"] != after["to"]:
-            parts.append(f"after safeguards {after['from_label']} -> {after['to_label']}")
+            parts.append(t("compare.after_safeguards", move=move(after)))
         if before["from"] != before["to"]:
-            parts.append(f"before safeguards {before['from_label']} -> {before['to_label']}")
-        lines.append(f"{indent}- {scenario['scenario']} {scenario['name']}: {'; '.join(parts)}")
+            parts.append(t("compare.before_safeguards", move=move(before)))
+        lines.append(f"{indent}- {scenario['scenario']} {scenario['name']}: {t('list.semicolon').join(parts)}")
     return lines
 
 
 def comparison_markdown(comparison: dict) -> str:
     """The comparison as Markdown; reader text (ids, dates) goes through `reader_text`."""
     old, new = comparison["old"], comparison["new"]
+    strings = comparison["strings"]
+
+    def t(key: str, **fields) -> str:
+        return fill(strings, key, **fields)
 
     def side(summary: dict) -> str:
         when = summary["date"] or summary["saved_at"]
         name = f"{reader_text(summary['id'])}, " if summary["id"] else ""
-        result = (f"{summary['recommendation_label']} (overall level {summary['level_label']})"
-                  if summary["recommendation"] else "no recommendation yet")
-        return f"{name}{reader_text(when) or 'undated'}: {result}"
+        result = (t("compare.result", recommendation=summary["recommendation_label"], level=summary["level_label"])
+                  if summary["recommendation"] else t("compare.no_recommendation"))
+        return f"{name}{t('pair', question=reader_text(when) or t('compare.undated'), answer=result)}"
 
-    lines = ["# Comparison of two assessments", "", f"- **Earlier:** {side(old)}", f"- **Later:** {side(new)}", ""]
-    lines += ["## What moved overall", ""]
-    total = _moves_lines(comparison["totals"], "")
-    lines += total or ["Nothing: every scenario, category and the recommendation are where they were."]
-    lines += ["", "## Changed answers", ""]
+    lines = [f"# {t('compare.title')}", "", "- " + t("markdown.field", label=t("compare.earlier"), value=side(old)),
+             "- " + t("markdown.field", label=t("compare.later"), value=side(new)), ""]
+    lines += [f"## {t('compare.moved_overall')}", ""]
+    total = _moves_lines(t, comparison["totals"], "")
+    lines += total or [t("compare.nothing_moved")]
+    lines += ["", f"## {t('compare.changed_answers')}", ""]
     if comparison["changes"]:
-        lines += ["Each change is applied alone to the earlier answers; changes can add up or offset each other.", ""]
+        lines += [t("compare.each_alone"), ""]
     else:
-        lines += ["No answer changed.", ""]
+        lines += [t("compare.no_change"), ""]
+    semicolon = t("list.semicolon")
     for change in comparison["changes"]:
         lines.append(f"### {change['short']}")
         lines.append("")
         lines.append(f"- {change['text']}")
-        lines.append(f"- Before: {'; '.join(change['old']) or 'unanswered'}")
-        lines.append(f"- After: {'; '.join(change['new']) or 'unanswered'}")
-        found = _moves_lines(change["moves"], "    ")
-        lines.append("- Alone, this change moves:" if found else "- Alone, this change moves no level and not the recommendation.")
+        lines.append("- " + t("pair", question=t("compare.before"), answer=semicolon.join(change["old"]) or t("compare.unanswered")))
+        lines.append("- " + t("pair", question=t("compare.after"), answer=semicolon.join(change["new"]) or t("compare.unanswered")))
+        found = _moves_lines(t, change["moves"], "    ")
+        lines.append(f"- {t('compare.moves')}" if found else f"- {t('compare.moves_nothing')}")
         lines += found
         lines.append("")
     return "\n".join(lines)

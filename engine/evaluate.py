@@ -32,7 +32,8 @@ DECISION_KEYS = ("assessed_by", "decided_by", "date", "decision", "conditions", 
 DECIDED_BY_KEYS = ("name", "role")
 # The action plan: one entry per action of the method that the city plans.
 PLAN_KEYS = ("action", "owner", "due", "status")
-PLAN_STATUSES = {"open": "Open", "in_progress": "In progress", "done": "Done", "dropped": "Dropped"}
+# The statuses of a planned action (their labels are the strings plan.<status>).
+PLAN_STATUSES = ("open", "in_progress", "done", "dropped")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 
 
@@ -369,7 +370,7 @@ def _contributions(question: dict, options: list[dict], key: str):
             yield sid, sum(p for _, p in pairs), pairs
 
 
-def _reason(question, option, axis, points, stage):
+def _reason(method: Method, question, option, axis, points, stage):
     sign = "+" if points > 0 else "-"
     return {
         "question": question["id"],
@@ -377,7 +378,8 @@ def _reason(question, option, axis, points, stage):
         "axis": axis,
         "points": points,
         "stage": stage,
-        "text": f"{question['short']}: {option['label']} ({sign}{abs(points)} {axis})",
+        "text": method.text("reason.answer", question=question["short"], answer=option["label"], points=f"{sign}{abs(points)}",
+                            axis=method.text(f"axis.{axis}")),
     }
 
 
@@ -440,7 +442,7 @@ def _levels(method: Method, answers: dict, visible: list[dict]):
         for axis in ("likelihood", "impact"):
             if base[axis]:
                 reasons[sid].append({"question": None, "answer": None, "axis": axis, "points": base[axis], "stage": "inherent",
-                                     "text": f"Starting point of this scenario (+{base[axis]} {axis})"})
+                                     "text": method.text("reason.base", points=base[axis], axis=method.text(f"axis.{axis}"))})
     for question in visible:
         value = answers.get(question["id"])
         if value is None or question["kind"] == "context":
@@ -455,10 +457,10 @@ def _levels(method: Method, answers: dict, visible: list[dict]):
             for sid, total, parts in _contributions(question, options, key):
                 if driver:
                     signals[sid][axis].append(total)
-                    reasons[sid].extend(_reason(question, o, axis, p, "inherent") for o, p in parts)
+                    reasons[sid].extend(_reason(method, question, o, axis, p, "inherent") for o, p in parts)
                 else:
                     lowering[sid][axis] += total
-                    safeguard_reasons[sid].extend(_reason(question, o, axis, -p, "residual") for o, p in parts)
+                    safeguard_reasons[sid].extend(_reason(method, question, o, axis, -p, "residual") for o, p in parts)
     points = {}
     for sid in method.scenario_by_id:
         points[sid] = {}
@@ -468,8 +470,8 @@ def _levels(method: Method, answers: dict, visible: list[dict]):
             points[sid][axis] = base_points[sid][axis] + combined
             if combined < sum(found):
                 reasons[sid].append({"question": None, "answer": None, "axis": axis, "points": combined - sum(found), "stage": "inherent",
-                                     "text": f"The strongest signal counts in full, the other {len(found) - 1} together count half "
-                                             f"({combined - sum(found)} {axis})"})
+                                     "text": method.text_count("reason.combined", len(found) - 1, points=combined - sum(found),
+                                                         axis=method.text(f"axis.{axis}"))})
     return points, lowering, reasons, safeguard_reasons, activated
 
 
@@ -493,7 +495,8 @@ def _recommend(method: Method, scenarios: dict, state: dict):
 
 
 def _who(method: Method, codes) -> str:
-    return ", ".join(f"{method.stakeholders[c]['name']} ({c})" for c in codes if c in method.stakeholders)
+    return method.text("list.separator").join(method.text("who", name=method.stakeholders[c]["name"], code=c)
+                                              for c in codes if c in method.stakeholders)
 
 
 def _has_level_condition(when: dict) -> bool:
@@ -519,13 +522,13 @@ def _what_if(method: Method, answers: dict, visible: list[dict], scenarios: dict
     rec_rank = method.rec_rank
     labels = {r["id"]: r["label"] for r in method.recommendations}
     if rec_rank[recommendation] == 0:
-        return {"status": "none_needed", "text": f"'{labels[recommendation]}' is already the mildest recommendation.",
+        return {"status": "none_needed", "text": method.text("what_if.none_needed", recommendation=labels[recommendation]),
                 "safeguards": [], "moves": [], "floors": []}
     target = method.recommendations[rec_rank[recommendation] - 1]["id"]
     floors = [r for r in fired if rec_rank[r["at_least"]] >= rec_rank[recommendation]]
     if floors:
         return {"status": "floor", "target": target, "target_label": labels[target],
-                "text": "No safeguard can lower this recommendation: " + " ".join(r["reason"] for r in floors),
+                "text": method.text("what_if.floor", reasons=" ".join(r["reason"] for r in floors)),
                 "safeguards": [], "moves": [], "floors": [{"rule": r["id"], "text": r["reason"]} for r in floors]}
     candidates = []
     for question in visible:
@@ -610,8 +613,8 @@ def _what_if(method: Method, answers: dict, visible: list[dict], scenarios: dict
         stuck = [f"{sid} {s['name']}" for sid, s in scenarios.items()
                  if s["residual"] == max((x["residual"] for x in scenarios.values()), key=lambda lv: rank[lv])]
         return {"status": "cannot", "target": target, "target_label": labels[target],
-                "text": f"Even with every safeguard in place the recommendation stays '{labels[recommendation]}': "
-                        f"{', '.join(stuck)} cannot be lowered far enough.",
+                "text": method.text("what_if.cannot", recommendation=labels[recommendation],
+                                    scenarios=method.text("list.separator").join(stuck)),
                 "safeguards": [], "moves": [], "floors": []}
     _, chosen, new_rec, trial_scenarios = best
     level_label = method.level_labels
@@ -619,11 +622,11 @@ def _what_if(method: Method, answers: dict, visible: list[dict], scenarios: dict
                   for q, current, top, _ in chosen]
     moves = [{"scenario": sid, "name": s["name"], "from": s["residual"], "to": trial_scenarios[sid]["residual"]}
              for sid, s in scenarios.items() if trial_scenarios[sid]["residual"] != s["residual"]]
-    names = "; ".join(f"{s['short']}" for s in safeguards)
-    moved = ", ".join(f"{m['scenario']} {level_label[m['from']]} to {level_label[m['to']]}" for m in moves)
+    names = method.text("list.semicolon").join(f"{s['short']}" for s in safeguards)
+    moved = method.text("list.separator").join(method.text("what_if.move", scenario=m["scenario"], **{"from": level_label[m["from"]]},
+                                                           to=level_label[m["to"]]) for m in moves)
     return {"status": "lowers", "target": target, "target_label": labels[target], "recommendation": new_rec,
-            "text": f"With {len(safeguards)} more safeguard{'s' if len(safeguards) != 1 else ''} in place ({names}), "
-                    f"the recommendation would be '{labels[new_rec]}' ({moved}).",
+            "text": method.text_count("what_if.lowers", len(safeguards), safeguards=names, recommendation=labels[new_rec], moves=moved),
             "safeguards": safeguards, "moves": moves, "floors": []}
 
 
@@ -651,8 +654,8 @@ def evaluate(method: Method, answers: dict, profile: str | None = None, what_if:
             if lowered:
                 reasons[sid].extend(r for r in safeguard_reasons[sid] if r["axis"] == axis)
                 reasons[sid].append({"question": None, "answer": None, "axis": axis, "points": 0, "stage": "residual",
-                                     "text": f"Safeguards: {lowering[sid][axis]} points lower {axis} by {steps[axis]} "
-                                             f"step{'s' if steps[axis] != 1 else ''}"})
+                                     "text": method.text_count("reason.safeguards", steps[axis], points=lowering[sid][axis],
+                                                               axis=method.text(f"axis.{axis}"))})
         inherent_level = method.grid[likelihood][impact]
         residual_level = method.grid[r_likelihood][r_impact]
         impacts = []
@@ -706,7 +709,8 @@ def evaluate(method: Method, answers: dict, profile: str | None = None, what_if:
     level_label = method.level_labels
     drivers = [s["id"] for s in scenarios.values() if s["residual"] == overall_level]
     why = [{"rule": "level", "recommendation": by_level,
-            "text": f"Highest level after safeguards: {level_label[overall_level]} ({', '.join(drivers)}), which calls for '{rec_by_id[by_level]['label']}'."}]
+            "text": method.text("reason.level", level=level_label[overall_level], scenarios=method.text("list.separator").join(drivers),
+                                recommendation=rec_by_id[by_level]["label"])}]
     for rule in fired:
         why.append({"rule": rule["id"], "recommendation": rule["at_least"], "text": rule["reason"]})
 
@@ -723,7 +727,7 @@ def evaluate(method: Method, answers: dict, profile: str | None = None, what_if:
                 ask = question.get("ask", [])
                 unknown.append({"question": question["id"], "short": question["short"], "answer_label": option["label"],
                                 "ask": list(ask), "who": _who(method, ask),
-                                "text": f"{question['short']}: ask {_who(method, ask)}."})
+                                "text": method.text("find_out.ask", question=question["short"], who=_who(method, ask))})
     screen_concerns = []
     if not screen_missing:
         for qid in method.screen:
@@ -735,23 +739,21 @@ def evaluate(method: Method, answers: dict, profile: str | None = None, what_if:
                 # A signal that the scenario may happen is a concern; what is at
                 # stake (impact points alone) is not, until something threatens it.
                 if option.get("unknown") or option.get("likelihood"):
-                    screen_concerns.append(f"{question['short']}: {option['label']}")
+                    screen_concerns.append(method.text("pair", question=question["short"], answer=option["label"]))
     screen_clear = not screen_missing and not screen_concerns and recommendation == method.recommendations[0]["id"]
     if screen_missing:
-        screen_text = (f"Answer the {len(screen_missing)} remaining question{'s' if len(screen_missing) != 1 else ''} "
-                       "of the short screen to see a recommendation.")
+        screen_text = method.text_count("screen.remaining", len(screen_missing))
     elif screen_clear:
-        screen_text = ("The short screen shows nothing of concern: you may record 'Proceed' now, "
-                       "or go on to the full questionnaire.")
+        screen_text = method.text("screen.clear", recommendation=method.recommendations[0]["label"])
     else:
-        screen_text = "The short screen flags something: answer the full questionnaire before deciding."
+        screen_text = method.text("screen.flagged")
     status = "screen" if screen_missing else ("complete" if not unanswered else "provisional")
     if unanswered and not screen_missing:
         why.append({"rule": "incomplete", "recommendation": None,
-                    "text": f"{len(unanswered)} of {len(visible)} shown questions are unanswered; an unanswered question adds no risk, so the result may understate it."})
+                    "text": method.text("reason.incomplete", unanswered=len(unanswered), visible=len(visible))})
     if unknown:
         why.append({"rule": "unknown", "recommendation": None,
-                    "text": f"{len(unknown)} answer{'s are' if len(unknown) != 1 else ' is'} \"Don't know\", counted with precaution; see what to find out."})
+                    "text": method.text_count("reason.unknown", len(unknown))})
 
     actions = []
     if not screen_missing:

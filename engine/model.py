@@ -10,9 +10,28 @@ problem found.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 
 from .validate import check_method
+
+# A placeholder in a fixed text of the reports: {count}, {name}.
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def fill(strings: dict, key: str, **fields) -> str:
+    """The text `key` of a strings catalog (key -> text) with its placeholders filled in.
+
+    Values are inserted as they are, never read as placeholders themselves."""
+    text = strings[key]
+    if not fields:
+        return text
+    return _PLACEHOLDER.sub(lambda m: str(fields[m.group(1)]) if m.group(1) in fields else m.group(0), text)
+
+
+def fill_count(strings: dict, key: str, count: int, **fields) -> str:
+    """`fill` for a text that depends on a number: `<key>.one` for 1, `<key>.other` otherwise."""
+    return fill(strings, f"{key}.{'one' if count == 1 else 'other'}", count=count, **fields)
 
 
 @dataclass
@@ -47,6 +66,7 @@ class Method:
     migrations: dict[str, dict] = field(default_factory=dict)  # by the version they start from, in the method's order
     screen: list[str] = field(default_factory=list)  # ids of the short screen's questions, in order
     step_order: dict[str, int] = field(default_factory=dict)  # step id -> position (foresight first, then the tracks)
+    language: str = "en"  # the language of the reader texts ('en', or what `i18n.localize` set)
 
     # -- the method itself (method.yaml) ----------------------------------------------------
 
@@ -168,6 +188,21 @@ class Method:
         """Every action: {id, text, stakeholders, step, when}, in the method's order."""
         return self.data["scoring"]["actions"]
 
+    # -- fixed texts of reports and results (i18n/strings/report.<language>.yaml) -------------
+
+    @property
+    def strings(self) -> dict[str, str]:
+        """The fixed texts the engine writes into results and reports, in the method's language: key -> text."""
+        return self.data.get("strings", {})
+
+    def text(self, key: str, **fields) -> str:
+        """One fixed text with its placeholders filled in (see `fill`)."""
+        return fill(self.data["strings"], key, **fields)
+
+    def text_count(self, key: str, count: int, **fields) -> str:
+        """A fixed text that depends on a number (see `fill_count`)."""
+        return fill_count(self.data["strings"], key, count, **fields)
+
     # -- the whole ----------------------------------------------------------------------------
 
     def to_json(self) -> str:
@@ -213,6 +248,7 @@ def _index(data: dict) -> Method:
         migrations={m["from"]: m for m in data.get("migrations", [])},
         screen=[q["id"] for q in questions if q.get("screen")],
         step_order=step_order,
+        language=data.get("language", "en"),
     )
 
 

@@ -7,8 +7,8 @@ import io
 import re
 
 from .errors import BIDI_CONTROLS
-from .evaluate import PLAN_STATUSES, all_duties, visible_questions
-from .model import Method
+from .evaluate import all_duties, visible_questions
+from .model import Method, fill, fill_count
 
 # Line breaks of every kind (CR LF, CR, LF, VT, FF, the file/group/record
 # separators, NEL, LINE and PARAGRAPH SEPARATOR): each becomes one space.
@@ -38,9 +38,6 @@ def reader_text(value) -> str:
     return text.translate(_MARKDOWN)
 
 
-DISCLAIMER = "This assessment structures judgement; it is not a verdict or legal advice."
-STATUS_LABELS = {"screen": "Short screen not yet answered", "provisional": "Provisional: some questions are unanswered",
-                 "complete": "Complete"}
 
 
 def _scope_text(method: Method, action_id: str) -> list[str]:
@@ -73,8 +70,11 @@ def report_view(method: Method, checked: dict, result: dict) -> dict:
 
     Sections: title, partnership, assessment, summary, decision, categories,
     scenarios, reasons, what_if, to_find_out, actions, answers, notes,
-    unanswered, disclaimer.
+    unanswered, disclaimer; and `strings`, the method's fixed texts in its
+    language (i18n/strings/report.<language>.yaml), which the renderers take
+    their headings and labels from.
     """
+    strings = method.strings
     levels = method.level_labels
     likelihood = {item["id"]: item["label"] for item in method.likelihood_levels}
     impact = {item["id"]: item["label"] for item in method.impact_levels}
@@ -93,7 +93,7 @@ def report_view(method: Method, checked: dict, result: dict) -> dict:
         "inherent": overall["inherent"] if verdict else None,
         "inherent_label": levels[overall["inherent"]] if verdict else None,
         "status": overall["status"],
-        "status_label": STATUS_LABELS[overall["status"]],
+        "status_label": fill(strings, f"status.{overall['status']}"),
         "screen_text": result["screen"]["text"],
         "method_version": result["method_version"],
         "migrated_from": result.get("migrated_from"),
@@ -134,8 +134,8 @@ def report_view(method: Method, checked: dict, result: dict) -> dict:
         return {
             "id": action_id, "text": text, "who": who, "step_title": step_title, "first": first, "listed": listed,
             "scenarios": _scope_text(method, action_id),
-            "contacts": [_contact_text(c) for c in contacts], "deadline": None, "uncovered": [],
-            "plan": None if entry is None else dict(entry, status_label=PLAN_STATUSES[entry["status"]]),
+            "contacts": [_contact_text(strings, c) for c in contacts], "deadline": None, "uncovered": [],
+            "plan": None if entry is None else dict(entry, status_label=fill(strings, f"plan.{entry['status']}")),
         }
 
     for action in result["actions"]:
@@ -164,7 +164,7 @@ def report_view(method: Method, checked: dict, result: dict) -> dict:
     shown = {item["question"] for item in answered}
     view = {
         "format": "crossroads-report-view",
-        "title": f"City diplomacy risk assessment: {partnership['name'] or 'Partnership'}",
+        "title": fill(strings, "report.title", name=partnership["name"] or fill(strings, "report.untitled")),
         "partnership": partnership,
         "assessment": {"id": checked.get("id", ""), "saved_at": checked.get("saved_at", "")},
         "summary": summary,
@@ -194,7 +194,8 @@ def report_view(method: Method, checked: dict, result: dict) -> dict:
         "notes": [{"question": qid, "short": method.question_by_id[qid]["short"], "text": text}
                   for qid, text in notes.items() if text and qid not in shown],
         "unanswered": [method.question_by_id[qid]["text"] for qid in result["unanswered"]],
-        "disclaimer": DISCLAIMER,
+        "disclaimer": fill(strings, "report.disclaimer"),
+        "strings": strings,
     }
     return view
 
@@ -210,169 +211,180 @@ def _cell(text) -> str:
     return _BREAKS.sub(" ", str(text)).replace("|", "\\|")
 
 
-def _contact_text(contact: dict) -> str:
+def _contact_text(strings: dict, contact: dict) -> str:
     """A body an action names: role, name, web address, and whether the fact is unverified."""
-    text = f"{contact['stakeholder']}: {contact['name']}"
+    text = fill(strings, "pair", question=contact["stakeholder"], answer=contact["name"])
     if contact.get("url"):
-        text += f" <{contact['url']}>"
+        text += fill(strings, "contact.url", url=contact["url"])
     if contact.get("verified") is False:
-        text += " (not verified)"
+        text += strings["contact.unverified"]
     return text
 
 
-def _action_line(number: int, action: dict) -> str:
-    contacts = "; ".join(_cell(c) for c in action["contacts"])
-    extra = f" Contacts: {contacts}." if contacts else ""
+def _action_line(t, number: int, action: dict) -> str:
+    contacts = t("list.semicolon").join(_cell(c) for c in action["contacts"])
+    extra = t("markdown.contacts", contacts=contacts) if contacts else ""
     if action.get("uncovered"):
-        extra += f" No body in this country profile is recorded for: {', '.join(action['uncovered'])}."
+        extra += t("markdown.uncovered", topics=t("list.separator").join(action["uncovered"]))
     if action.get("deadline"):
-        extra = f" Legal duty; deadline: {action['deadline']}.{extra}"
+        extra = t("markdown.duty", deadline=action["deadline"]) + extra
     plan = action["plan"]
     if plan is not None:
-        parts = [f"status: {plan['status_label']}"]
+        parts = [t("markdown.plan_status", status=plan["status_label"])]
         if plan["owner"]:
-            parts.append(f"owner: {reader_text(plan['owner'])}")
+            parts.append(t("markdown.plan_owner", owner=reader_text(plan["owner"])))
         if plan["due"]:
-            parts.append(f"due: {plan['due']}")
-        extra += f" Plan: {'; '.join(parts)}."
-    return f"{number}. {action['text']} (with {action['who']}; step: {action['step_title']}).{extra}"
+            parts.append(t("markdown.plan_due", due=plan["due"]))
+        extra += t("markdown.plan", parts=t("list.semicolon").join(parts))
+    return t("markdown.action", number=number, text=action["text"], who=action["who"], step=action["step_title"]) + extra
 
 
 def render_markdown(view: dict) -> str:
     """The Markdown report of a report view (see `report_view`); reader text goes through `reader_text`."""
+    strings = view["strings"]
+
+    def t(key: str, **fields) -> str:
+        return fill(strings, key, **fields)
+
+    def field(key: str, value) -> str:
+        """A list item with a label in bold: '- **Partner:** ...'."""
+        return "- " + t("markdown.field", label=t(key), value=value)
+
     lines = []
     partnership = view["partnership"]
     summary = view["summary"]
-    lines.append(f"# City diplomacy risk assessment: {reader_text(partnership['name']) or 'Partnership'}")
+    lines.append(f"# {t('report.title', name=reader_text(partnership['name']) or t('report.untitled'))}")
     lines.append("")
-    for key, label in (("partner", "Partner"), ("country", "Country"), ("date", "Date"), ("note", "Note")):
+    for key in ("partner", "country", "date", "note"):
         if partnership.get(key):
-            lines.append(f"- **{label}:** {reader_text(partnership[key])}")
-    lines.append(f"- **Method version:** {summary['method_version']}")
+            lines.append(field("report." + key, reader_text(partnership[key])))
+    lines.append(field("report.method_version", summary["method_version"]))
     if summary["profile_name"]:
-        lines.append(f"- **Country profile:** {summary['profile_name']}")
-    lines.append(f"- **Questions answered:** {summary['answered']} of {summary['visible']}")
+        lines.append(field("report.country_profile", summary["profile_name"]))
+    lines.append(field("report.questions_answered", t("report.answered_of", answered=summary["answered"], visible=summary["visible"])))
     lines.append("")
     if summary["migrated_from"]:
-        lines.append(f"- **Carried over from method version:** {summary['migrated_from']}")
+        lines.append(field("report.carried_over", summary["migrated_from"]))
         lines.append("")
-    lines.append("## Recommendation")
+    lines.append(f"## {t('report.recommendation')}")
     lines.append("")
     if summary["recommendation"] is None:
-        lines.append(f"**No recommendation yet.** {summary['screen_text']}")
+        lines.append(f"**{t('report.no_recommendation')}** {summary['screen_text']}")
         lines.append("")
     else:
-        lines.append(f"**{summary['recommendation_label']}**: {summary['headline']}. Overall level after safeguards: "
-                     f"**{summary['level_label']}** (before safeguards: {summary['inherent_label']}).")
+        lines.append(t("markdown.summary", recommendation=summary["recommendation_label"], headline=summary["headline"],
+                       level=summary["level_label"], inherent=summary["inherent_label"]))
         lines.append("")
         for reason in view["reasons"]:
             lines.append(f"- {reason}")
         lines.append("")
     decision = view["decision"]
     if decision is not None:
-        lines.append("## Decision record")
+        lines.append(f"## {t('report.decision_record')}")
         lines.append("")
-        decided_by = ", ".join(reader_text(part) for part in (decision["decided_by"]["name"], decision["decided_by"]["role"]) if part)
+        decided_by = t("list.separator").join(reader_text(part) for part in (decision["decided_by"]["name"], decision["decided_by"]["role"])
+                                              if part)
         rows = (
-            ("Decision", decision["decision_label"] or ""),
-            ("Recommendation it answers", summary["recommendation_label"] or ""),
-            ("Assessed by", reader_text(decision["assessed_by"])),
-            ("Decided by", decided_by),
-            ("Date of the decision", decision["date"]),
-            ("Conditions", reader_text(decision["conditions"])),
-            ("Why the decision differs from the recommendation", reader_text(decision["reason"])),
-            ("Next review", decision["next_review"]),
+            ("report.decision", decision["decision_label"] or ""),
+            ("report.recommendation_answered", summary["recommendation_label"] or ""),
+            ("report.assessed_by", reader_text(decision["assessed_by"])),
+            ("report.decided_by", decided_by),
+            ("report.decision_date", decision["date"]),
+            ("report.conditions", reader_text(decision["conditions"])),
+            ("report.differs_why", reader_text(decision["reason"])),
+            ("report.next_review", decision["next_review"]),
         )
         for label, value in rows:
             if value:
-                lines.append(f"- **{label}:** {value}")
+                lines.append(field(label, value))
         if decision["differs"]:
-            lines.append(f"- **Note:** the decision differs from the recommendation, which matches '{decision['recommended_label']}'.")
+            lines.append(field("report.note", t("markdown.differs", recommendation=decision["recommended_label"])))
         if not decision["next_review"]:
-            default = f", on {decision['default_review']}" if decision["default_review"] else ""
-            lines.append(f"- **Review proposed:** after {decision['review_months']} month{'s' if decision['review_months'] != 1 else ''}{default}")
+            default = t("markdown.review_on", date=decision["default_review"]) if decision["default_review"] else ""
+            after = fill_count(strings, "markdown.review_after", decision["review_months"])
+            lines.append(field("report.review_proposed", after + default))
         lines.append("")
     what_if = view["what_if"]
     if what_if:
-        lines.append("## What would lower this result")
+        lines.append(f"## {t('report.what_if')}")
         lines.append("")
         lines.append(what_if["text"])
         lines.append("")
         for item in what_if["safeguards"]:
-            lines.append(f"- {item['short']}: {item['label']}")
+            lines.append(f"- {t('pair', question=item['short'], answer=item['label'])}")
         if what_if["safeguards"]:
             lines.append("")
     if view["to_find_out"]:
-        lines.append("## To find out")
+        lines.append(f"## {t('report.to_find_out')}")
         lines.append("")
         for item in view["to_find_out"]:
-            lines.append(f"- {item['short']} (answered \"{item['answer_label']}\"): ask {item['who']}.")
+            lines.append(f"- {t('markdown.find_out', question=item['short'], answer=item['answer_label'], who=item['who'])}")
         lines.append("")
     if view["categories"]:
-        lines.append("## Categories")
+        lines.append(f"## {t('report.categories')}")
         lines.append("")
-        lines.append("| Category | Before safeguards | After safeguards |")
+        lines.append(f"| {t('report.category')} | {t('report.before')} | {t('report.after')} |")
         lines.append("|---|---|---|")
         for category in view["categories"]:
             lines.append(f"| {category['id']}. {_cell(category['name'])} | {category['before']} | {category['after']} |")
         lines.append("")
     if view["scenarios"]:
-        lines.append("## Scenarios")
+        lines.append(f"## {t('report.scenarios')}")
         lines.append("")
         for scenario in view["scenarios"]:
             before, after = scenario["before"], scenario["after"]
             lines.append(f"### {scenario['id']} {scenario['name']}")
             lines.append("")
-            lines.append(f"- Before safeguards: likelihood {before['likelihood']}, impact {before['impact']} -> **{before['level']}**")
-            lines.append(f"- After safeguards: likelihood {after['likelihood']}, impact {after['impact']} -> **{after['level']}**")
+            for label, levels in (("report.before", before), ("report.after", after)):
+                lines.append(f"- {t('pair', question=t(label), answer=t('markdown.levels', **levels))}")
             if scenario["impacts"]:
-                lines.append(f"- Impacts that apply: {', '.join(scenario['impacts'])}")
+                lines.append(f"- {t('pair', question=t('markdown.impacts'), answer=t('list.separator').join(scenario['impacts']))}")
             if scenario["reasons"]:
-                lines.append("- Why:")
+                lines.append(f"- {t('markdown.why')}")
                 for reason in scenario["reasons"]:
                     lines.append(f"    - {_cell(reason)}")
             lines.append("")
     listed = [a for a in view["actions"] if a["listed"]]
     if listed:
-        lines.append("## First steps")
+        lines.append(f"## {t('report.first_steps')}")
         lines.append("")
         first = [a for a in listed if a["first"]]
         rest = [a for a in listed if not a["first"]]
         for number, action in enumerate(first, 1):
-            lines.append(_action_line(number, action))
+            lines.append(_action_line(t, number, action))
         lines.append("")
         if rest:
-            lines.append("## Further actions")
+            lines.append(f"## {t('report.further_actions')}")
             lines.append("")
             for number, action in enumerate(rest, len(first) + 1):
-                lines.append(_action_line(number, action))
+                lines.append(_action_line(t, number, action))
             lines.append("")
     kept = [a for a in view["actions"] if not a["listed"]]
     if kept:
-        lines.append("## Planned actions no longer called for")
+        lines.append(f"## {t('report.no_longer')}")
         lines.append("")
         for number, action in enumerate(kept, 1):
-            lines.append(_action_line(number, action))
+            lines.append(_action_line(t, number, action))
         lines.append("")
     if view["answers"]:
-        lines.append("## Answers")
+        lines.append(f"## {t('report.answers')}")
         lines.append("")
         for item in view["answers"]:
-            lines.append(f"- **{_cell(item['text'])}** {_cell('; '.join(item['answers']))}")
+            lines.append(f"- **{_cell(item['text'])}** {_cell(t('list.semicolon').join(item['answers']))}")
             if item["note"]:
-                lines.append(f"    - Note: {reader_text(item['note'])}")
+                lines.append(f"    - {t('pair', question=t('report.note'), answer=reader_text(item['note']))}")
         lines.append("")
     if view["unanswered"]:
-        lines.append("## Unanswered questions")
+        lines.append(f"## {t('report.unanswered')}")
         lines.append("")
         for text in view["unanswered"]:
             lines.append(f"- {text}")
         lines.append("")
     if view["notes"]:
-        lines.append("## Notes")
+        lines.append(f"## {t('report.notes')}")
         lines.append("")
         for note in view["notes"]:
-            lines.append(f"- **{_cell(note['short'])}:** {reader_text(note['text'])}")
+            lines.append(f"- {t('markdown.field', label=_cell(note['short']), value=reader_text(note['text']))}")
         lines.append("")
     lines.append(view["disclaimer"])
     return "\n".join(lines) + "\n"
@@ -387,7 +399,8 @@ def markdown_report(method: Method, checked: dict, result: dict) -> str:
 # character some read as one) get a leading apostrophe: shown, never run.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 CSV_BOM = "\ufeff"
-CSV_HEADER = ("Action", "Who to involve", "Owner", "Due", "Status", "Scenarios", "First step")
+# The columns of the plan's CSV: their headers are the strings csv.<column>.
+CSV_COLUMNS = ("action", "who", "owner", "due", "status", "scenarios", "first")
 
 
 def csv_cell(value) -> str:
@@ -410,14 +423,15 @@ def view_csv(view: dict) -> str:
     """The CSV of a report view's actions (see `plan_csv`)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(CSV_HEADER)
+    strings = view["strings"]
+    writer.writerow([csv_cell(fill(strings, f"csv.{column}")) for column in CSV_COLUMNS])
     for action in view["actions"]:
         plan = action["plan"] or {}
-        status = plan.get("status_label", "") if action["listed"] else f"{plan.get('status_label', '')} (no longer called for)"
+        status = plan.get("status_label", "") if action["listed"] else fill(strings, "csv.no_longer", status=plan.get("status_label", ""))
         writer.writerow([csv_cell(cell) for cell in (
             action["text"], action["who"], plan.get("owner", ""), plan.get("due", ""), status,
             ", ".join(action["scenarios"]),
-            "yes" if action["first"] else "no",
+            fill(strings, "csv.yes" if action["first"] else "csv.no"),
         )])
     return out.getvalue()
 
@@ -426,14 +440,16 @@ def what_if_text(method: Method, result: dict) -> str:
     """What would lower the result, as a few plain lines for a terminal."""
     overall = result["overall"]
     what_if = result.get("what_if")
+    t = method.text
     if overall["recommendation"] is None or what_if is None:
-        return f"No recommendation yet. {result['screen']['text']}\n"
+        return f"{t('report.no_recommendation')} {result['screen']['text']}\n"
     levels = {item["id"]: item["label"] for item in result["levels"]}
-    lines = [f"Recommendation: {overall['recommendation_label']} (overall level {levels[overall['level']]}).", what_if["text"]]
+    lines = [t("terminal.recommendation", recommendation=overall["recommendation_label"], level=levels[overall["level"]]), what_if["text"]]
     for item in what_if["safeguards"]:
-        lines.append(f"  - {item['short']}: {item['label']} (now: {item['from'] or 'unanswered'})")
+        lines.append(f"  - {t('terminal.safeguard', question=item['short'], answer=item['label'], now=item['from'] or t('terminal.unanswered'))}")
     for move in what_if["moves"]:
-        lines.append(f"  {move['scenario']} {move['name']}: {levels[move['from']]} -> {levels[move['to']]}")
+        moved = t("move", **{"from": levels[move["from"]]}, to=levels[move["to"]])
+        lines.append(f"  {move['scenario']} {move['name']}: {moved}")
     for floor in what_if["floors"]:
-        lines.append(f"  floor '{floor['rule']}': {floor['text']}")
+        lines.append(f"  {t('terminal.floor', rule=floor['rule'], text=floor['text'])}")
     return "\n".join(lines) + "\n"

@@ -330,6 +330,23 @@ def read_method_dir(folder: str, display_root: str | None = None):
     return data, located, problems
 
 
+# The English fixed texts of results and reports, read with the method (i18n/README.md).
+STRINGS_FILE = "report.en.yaml"
+
+
+def _read_strings(folder: str, display_root: str, located: Located, problems: list, data: dict) -> None:
+    """The method's fixed texts (key -> text) from i18n/strings/report.en.yaml of the method
+    folder, or of this checkout's scenarios/ when the folder has none (a host's own copy)."""
+    path = os.path.join(folder, "i18n", "strings", STRINGS_FILE)
+    display = f"{display_root}/i18n/strings/{STRINGS_FILE}"
+    if not os.path.exists(path):
+        path = os.path.join(default_method_dir(), "i18n", "strings", STRINGS_FILE)
+        display = f"scenarios/i18n/strings/{STRINGS_FILE}"
+    content = load_yaml_file(path, display, located, prefix=("strings",), problems=problems)
+    if content is not None:
+        data["strings"] = content
+
+
 class SourceError(MethodError):
     """A method folder with problems found while reading the YAML itself."""
 
@@ -369,6 +386,12 @@ def missing_keys(data: dict, folder: str, display_root: str, located: Located) -
 def read_whole_method_dir(folder: str, display_root: str) -> tuple[dict, Located]:
     """The data of a method folder with every required top-level key; raise SourceError (file:line) otherwise."""
     data, located, problems = read_method_dir(folder, display_root)
+    if "strings" in data:
+        line = located.where.get(("strings",), (display_root, None))
+        problems.append((line[0], line[1], Problem(("strings",), "the fixed texts of the reports live in "
+                                                                 f"i18n/strings/{STRINGS_FILE}, not in a top-level 'strings' key.")))
+    else:
+        _read_strings(folder, display_root, located, problems, data)
     if problems:
         raise SourceError(problems)
     missing = missing_keys(data, folder, display_root, located)

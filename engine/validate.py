@@ -240,6 +240,9 @@ METHOD_SCHEMA = Record(
         "countries": ListOf(_country),
         "migrations": ListOf(_migration),
         "additions": _additions,
+        "language": Ident(),  # set by i18n.localize: the language of the reader texts (absent: English)
+        # The fixed texts of reports and results (i18n/strings/report.<language>.yaml): key -> text.
+        "strings": MapOf(Text(120), Text()),
     },
 )
 

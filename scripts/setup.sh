@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything Crossroads needs on a fresh Debian machine:
 #   - Debian packages: chromium (browser tests), nginx with its Brotli module (hosting test),
-#     LibreOffice Writer and poppler-utils (the DOCX report test converts to PDF and reads it), when run as root
+#     LibreOffice Writer and poppler-utils (the DOCX report test converts to PDF and reads it),
+#     fonts-noto-cjk (Japanese text in the browser tests), when run as root
 #   - a Python virtual environment in .venv with the project, its test extras and
 #     the pinned Zensical (the second way to build the handbook)
 #   - the npm packages pinned in package-lock.json (Pyodide runtime, test tools)
@@ -18,6 +19,8 @@ if [ "$want_browser" = "all" ]; then
   command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
   command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
   [ -f /usr/lib/nginx/modules/ngx_http_brotli_static_module.so ] || missing+=(libnginx-mod-http-brotli-static)
+  # Japanese glyphs for the Japanese edition's screenshots and tests (the site uses the reader's system fonts).
+  [ -d /usr/share/fonts/opentype/noto ] && ls /usr/share/fonts/opentype/noto | grep -q CJK || missing+=(fonts-noto-cjk)
   if [ "${#missing[@]}" -gt 0 ]; then
     if [ "$(id -u)" = "0" ]; then
       echo "setup: installing ${missing[*]} with apt-get"

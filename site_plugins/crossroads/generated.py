@@ -71,6 +71,9 @@ def render_page(method, links: Links, kind: str, item_id: str, country: str | No
     raise RenderError(f"unknown page kind '{kind}'.")
 
 
-def footer_context(method, host_name: str | None, host_logo: str | None) -> dict:
-    """What the footer shows: the method version, the primary citation and the host."""
-    return {"version": method.version, "released": method.released, "host_name": host_name, "host_logo": host_logo}
+def footer_context(method, host_name: str | None, host_logo: str | None, t=None) -> dict:
+    """What the footer shows: the method version, the primary citation and the host (`t`: the edition's strings)."""
+    text = {"published": "Published by {host}", "version": "Method version {version} ({released}).", "method": "Method:"}
+    if t is not None:
+        text = {name: t(f"footer.{name}") for name in text}
+    return {"version": method.version, "released": method.released, "host_name": host_name, "host_logo": host_logo, "text": text}

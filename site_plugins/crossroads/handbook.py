@@ -148,8 +148,8 @@ class Handbook:
     def generated(self) -> list[tuple[str, str, str]]:
         return inventory.generated_pages(self.method, self.library)
 
-    def nav(self) -> dict[str, list]:
-        return inventory.nav_entries(self.method, self.library)
+    def nav(self, t=None) -> dict[str, list]:
+        return inventory.nav_entries(self.method, self.library, t)
 
     def render_generated(self, src: str, kind: str, item: str) -> str:
         def render(_key: bytes) -> bytes:
@@ -158,7 +158,7 @@ class Handbook:
         if not self.inputs:
             return render(b"").decode("utf-8")
         # The page map and the markers' homes decide the links; the rest is in `inputs`.
-        where = repr((src, kind, item, sorted(self.pages.items()), sorted(self.homes.items()))).encode("utf-8")
+        where = repr((src, kind, item, sorted(self.pages.items()), sorted(self.homes.items()), self.links_from_source)).encode("utf-8")
         return buildcache.cached("generated-page", self.inputs + where, render).decode("utf-8")
 
     def render_marker(self, src: str, name: str | None, argument: str | None) -> str:
@@ -170,7 +170,7 @@ class Handbook:
             # The evaluator's markers name its files by content hash: they are always made afresh.
             if not self.inputs or name not in MARKERS or "config_file" in MARKERS[name].needs:
                 return render(b"").decode("utf-8")
-            where = repr((src, name, argument, sorted(self.pages.items()), sorted(self.homes.items()))).encode("utf-8")
+            where = repr((src, name, argument, sorted(self.pages.items()), sorted(self.homes.items()), self.links_from_source)).encode("utf-8")
             return buildcache.cached("marker", self.inputs + where, render).decode("utf-8")
         except RenderError as error:
             raise PluginError(f"{self.docs}/{src}: {error}") from None

@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from markupsafe import Markup, escape
 
-from . import diagrams, evaluator
+from . import diagrams, evaluator, sitestrings
 from .library import Library, calibration_summary, case_view
 from .links import Links
 from .pages import case_src, category_src, country_src, scenario_src
@@ -100,6 +100,7 @@ def abbreviate(method, text) -> Markup:
 def template_context(method, links: Links) -> dict:
     return {
         "abbr_text": lambda text: abbreviate(method, text),
+        "t": sitestrings.for_method(method),
         "method": method,
         "links": links,
         "tones": level_tones(method),

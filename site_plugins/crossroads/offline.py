@@ -20,6 +20,8 @@ What the worker keeps, decided here from the built files:
 - the Python runtime (`assets/pyodide/`) and the engine archive: not fetched at
   installation (megabytes a reader of the handbook alone never needs), but kept
   once the evaluator has loaded them;
+- every language edition (de/, ja/) the same way: one worker at the site's
+  root keeps them all;
 - left out: precompressed copies, source maps, the sitemap, the 404 page and
   the search language files of other languages (kept if ever fetched).
 """
@@ -57,7 +59,13 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:12]
 
 
+# A language edition's folder (de/, ja/): each edition holds its own
+# evaluator files, kept by the one worker at the site's root like the default edition's.
+EDITION = re.compile(r"^[a-z]{2}(?:[-_][A-Za-z]{2,4})?/(?=assets/)")
+
+
 def _kind(path: str) -> str:
+    path = EDITION.sub("", path)
     if path.startswith(RUNTIME_FOLDER):
         return "runtime"
     if path in LAZY or path.startswith(LAZY_FOLDERS):
@@ -87,7 +95,8 @@ def manifest(site_dir: str | Path) -> dict:
         entry[1] = _kind(path)
     runtime = hashlib.sha256(json.dumps({p: e for p, e in files.items() if e[1] == "runtime"}, sort_keys=True).encode())
     build = hashlib.sha256(json.dumps(files, sort_keys=True).encode())
-    return {"build": build.hexdigest()[:12], "runtime": runtime.hexdigest()[:12], "files": files}
+    editions = sorted({match.group(0) for path in files if (match := EDITION.match(path))})
+    return {"build": build.hexdigest()[:12], "runtime": runtime.hexdigest()[:12], "files": files, "editions": editions}
 
 
 def write_service_worker(site_dir: str | Path) -> dict:

@@ -45,15 +45,18 @@ def generated_pages(method, library=None) -> list[tuple[str, str, str]]:
     return pages
 
 
-def nav_entries(method, library=None) -> dict[str, list]:
-    """The generated pages as `nav` items, for the `crossroads:risks`, `crossroads:countries` and `crossroads:cases` placeholders."""
+def nav_entries(method, library=None, t=None) -> dict[str, list]:
+    """The generated pages as `nav` items, for the `crossroads:risks`, `crossroads:countries` and `crossroads:cases` placeholders
+    (`t`: the site's strings in the edition's language)."""
     risks = []
+    overview = t("nav.overview") if t else "Overview"
     for category in method.categories:
-        items = [{"Overview": category_src(category["id"])}]
+        items = [{overview: category_src(category["id"])}]
         for scenario in method.scenarios:
             if scenario["category"] == category["id"]:
                 items.append({f"{scenario['id']} {scenario['name']}": scenario_src(scenario["id"])})
-        risks.append({f"Category {category['id']}: {category['name']}": items})
+        title = t("nav.category", id=category["id"], name=category["name"]) if t else f"Category {category['id']}: {category['name']}"
+        risks.append({title: items})
     countries = [{c["name"]: country_src(c["id"])} for c in sorted(method.countries.values(), key=lambda c: c["name"])]
     cases = [{c["title"]: case_src(c["id"])} for c in (library.cases if library else ())]
     return {"crossroads:risks": risks, "crossroads:countries": countries, "crossroads:cases": cases}

@@ -21,16 +21,16 @@ rendered by the Markdown extension (markdown.py), which Zensical runs too.
 
 from __future__ import annotations
 
+import copy
 import gc
 import logging
 import os
 import re
 
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import File
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 
-from . import evaluator, markdown, offline, precompress
+from . import editions, evaluator, markdown, offline, precompress, sitestrings
 from .config import CrossroadsConfig
 from .generated import footer_context
 from .handbook import Handbook, Loader, render_inputs, shown
@@ -50,6 +50,10 @@ class CrossroadsPlugin(BasePlugin[CrossroadsConfig]):
         self.handbook: Handbook | None = None
         self._command = "build"
         self._thresholds = None
+        self._nav = None
+        self._abbr = None
+        self._theme_files = []
+        self.language = "en"
 
     # Defining on_startup keeps this instance across `mkdocs serve` rebuilds,
     # so the method is read again only when a file in the method folder changes.
@@ -63,8 +67,14 @@ class CrossroadsPlugin(BasePlugin[CrossroadsConfig]):
         display = shown(folder, base)
         overlay = self.config.overlay
         overlay_display = shown(overlay, base) if overlay else None
-        method = self.loader.method(folder, display, overlay, overlay_display, self.config.host_name)
-        inputs = render_inputs(folder, self.config.country, self.config.evaluator, self.config.host_name, overlay=overlay)
+        english = self.loader.method(folder, display, overlay, overlay_display, self.config.host_name)
+        sitestrings.use_folder(folder)
+        language = editions.language(config)
+        if language == editions.default_language(config):
+            editions.check(english, folder, display, editions.languages(config))
+        # The host's additions stay in the host's words in every edition (engine.i18n.without_additions).
+        method = editions.localized(english, language, folder, display)
+        inputs = render_inputs(folder, self.config.country, self.config.evaluator, self.config.host_name, language, overlay=overlay)
         library = self.loader.library(method, folder, display, self.config.evaluator, inputs, overlay, overlay_display)
         if overlay:
             # The host's additions may not move a case out of its band: under --strict, the warning stops the build.
@@ -73,13 +83,21 @@ class CrossroadsPlugin(BasePlugin[CrossroadsConfig]):
         self.config.check_site(config.docs_dir, method)
         self.handbook = Handbook(method, library, self.config.country, self.config.evaluator, docs=shown(config.docs_dir, base),
                                  config_file=config.config_file_path, inputs=inputs)
-        if config.nav:
-            config.nav = expand_nav(config.nav, self.handbook.nav())
+        self.language = language
+        # Each edition is built on the same config (the i18n plugin builds one
+        # after the other): the nav and the glossary are made afresh from what
+        # mkdocs.yml says, in the edition's language.
+        if self._nav is None:
+            self._nav = copy.deepcopy(config.nav)
+        if self._nav:
+            config.nav = expand_nav(copy.deepcopy(self._nav), self.handbook.nav(sitestrings.for_method(method)))
         for name in ("abbr", markdown.NAME):
             if name not in config.markdown_extensions:
                 config.markdown_extensions.append(name)
         abbr = config.mdx_configs.setdefault("abbr", {})
-        abbr["glossary"] = {**glossary(method), **abbr.get("glossary", {})}
+        if self._abbr is None:
+            self._abbr = dict(abbr.get("glossary", {}))
+        abbr["glossary"] = {**glossary(method), **self._abbr}
         config.mdx_configs.setdefault(markdown.NAME, {})["handbook"] = self.handbook
         if self._command == "build":
             self._spare_collector()
@@ -90,29 +108,57 @@ class CrossroadsPlugin(BasePlugin[CrossroadsConfig]):
                 config.watch.append(watched)
         return config
 
-    def on_files(self, files, config):
+    # The theme's own files (custom_dir, docs/overrides) sit inside the docs
+    # folder: the i18n plugin would take them for pages' assets and look for
+    # them in the wrong place. They are held back from it and put back after.
+    @event_priority(-50)
+    def _hold_theme_files(self, files, config):
+        self._theme_files = editions.hold_theme_files(files, config)
+        return files
+
+    # After the i18n plugin (-100) has chosen this edition's files: the
+    # generated pages and the evaluator's files are this edition's own.
+    @event_priority(-150)
+    def _edition_files(self, files, config):
+        for file in self._theme_files:
+            files.append(file)
+        self._theme_files = []
         handbook = self.handbook
-        written = {file.src_uri: file for file in files.documentation_pages()}
+        prefix = editions.prefix(config)
+        written = {editions.source(file): file for file in files.documentation_pages()}
         generated = []
         for src, kind, item in handbook.generated():
             if src in written:
                 raise PluginError(f"{handbook.docs}/{src} exists, but the crossroads plugin generates this page from the method; remove or rename the file.")
-            generated.append((File.generated(config, src, content=""), kind, item))
-        pages = {src: file.url for src, file in written.items()} | {file.src_uri: file.url for file, _, _ in generated}
+            generated.append((editions.generated(config, src, "", prefix), kind, item))
+        # URLs inside the edition: every page of an edition moves to its folder together.
+        pages = {src: editions.inside(file.url, prefix) for src, file in written.items()}
+        pages |= {file.norm_src_uri: editions.inside(file.url, prefix) for file, _, _ in generated}
         handbook.place(pages, {src: file.content_string for src, file in written.items()})
         for warning in handbook.flowchart_warnings():
             log.warning(warning)
         for file, kind, item in generated:
-            file.content_string = handbook.render_generated(file.src_uri, kind, item)
+            file.content_string = handbook.render_generated(file.norm_src_uri, kind, item)
             files.append(file)
+        editions.record(config, [file for file, _, _ in generated])
         if self.config.evaluator:
             for file in evaluator.evaluator_files(config, handbook.method, self.config.country):
-                files.append(file)
+                files.append(editions.moved(config, file, prefix))
         return files
 
+    on_files = CombinedEvent(_hold_theme_files, _edition_files)
+
     def on_page_markdown(self, markdown, page, config, files):
-        self.handbook.page = page.file.src_uri
+        self.handbook.page = editions.source(page.file)
         return markdown
+
+    # After the i18n plugin's (50): its language switcher names each edition's home
+    # with a path from the server's root (`/de/`), which breaks for a copy served
+    # from a folder; a link relative to the site's root works wherever it is served.
+    @event_priority(40)
+    def on_page_context(self, context, page, config, nav):
+        editions.relative_switcher(config)
+        return context
 
     def on_page_content(self, html, page, config, files):
         if page.present_anchor_ids is not None:
@@ -120,7 +166,8 @@ class CrossroadsPlugin(BasePlugin[CrossroadsConfig]):
         return html
 
     def on_env(self, env, config, files):
-        env.globals["crossroads"] = footer_context(self.handbook.method, self.config.host_name, self.config.host_logo)
+        env.globals["crossroads"] = footer_context(self.handbook.method, self.config.host_name, self.config.host_logo,
+                                                  sitestrings.for_method(self.handbook.method))
         # `mkdocs serve` writes no service worker: its pages remove one a build installed at the same address.
         env.globals["crossroads_offline"] = self.config.offline and self._command != "serve"
         return env
@@ -132,6 +179,8 @@ class CrossroadsPlugin(BasePlugin[CrossroadsConfig]):
     GC_THRESHOLDS = (10_000, 50, 100)
 
     def _spare_collector(self):
+        if self._thresholds is not None:  # the next edition of the same build
+            return
         self._thresholds = gc.get_threshold()
         gc.freeze()
         gc.set_threshold(*self.GC_THRESHOLDS)
@@ -145,7 +194,13 @@ class CrossroadsPlugin(BasePlugin[CrossroadsConfig]):
     def on_build_error(self, error):
         self._restore_collector()
 
+    # After the i18n plugin (-100), which builds the other editions from its
+    # own on_post_build: the service worker and the compressed copies cover
+    # every edition, and the search index as the i18n plugin rewrote it.
+    @event_priority(-200)
     def on_post_build(self, config):
+        if editions.building_editions(config):
+            return
         try:
             # The service worker lists the built files, so it is written last (a live preview has none).
             if self.config.offline and self._command != "serve":

@@ -19,7 +19,7 @@ import sys
 
 import pytest
 
-from support.engine import PYTHON, ROOT, load_vector, vector_files, vector_request
+from support.engine import PYTHON, ROOT, cli, load_vector, vector_files, vector_request
 from support.register import FULL, PAUSE
 
 RUNNER = ROOT / "tests" / "js" / "pyodide_runner.mjs"
@@ -123,10 +123,26 @@ def _require_node():
     return node
 
 
+@pytest.fixture(params=["en", "de", "ja"])
+def edition_json_path(request, method_json_path, tmp_path_factory):
+    """The compiled method of one language edition: `python -m engine compile --language LANG`
+    (English: the method itself), what each edition's engine archive holds."""
+    if request.param == "en":
+        return method_json_path
+    completed = cli("compile", "--language", request.param)
+    assert completed.returncode == 0, completed.stderr
+    out = tmp_path_factory.mktemp(f"method-{request.param}") / "method.json"
+    out.write_text(completed.stdout, encoding="utf-8")
+    assert json.loads(completed.stdout)["language"] == request.param
+    return out
+
+
 @pytest.mark.slow
-def test_pyodide_gives_the_same_bytes_as_cpython(method_json_path, tmp_path, monkeypatch):
-    """With the trimmed standard library the site ships, as in the browser."""
+def test_pyodide_gives_the_same_bytes_as_cpython(edition_json_path, tmp_path, monkeypatch):
+    """With the trimmed standard library the site ships, as in the browser; in every language."""
     from site_plugins.crossroads import stdlib
+
+    method_json_path = edition_json_path
 
     node = _require_node()
     items = _items()

@@ -11,12 +11,15 @@ import json
 import pytest
 
 from engine import api
-from engine.report import CSV_BOM, CSV_HEADER, csv_cell, markdown_report, plan_csv, reader_text, render_markdown, report_view
+from engine.report import CSV_BOM, csv_cell, markdown_report, plan_csv, reader_text, render_markdown, report_view
 from support.engine import cli
 from support.register import FULL
 
 HOSTILE = ["=HYPERLINK(\"http://evil.example\",\"click\")", "+SUM(A1:A9)", "-2+3", "@cmd", "\tindent", "\rline",
            "<script>alert(1)</script>", "**bold** _it_ [l](javascript:x)", "a,b\"c\"\nd"]
+
+# The English header of the plan's CSV (csv.<column> in i18n/strings/report.en.yaml).
+CSV_HEADER = ("Action", "Who to involve", "Owner", "Due", "Status", "Scenarios", "First step")
 
 
 def _view(method, document):
@@ -28,7 +31,8 @@ def test_the_view_has_every_section_in_labels(method):
     view = _view(method, FULL)
     assert list(view) == ["format", "title", "partnership", "assessment", "summary", "decision", "review", "categories",
                           "scenarios", "reasons", "what_if", "to_find_out", "actions", "answers", "notes", "unanswered",
-                          "disclaimer"]
+                          "disclaimer", "strings"]
+    assert view["strings"] == method.strings
     assert view["title"] == "City diplomacy risk assessment: Harbour twinning"
     assert view["partnership"]["country"] == "Lusitania" and view["assessment"] == {"id": "v-2026-01", "saved_at": "2026-01-31T10:00:00Z"}
     summary = view["summary"]

@@ -104,7 +104,7 @@ def _(d):
 @case("schema-unknown-key")
 def _(d):
     d["extras"] = {}
-    return d, [(("extras",), f"unknown key 'extras'; expected one of: {TOP_KEYS}, topics, countries, migrations, additions.")]
+    return d, [(("extras",), f"unknown key 'extras'; expected one of: {TOP_KEYS}, topics, countries, migrations, additions, language, strings.")]
 
 
 @case("schema-record-not-a-mapping")

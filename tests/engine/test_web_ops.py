@@ -12,10 +12,12 @@ import json
 import pytest
 
 from engine.api import MAX_INPUT_BYTES
-from engine.report import CSV_HEADER
+from engine.report import CSV_COLUMNS
+
 from support.engine import ROOT
 from support.register import FULL, PAUSE
 
+CSV_HEADER = ("Action", "Who to involve", "Owner", "Due", "Status", "Scenarios", "First step")
 ADAPTER = ROOT / "site_plugins" / "crossroads" / "assets" / "evaluator" / "crossroads_web.py"
 
 
@@ -36,7 +38,7 @@ def test_view_gives_the_view_the_markdown_and_the_csv(web):
     assert result["markdown"].startswith("# City diplomacy risk assessment: Harbour twinning\n")
     assert web({"op": "report", "request": FULL})["result"] == {"markdown": result["markdown"]}
     rows = list(csv.reader(io.StringIO(result["csv"], newline="")))
-    assert tuple(rows[0]) == CSV_HEADER and len(rows) == len(result["view"]["actions"]) + 1
+    assert tuple(rows[0]) == CSV_HEADER and len(CSV_COLUMNS) == len(CSV_HEADER) and len(rows) == len(result["view"]["actions"]) + 1
 
 
 def test_view_refuses_a_bad_plan_with_the_place(web):

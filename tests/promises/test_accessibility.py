@@ -62,7 +62,7 @@ def test_axe_finds_nothing_on_any_page(browser, site_url, site_pages, axe_path, 
             page.goto(site_url + path, wait_until="load")
             actual = page.evaluate("() => document.body.getAttribute('data-md-color-scheme')")
             assert actual == scheme, f"{path} opened in palette {actual!r}, not {scheme!r}"
-            if path == EVALUATOR:
+            if path in (EVALUATOR, *(f"/{language}{EVALUATOR}" for language in EDITIONS)):
                 wait_for_engine(page)
                 problems += describe(f"{path} ({palette}, before answers)", run_axe(page, axe_path))
                 answer_questions(page)
@@ -169,9 +169,14 @@ FOCUS_STATE = """
 """
 
 
+# The language editions besides the English one at the root.
+EDITIONS = ("de", "ja")
+
+
 @pytest.mark.browser
-def test_the_evaluator_works_with_the_keyboard_alone(page, site_url):
-    page.goto(site_url + EVALUATOR, wait_until="load")
+@pytest.mark.parametrize("edition", ["", *(f"/{language}" for language in EDITIONS)])
+def test_the_evaluator_works_with_the_keyboard_alone(page, site_url, edition):
+    page.goto(site_url + edition + EVALUATOR, wait_until="load")
     wait_for_first_result(page)  # the controls are marked once the panel is drawn
     controls = page.evaluate(MARK_CONTROLS)
     assert len(controls) > 20, f"expected the evaluator's controls, found {len(controls)}"
@@ -180,7 +185,7 @@ def test_the_evaluator_works_with_the_keyboard_alone(page, site_url):
     page.evaluate("() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); }")
     reached: dict[str, dict] = {}
     no_indicator: list[str] = []
-    for _ in range(len(controls) * 2 + 400):
+    for _ in range(len(controls) * 2 + 1200):
         page.keyboard.press("Tab")
         state = page.evaluate(FOCUS_STATE)
         if state is None:

@@ -250,3 +250,35 @@ def test_offline_false_removes_the_worker(browser, hosted, tmp_path):
         page.wait_for_function(f"async () => !(await caches.keys()).some(n => n.startsWith('crossroads:/{FOLDER}/'))")
     finally:
         context.close()
+
+
+def test_the_german_edition_works_offline_with_its_own_runtime(browser, hosted, tmp_path):
+    """One worker at the site's root serves every edition: after a first visit to /de/,
+    the German evaluator starts offline with the German engine, and only its own runtime was fetched."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    try:
+        _visit_first(context, hosted.base + "de/")
+        evaluator = open_evaluator(context, hosted.base + "de/evaluator/")
+        evaluator.wait_for_function(RUNTIME_KEPT, timeout=60_000)
+        log = (hosted.work / "access.log").read_text(encoding="utf-8")
+        assert f"/{FOLDER}/de/assets/pyodide/" in log
+        assert not re.search(rf'"GET /{FOLDER}/(?:ja/)?assets/pyodide/[^ ]*pyodide\.asm\.wasm', log), "another edition's runtime was fetched"
+
+        context.set_offline(True)
+        hosted.stop()
+        page = context.new_page()
+        page.goto(hosted.base + "de/risks/a1/", wait_until="load")
+        assert page.evaluate("() => document.documentElement.lang") == "de"
+        assert "Warnsignale" in page.inner_text("article")
+        evaluator.reload(wait_until="load")
+        wait_for_engine(evaluator)
+        shown = answer_all(evaluator, CLEAR_SCREEN)
+        with evaluator.expect_download() as download:
+            evaluator.click("#cr-save")
+        saved = tmp_path / "saved.json"
+        download.value.save_as(saved)
+        done = cli("assess", "--language", "de", str(saved))
+        assert done.returncode == 0, done.stderr
+        assert shown == json.loads(done.stdout), "the German result offline differs from the command line's in German"
+    finally:
+        context.close()

@@ -99,7 +99,8 @@ def _article(html: str) -> list[str]:
 
 
 def test_every_page_says_what_the_mkdocs_build_says(zensical_site, built_site):
-    pages = sorted(path.relative_to(built_site) for path in built_site.rglob("index.html"))
+    # Zensical builds the English edition; the German and Japanese ones come from the i18n plugin under MkDocs.
+    pages = sorted(path.relative_to(built_site) for path in built_site.rglob("index.html") if path.relative_to(built_site).parts[0] not in ("de", "ja"))
     assert len(pages) > 40
     differences = []
     for path in pages:

@@ -78,12 +78,19 @@ self.addEventListener("message", (event) => {
   // The evaluator has started its engine: keep the runtime's files and the
   // engine (those the worker fetched before this service worker was in
   // charge come from the browser's HTTP cache, not a second download).
-  else if (type === "keep-runtime") event.waitUntil(keepRuntime());
+  // Only the files of the page's language edition (de/, ja/, or the root's).
+  else if (type === "keep-runtime") event.waitUntil(keepRuntime(editionOf(event.source && event.source.url)));
 });
 
-async function keepRuntime() {
+function editionOf(url) {
+  const path = url && url.startsWith(SCOPE) ? url.slice(SCOPE.length) : "";
+  return (MANIFEST.editions || []).find((edition) => path.startsWith(edition)) || "";
+}
+
+async function keepRuntime(edition) {
   for (const [path, [hash, kind]] of Object.entries(MANIFEST.files)) {
     if (kind !== "runtime" && kind !== "lazy") continue;
+    if (editionOf(SCOPE + path) !== edition) continue;
     const cache = await caches.open(cacheFor(kind));
     const key = SCOPE + path;
     if (await cache.match(key)) continue;

@@ -1,0 +1,213 @@
+"""The language editions: English at the root, German under /de/, Japanese
+under /ja/ (mkdocs-static-i18n), and the site's strings catalogs.
+
+Fast tests check the catalogs and the build-time refusal of a broken one
+(on the mini method); the slow ones read the real handbook as built once
+per session (`built_site`)."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import re
+import shutil
+import tarfile
+from pathlib import Path
+
+import pytest
+import yaml
+from support.site import ROOT, config_problems, make_site
+
+from site_plugins.crossroads import sitestrings
+
+LANGUAGES = ("en", "de", "ja")
+EDITIONS = {"en": "", "de": "de/", "ja": "ja/"}
+CATALOGS = ROOT / "scenarios" / "i18n" / "strings"
+
+
+def catalog_keys(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+# -- the catalogs ---------------------------------------------------------------------------
+
+def test_shipped_catalogs_have_no_problem():
+    from engine.i18n import check_catalogs
+
+    findings, reports = check_catalogs(str(ROOT / "scenarios" / "i18n"), "scenarios/i18n")
+    assert [str(f) for f in findings] == []
+    assert {report.language for report in reports} >= {"de site", "ja site"}
+
+
+PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
+
+
+@pytest.mark.parametrize("language", ["de", "ja"])
+def test_site_catalog_holds_the_english_keys_and_placeholders(language):
+    english = catalog_keys(CATALOGS / "site.en.yaml")
+    other = catalog_keys(CATALOGS / f"site.{language}.yaml")
+    assert set(other) == set(english)
+    for key, text in english.items():
+        assert set(PLACEHOLDER.findall(other[key])) == set(PLACEHOLDER.findall(text)), key
+        assert other[key].strip(), key
+
+
+def test_every_key_a_template_uses_is_in_the_catalog():
+    english = catalog_keys(CATALOGS / "site.en.yaml")
+    used = set()
+    for template in (ROOT / "site_plugins" / "crossroads" / "templates").iterdir():
+        used |= set(re.findall(r"""\bt(?:\.n)?\(\s*"([a-z0-9_.-]+)""", template.read_text(encoding="utf-8")))
+    counted = {key for key in english if key.endswith((".one", ".other"))}
+    missing = {key for key in used if not key.endswith(".") and key not in english and f"{key}.one" not in counted}
+    assert not missing, f"templates use keys the catalog lacks: {sorted(missing)}"
+    assert len(used) > 100
+
+
+def _broken_copy(tmp_path: Path) -> Path:
+    """The mini site with the shipped site catalogs, the German one broken: a key missing, one extra."""
+    site = make_site(tmp_path)
+    target = site / "scenarios" / "i18n" / "strings"
+    target.mkdir(parents=True)
+    shutil.copy(CATALOGS / "site.en.yaml", target / "site.en.yaml")
+    german = (CATALOGS / "site.de.yaml").read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [line for line in german if not line.startswith("matrix.caption:")]
+    assert len(kept) == len(german) - 1
+    kept.append('matrix.no_such_key: "Gibt es nicht"\n')
+    (target / "site.de.yaml").write_text("".join(kept), encoding="utf-8")
+    return site
+
+
+def test_a_broken_catalog_stops_the_build_with_file_and_line(tmp_path):
+    site = _broken_copy(tmp_path)
+    text = "\n".join(config_problems(site))
+    extra_line = len((site / "scenarios/i18n/strings/site.de.yaml").read_text(encoding="utf-8").splitlines())
+    assert re.search(rf"scenarios/i18n/strings/site\.de\.yaml:{extra_line}: .*matrix\.no_such_key", text), text
+    assert re.search(r"scenarios/i18n/strings/site\.de\.yaml(:\d+)?: .*matrix\.caption", text), text
+
+
+def test_counted_texts_pick_one_or_other():
+    t = sitestrings.translator(str(ROOT / "scenarios"), "de")
+    assert t.n("unit.step", 1) == "1 Stufe"
+    assert t.n("unit.step", 3) == "3 Stufen"
+
+
+# -- the built editions -------------------------------------------------------------------
+
+def pages_of(site: Path, edition: str) -> set[str]:
+    """Every page of an edition, as its path inside the edition (`risks/a1/`)."""
+    root = site / edition if edition else site
+    found = set()
+    for path in root.rglob("index.html"):
+        rel = path.relative_to(root).as_posix()
+        if not edition and rel.split("/")[0] in ("de", "ja"):
+            continue
+        if rel.startswith(("assets/", "search/")):
+            continue
+        found.add(rel[: -len("index.html")])
+    return found
+
+
+@pytest.mark.slow
+def test_every_page_exists_in_every_edition(built_site):
+    english = pages_of(built_site, "")
+    assert len(english) > 40
+    for language in ("de", "ja"):
+        missing = english - pages_of(built_site, language)
+        assert not missing, f"pages without a {language} edition: {sorted(missing)}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("language", ["de", "ja"])
+def test_every_hand_written_page_is_translated(language):
+    """Lists the pages of docs/ that still have no `<page>.<language>.md` (they show in English)."""
+    docs = ROOT / "docs"
+    pages = [p for p in docs.rglob("*.md") if "overrides" not in p.parts and not re.search(r"\.[a-z]{2}\.md$", p.name)]
+    missing = [p.relative_to(docs).as_posix() for p in pages if not p.with_name(f"{p.stem}.{language}.md").exists()]
+    assert not missing, f"{len(missing)} of {len(pages)} pages have no {language} translation yet: {missing}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_html_lang_is_the_editions(built_site, language):
+    for page in sorted(pages_of(built_site, EDITIONS[language])):
+        html = (built_site / EDITIONS[language] / page / "index.html").read_text(encoding="utf-8")
+        found = re.search(r"<html lang=\"([^\"]+)\"", html)
+        assert found and found.group(1) == language, f"{EDITIONS[language]}{page}: <html lang> is {found and found.group(1)}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("page", ["", "risks/a1/", "evaluator/", "countries/de/", "methodology/"])
+def test_the_switcher_links_each_page_to_itself_in_the_other_languages(built_site, page):
+    for language, folder in EDITIONS.items():
+        here = f"{folder}{page}"
+        html = (built_site / here / "index.html").read_text(encoding="utf-8")
+        links = dict((lang, href) for href, lang in re.findall(r'<a href="([^"]*)" hreflang="([a-z]{2})" class="md-select__link"', html))
+        assert set(links) == set(LANGUAGES), f"{here}: switcher has {links}"
+        for other, href in links.items():
+            if href.startswith("/"):
+                target = href.lstrip("/")
+            else:
+                target = (Path("/x") / here / href).resolve().relative_to("/x").as_posix() if href != "./" else here.rstrip("/")
+            target = "" if target == "." else target.rstrip("/")
+            assert not href.startswith("/"), f"{here}: the {other} link {href} is a path from the server's root (breaks under a folder)"
+            expected = f"{EDITIONS[other]}{page}".rstrip("/")
+            assert target == expected, f"{here}: the {other} link goes to {href} ({target}), not {expected}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("language", ["de", "ja"])
+def test_generated_pages_and_nav_are_in_the_editions_language(built_site, language):
+    expected = {"de": ("Warnsignale", "Überblick", "Die Risikomatrix der Städtediplomatie"),
+                "ja": ("兆候", "概要", "都市外交リスク・マトリクス")}[language]
+    scenario = (built_site / language / "risks" / "a1" / "index.html").read_text(encoding="utf-8")
+    assert expected[0] in scenario and "Warning signs" not in scenario
+    assert f">{expected[1]}<" in re.sub(r"\s+", "", scenario) or expected[1] in scenario
+    matrix_page = next(p for p in (built_site / language).rglob("index.html") if 'class="cr-matrix"' in p.read_text(encoding="utf-8"))
+    assert expected[2] in matrix_page.read_text(encoding="utf-8")
+    # The names of the matrix keep the brief's English beside the translation.
+    assert "(Adversarial Proxy Foreign Policy)" in scenario or "（Adversarial Proxy Foreign Policy）" in scenario
+
+
+@pytest.mark.slow
+def test_search_finds_german_and_japanese_words_in_their_editions(built_site):
+    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert {"en", "de", "ja"} <= set(index["config"]["lang"])
+    # Material's Japanese segmenter is served with the site.
+    assert (built_site / "assets" / "javascripts" / "lunr" / "tinyseg.js").is_file()
+    assert (built_site / "assets" / "javascripts" / "lunr" / "min" / "lunr.ja.min.js").is_file()
+
+    def where(word):
+        return {doc["location"].split("/")[0] for doc in index["docs"] if word in doc["text"] or word in doc["title"]}
+
+    assert "de" in where("Warnsignale") and "ja" not in where("Warnsignale")
+    assert "ja" in where("兆候") and "de" not in where("兆候")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_each_editions_evaluator_holds_the_method_in_its_language(built_site, language):
+    folder = built_site / EDITIONS[language] / "assets" / "evaluator"
+    with tarfile.open(fileobj=io.BytesIO((folder / "engine.tar.gz").read_bytes()), mode="r:gz") as archive:
+        method = json.loads(archive.extractfile("crossroads_method.json").read())
+    assert method.get("language", "en") == language
+    page = (built_site / EDITIONS[language] / "evaluator" / "index.html").read_text(encoding="utf-8")
+    assert 'src="../assets/evaluator/evaluator.js' in page or "../assets/evaluator/" in page
+
+
+@pytest.mark.slow
+def test_one_service_worker_keeps_every_edition_apart(built_site):
+    worker = (built_site / "sw.js").read_text(encoding="utf-8")
+    manifest = json.loads(re.search(r"const MANIFEST = (\{.*?\});\n", worker).group(1))
+    assert manifest["editions"] == ["de/", "ja/"]
+    files = manifest["files"]
+    for folder in ("", "de/", "ja/"):
+        engine = f"{folder}assets/evaluator/engine.tar.gz"
+        assert files[engine][1] == "lazy", engine
+        wasm = [p for p in files if p.startswith(f"{folder}assets/pyodide/") and p.endswith(".wasm")]
+        assert wasm and all(files[p][1] == "runtime" for p in wasm), folder
+        assert files[f"{folder}risks/a1/"][1] == "page"
+    assert not (built_site / "de" / "sw.js").exists() and not (built_site / "ja" / "sw.js").exists()
+    # The precompressed search index is the final one, with every edition.
+    index = (built_site / "search" / "search_index.json").read_bytes()
+    assert gzip.decompress((built_site / "search" / "search_index.json.gz").read_bytes()) == index
