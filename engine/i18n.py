@@ -183,6 +183,9 @@ def text_keys(data: dict) -> list[Text]:
     for i, action in enumerate(scoring["actions"]):
         out.append(Text(f"actions.{action['id']}.text", action["text"], ("scoring", "actions", i, "text")))
 
+    for i, topic in enumerate(data.get("topics", [])):
+        _fields(out, f"topics.{topic['id']}", ("topics", i), topic, ("name", "description"))
+
     for i, step in enumerate(data.get("migrations", [])):
         out.append(Text(f"migrations.{step['from']}.summary", step["summary"], ("migrations", i, "summary")))
 
