@@ -614,16 +614,16 @@ def _set_at(data, path: tuple, value: str) -> None:
 
 
 def without_additions(data: dict) -> dict:
-    """The method `data` without the questions, sections and actions a host's overlay
+    """The method `data` without the questions, sections, actions and sources a host's overlay
     added (`additions`, engine/overlay.py): those are in the host's own words, outside
     the translation files, and stay as written in every edition."""
     added = data.get("additions") or {}
-    if not any(added.get(kind) for kind in ("questions", "sections", "actions")):
+    if not any(added.get(kind) for kind in ("questions", "sections", "actions", "sources")):
         return data
     out = json.loads(json.dumps(data))
     questionnaire, scoring = out.get("questionnaire", {}), out.get("scoring", {})
     for holder, key, kind in ((questionnaire, "questions", "questions"), (questionnaire, "sections", "sections"),
-                              (scoring, "actions", "actions")):
+                              (scoring, "actions", "actions"), (out.get("method", {}), "sources", "sources")):
         ids = set(added.get(kind) or [])
         holder[key] = [item for item in holder.get(key, []) if not (isinstance(item, dict) and item.get("id") in ids)]
     return out

@@ -23,8 +23,8 @@ SHOWN = "scenarios/i18n"
 # or are outside the scheme (country profiles, conditions, the lookup grid).
 NOT_TEXT_FIELDS = {"id", "category", "kind", "type", "section", "value", "step", "page", "to", "from_level", "stakeholders",
                    "ask", "activates", "combine", "source", "citation", "version", "released", "date", "level", "at_least", "from",
-                   "applies_from", "matches", "language"}
-NOT_TEXT_PARTS = {"strings", "when", "show_if", "grid", "base", "countries", "rename_options", "rename_questions", "drop_questions"}
+                   "applies_from", "matches", "language", "topics"}
+NOT_TEXT_PARTS = {"strings", "when", "show_if", "grid", "base", "countries", "additions", "rename_options", "rename_questions", "drop_questions"}
 
 
 def _leaves(value, path=()):
