@@ -46,6 +46,7 @@ function withRecord(checked, doc) {
   if (out.id === undefined && typeof doc.id === "string") out.id = doc.id;
   if (out.decision === undefined && isObject(doc.decision)) out.decision = doc.decision;
   if (out.plan === undefined && Array.isArray(doc.plan)) out.plan = doc.plan;
+  if (out.profile === undefined && (doc.profile === null || typeof doc.profile === "string")) out.profile = doc.profile;
   const p = isObject(doc.partnership) ? doc.partnership : {};
   for (const key of ["id", "country"]) if (out.partnership[key] === undefined && typeof p[key] === "string") out.partnership[key] = p[key];
   return out;

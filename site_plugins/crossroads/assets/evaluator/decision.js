@@ -61,7 +61,7 @@ export const withDecision = (Base) =>
 
     // The result for the answers now in the form, or null.
     currentResult() {
-      return this.result && this.resultKey === JSON.stringify(this.answers()) ? this.result : null;
+      return this.result && this.resultKey === this.answersKey() ? this.result : null;
     }
 
     /* the decision record */

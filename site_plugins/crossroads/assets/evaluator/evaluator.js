@@ -93,7 +93,9 @@ class EvaluatorBase {
     this.restoring = null; // {key, text, doc, shown}: the stored record, until the engine has checked it
     this.handledSignals = new Set();
     this.channel = null;
+    this.profile = this.config.profile || null; // the reader's country profile (form.js)
     this.readModel();
+    this.setProfile(this.profile);
     this.bind();
     this.restore();
     this.updateQuestions();
@@ -136,6 +138,15 @@ class EvaluatorBase {
       this.score();
       this.persist();
     });
+    if (this.profileSelect) {
+      this.profileSelect.addEventListener("change", () => {
+        this.inputAt = performance.now();
+        this.setProfile(this.profileSelect.value || null);
+        this.score();
+        this.renderReport();
+        this.persist();
+      });
+    }
     this.form.addEventListener("input", (event) => {
       const el = event.target;
       if (el instanceof HTMLInputElement && (el.type === "radio" || el.type === "checkbox")) return;

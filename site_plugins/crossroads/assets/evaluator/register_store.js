@@ -207,6 +207,7 @@ export class Register {
         name: p.name || "",
         partner: p.partner || "",
         country: p.country || "",
+        profile: typeof latest.doc.profile === "string" ? latest.doc.profile : null,
         stage: (latest.doc.answers || {}).stage || null,
         latest: latest.id,
         saved_at: latest.saved_at,

@@ -101,7 +101,14 @@ export function tableRow(e, c, evaluatorUrl) {
     h("td", { text: e.country }),
     h("td", { text: label(c.stages, e.stage, "Not answered") }),
     rec,
-    h("td", {}, e.saved_at.slice(0, 10), h("br"), h("span", { class: "cr-hint", text: `${versions} assessment${versions === 1 ? "" : "s"}` })),
+    h(
+      "td",
+      {},
+      e.saved_at.slice(0, 10),
+      h("br"),
+      h("span", { class: "cr-hint", text: `${versions} assessment${versions === 1 ? "" : "s"}` }),
+      e.profile ? h("span", { class: "cr-hint cr-reg__profile", text: ` · contacts: ${(c.profiles || {})[e.profile] || e.profile}` }) : null,
+    ),
     h("td", {}, d.decision ? label(c.decisions, d.decision) : "None recorded", d.date ? h("span", { class: "cr-hint", text: ` (${d.date})` }) : null),
     reviewCell,
     counts.overdue

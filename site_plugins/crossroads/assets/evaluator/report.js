@@ -10,7 +10,7 @@ export const withReport = (Base) =>
 
     renderReport() {
       // Only a result computed from the answers now in the form is printed.
-      const result = this.result && this.resultKey === JSON.stringify(this.answers()) ? this.result : null;
+      const result = this.result && this.resultKey === this.answersKey() ? this.result : null;
       const p = this.partnership();
       this.el("cr-report-name").textContent = p.name ? `: ${p.name}` : "";
       const dl = h("dl", { class: "cr-report__facts" });
@@ -23,7 +23,7 @@ export const withReport = (Base) =>
       fact("Printed on", today());
       fact("Method version", this.config.method_version);
       fact("Carried over from method version", this.migration && this.migration.from);
-      fact("Country profile", this.config.profile_name);
+      fact("Country profile", this.profileName());
       const parts = [dl];
       if (result) {
         const L = (id) => this.label(result, id);

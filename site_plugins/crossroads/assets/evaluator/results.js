@@ -220,7 +220,7 @@ export const withResults = (Base) =>
         h("p", { class: "cr-action__text", text: action.text }),
         h("p", { class: "cr-action__who", text: `With: ${action.who}` }),
         contacts.length
-          ? h("p", { class: "cr-action__contacts" }, `Contacts${this.config.profile_name ? ` in ${this.config.profile_name}` : ""}: `, contacts.map((c) => `${c.name} (${c.stakeholder})`).join("; "))
+          ? h("p", { class: "cr-action__contacts" }, `Contacts${this.profileName() ? ` in ${this.profileName()}` : ""}: `, contacts.map((c) => `${c.name} (${c.stakeholder})`).join("; "))
           : null,
         h("p", { class: "cr-action__step" }, "Handbook: ", h("a", { href: this.config.root + action.page, text: this.config.steps[action.step] || action.step_title })),
       );

@@ -21,15 +21,16 @@ export const withScoring = (Base) =>
       const started = this.inputAt ?? performance.now();
       this.inputAt = null;
       const answers = this.answers();
-      const key = JSON.stringify(answers);
+      const profile = this.profile;
+      const key = this.answersKey();
       if (key !== this.resultKey) this.el("cr-results").setAttribute("aria-busy", "true");
       this.client
-        .call({ op: "assess", request: { answers } })
+        .call({ op: "assess", request: { answers, profile } })
         .then(
           (result) => {
             // Never show a result for other answers than it was computed from:
             // the answers changed meanwhile, so score them again.
-            if (JSON.stringify(this.answers()) !== key) {
+            if (this.answersKey() !== key) {
               this.again = true;
               return;
             }
@@ -47,7 +48,7 @@ export const withScoring = (Base) =>
             this.el("cr-results").removeAttribute("aria-busy");
             // An error reply of a running engine is about these answers; a
             // stopped engine is reported by engineChanged.
-            if (this.client.state === "ready" && JSON.stringify(this.answers()) === key) this.scoreError = error;
+            if (this.client.state === "ready" && this.answersKey() === key) this.scoreError = error;
             if (!this.result) this.setSummary(`No result: ${error.message}`);
             this.updateFreshness();
             this.renderReport();
@@ -73,7 +74,7 @@ export const withScoring = (Base) =>
     }
 
     recordProceed() {
-      if (!this.result || !this.result.screen.clear || JSON.stringify(this.answers()) !== this.resultKey) return;
+      if (!this.result || !this.result.screen.clear || this.answersKey() !== this.resultKey) return;
       const field = this.partnershipFields.note;
       const line = this.proceedLine();
       if (!field.value.includes(line)) {

@@ -31,6 +31,7 @@ export const withShare = (Base) =>
     // version of this page opens it), else in the shorter of the two forms.
     async shareLink() {
       const doc = { format: FORMAT, method_version: this.config.method_version, answers: this.answers() };
+      if (this.profile || this.config.profile) doc.profile = this.profile;
       if (this.el("cr-share-notes").checked) {
         doc.notes = this.notes();
         doc.partnership = this.partnership();

@@ -141,7 +141,7 @@ export const withStatus = (Base) =>
     /* freshness: a result is never shown as current for other answers */
 
     isStale() {
-      return this.result !== null && this.resultKey !== JSON.stringify(this.answers());
+      return this.result !== null && this.resultKey !== this.answersKey();
     }
 
     updateFreshness() {
