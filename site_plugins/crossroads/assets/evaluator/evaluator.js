@@ -66,6 +66,7 @@ import { withShare } from "./share.js";
 import { withStatus } from "./status.js";
 import { withStorage } from "./storage.js";
 import { withTabs } from "./tabs.js";
+import { t } from "./i18n.js";
 
 /* --------------------------------------------------------- evaluator */
 
@@ -226,8 +227,8 @@ class EvaluatorBase {
         const down = this.client.state !== "ready" || this.scoreError;
         this.message(
           down
-            ? "Not printed: the result on the page is out of date (it was computed for your earlier answers) and the scoring engine has stopped. Restart the engine in the result panel, then print again."
-            : "Not printed yet: the result is being updated for your new answers. Print again in a moment.",
+            ? t("print.stale_stopped")
+            : t("print.stale_busy"),
           "error",
         );
         return;

@@ -4,6 +4,7 @@
 // A mixin of the Evaluator class (see evaluator.js).
 
 import { FORMAT } from "./check.js";
+import { t } from "./i18n.js";
 
 function shown(el) {
   return getComputedStyle(el).display !== "none";
@@ -59,7 +60,7 @@ export const withForm = (Base) =>
         const answered = this.rawValue(q) !== null;
         if (q.clear.hidden === answered) q.clear.hidden = !answered;
         const hasNote = q.note.value.trim() !== "";
-        q.noteMark.textContent = hasNote ? " (written)" : "";
+        q.noteMark.textContent = hasNote ? ` ${t("question.note_written")}` : "";
       }
     }
 

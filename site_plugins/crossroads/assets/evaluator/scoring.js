@@ -4,6 +4,7 @@
 // A mixin of the Evaluator class (see evaluator.js).
 
 import { today } from "./dom.js";
+import { t } from "./i18n.js";
 
 export const withScoring = (Base) =>
   class extends Base {
@@ -49,7 +50,7 @@ export const withScoring = (Base) =>
             // An error reply of a running engine is about these answers; a
             // stopped engine is reported by engineChanged.
             if (this.client.state === "ready" && this.answersKey() === key) this.scoreError = error;
-            if (!this.result) this.setSummary(`No result: ${error.message}`);
+            if (!this.result) this.setSummary(t("scoring.no_result", { reason: error.message }));
             this.updateFreshness();
             this.renderReport();
           },
@@ -67,10 +68,7 @@ export const withScoring = (Base) =>
 
     proceedLine() {
       const n = this.questions.filter((q) => q.screen).length;
-      return (
-        `Decision recorded on ${today()}: Proceed. The short screen of the Crossroads evaluator (method version ${this.config.method_version}, ` +
-        `${n} questions) showed nothing of concern; the full questionnaire was not answered.`
-      );
+      return t("scoring.proceed_line", { date: today(), version: this.config.method_version, count: n });
     }
 
     recordProceed() {
@@ -80,7 +78,7 @@ export const withScoring = (Base) =>
       if (!field.value.includes(line)) {
         const value = field.value.trim() ? `${field.value.replace(/\s+$/, "")}\n${line}` : line;
         if ([...value].length > this.config.max_text) {
-          this.message(`The decision could not be recorded: the note of this assessment would be longer than ${this.config.max_text} characters.`, "error");
+          this.message(t("scoring.proceed_too_long", { max: this.config.max_text }), "error");
           return;
         }
         field.value = value;
@@ -89,7 +87,7 @@ export const withScoring = (Base) =>
       this.persist();
       this.render(this.result);
       this.renderReport();
-      this.message("“Proceed” is recorded in the note of this assessment (under “About this assessment”). Save the assessment to a file to keep the record.");
+      this.message(t("scoring.proceed_recorded"));
       const done = this.el("cr-proceed-recorded");
       if (done) done.focus();
     }

@@ -5,6 +5,7 @@
 // is opened. A mixin of the Evaluator class (see evaluator.js).
 
 import { CheckError, isObject, parseJSON, salvage, shownAsIs } from "./check.js";
+import { t } from "./i18n.js";
 
 export const STORAGE_PREFIX = "crossroads:evaluator:";
 export const ASIDE_PREFIX = "crossroads:evaluator-aside:";
@@ -203,6 +204,6 @@ export const withStorage = (Base) =>
     }
 
     carriedOver(checked) {
-      return checked.migrated_from ? ` and carried over from method version ${checked.migrated_from} to ${this.config.method_version}` : "";
+      return checked.migrated_from ? ` ${t("files.carried", { from: checked.migrated_from, to: this.config.method_version })}` : "";
     }
   };

@@ -1,0 +1,69 @@
+// Crossroads evaluator: the interface texts in the page's language.
+//
+// The build writes the catalog of the page's language
+// (scenarios/i18n/strings/evaluator.<lang>.yaml) into the page as
+// <script type="application/json" id="cr-strings">; the page's language is
+// <html lang>. No library: the catalog is a flat map and the few rules needed
+// (placeholders, plurals, numbers, dates) are the browser's own Intl.
+//
+//   t("files.saved", {name})        the text of a key, {placeholders} filled
+//   tn("files.opened", count, {…})  the plural form for count ("<key>.one",
+//                                   "<key>.other", … by Intl.PluralRules);
+//                                   {count} is the number, formatted
+//   number(n), date(iso)            Intl formatting in the page's language
+
+let source = null;
+let strings = {};
+
+function catalog() {
+  const el = document.getElementById("cr-strings");
+  if (el !== source) {
+    source = el;
+    try {
+      strings = el ? JSON.parse(el.textContent) : {};
+    } catch {
+      strings = {};
+    }
+  }
+  return strings;
+}
+
+export function language() {
+  return document.documentElement.lang || "en";
+}
+
+export function t(key, values = {}) {
+  const text = catalog()[key];
+  if (text === undefined) return key; // tests/site/test_strings.py keeps every key used here in the catalog
+  return text.replace(/\{([a-z_]+)\}/g, (whole, name) => (Object.hasOwn(values, name) ? String(values[name]) : whole));
+}
+
+export function number(value) {
+  try {
+    return new Intl.NumberFormat(language()).format(value);
+  } catch {
+    return String(value);
+  }
+}
+
+export function tn(key, count, values = {}) {
+  let form = "other";
+  try {
+    form = new Intl.PluralRules(language()).select(count);
+  } catch {
+    // an unknown language tag: the "other" form
+  }
+  const found = Object.hasOwn(catalog(), `${key}.${form}`) ? `${key}.${form}` : `${key}.other`;
+  return t(found, { ...values, count: number(count) });
+}
+
+// A date (YYYY-MM-DD or an ISO time) in the page's language.
+export function date(iso) {
+  const day = /^\d{4}-\d{2}-\d{2}$/.test(iso) ? new Date(`${iso}T12:00:00`) : new Date(iso);
+  if (Number.isNaN(day.getTime())) return iso;
+  try {
+    return new Intl.DateTimeFormat(language(), { dateStyle: "long" }).format(day);
+  } catch {
+    return iso;
+  }
+}
