@@ -30,7 +30,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
 
-from . import evaluator, markdown, offline, precompress
+from . import evaluator, markdown, offline, precompress, strings
 from .config import CrossroadsConfig
 from .generated import footer_context
 from .handbook import Handbook, Loader, render_inputs, shown
@@ -99,6 +99,8 @@ class CrossroadsPlugin(BasePlugin[CrossroadsConfig]):
         for file, kind, item in generated:
             file.content_string = handbook.render_generated(file.src_uri, kind, item)
             files.append(file)
+        # The update notice's texts per language (offline.js reads them).
+        files.append(File.generated(config, strings.NOTICE_FILE, content=strings.notice_strings()))
         if self.config.evaluator:
             for file in evaluator.evaluator_files(config, handbook.method, self.config.country):
                 files.append(file)

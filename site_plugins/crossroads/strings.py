@@ -103,3 +103,22 @@ def translator(strings: dict[str, str]):
         return PLACEHOLDER.sub(lambda m: str(values[m.group(1)]) if m.group(1) in values else m.group(0), strings[key])
 
     return t
+
+
+# The update notice of offline.js (on every page): its texts in every
+# language with a catalog, one small file the script reads from the site.
+NOTICE_KEYS = ("offline.available", "offline.reload", "offline.later")
+NOTICE_FILE = "assets/crossroads/notice-strings.json"
+
+
+def languages(area: str = "evaluator", folder: Path | None = None) -> list[str]:
+    base = folder or FOLDER
+    return sorted(path.name.split(".")[1] for path in base.glob(f"{area}.*.yaml"))
+
+
+def notice_strings(folder: Path | None = None) -> str:
+    """The JSON written to NOTICE_FILE: {language: {key: text}}."""
+    import json
+
+    texts = {lang: {key: catalog(lang, folder=folder)[key] for key in NOTICE_KEYS} for lang in languages(folder=folder)}
+    return json.dumps(texts, ensure_ascii=False, sort_keys=True)

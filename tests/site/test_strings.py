@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 ASSETS = ROOT / "site_plugins" / "crossroads" / "assets" / "evaluator"
 TEMPLATES = [ROOT / "site_plugins" / "crossroads" / "templates" / name for name in ("evaluator.html", "register.html")]
 FOLDER = ROOT / "scenarios" / "i18n" / "strings"
+OFFLINE = ROOT / "docs" / "overrides" / "assets" / "crossroads" / "offline.js"
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
 # Scripts whose reader-facing texts all come from the catalog.
@@ -48,7 +49,8 @@ def used_keys() -> set[str]:
     prefixes = {key.split(".")[0] for key in english()}
     pattern = re.compile(r"""["']((?:%s)\.[a-z0-9_.]+)["']""" % "|".join(sorted(prefixes)))
     found = set()
-    for path in TEMPLATES + sorted(ASSETS.glob("*.js")) + [ROOT / "site_plugins" / "crossroads" / "evaluator.py"]:
+    others = [ROOT / "site_plugins" / "crossroads" / name for name in ("evaluator.py", "strings.py")]
+    for path in TEMPLATES + sorted(ASSETS.glob("*.js")) + others + [OFFLINE]:
         found |= {key for key in pattern.findall(path.read_text(encoding="utf-8")) if not key.endswith((".js", ".css", ".html"))}
     return found
 
@@ -195,7 +197,7 @@ def english_texts(path: Path) -> list[str]:
     for text in js_texts(path.read_text(encoding="utf-8")):
         if text in ALLOWED or not re.search(r"[A-Za-z]{2,}[ ,:;.!?]+[A-Za-z]{2,}", text):
             continue
-        if re.fullmatch(r"\./[\w.]+|[a-z]+/[\w.+-]+(;[\w=-]+)?", text):
+        if re.fullmatch(r"[\w./-]+\.(js|json|css)|[a-z]+/[\w.+-]+(;[\w=-]+)?", text):
             continue  # a module's path or a MIME type
         if re.fullmatch(r"[#.\\[\]=\"'\w:*>~+(),\s-]*", text) and not re.search(r"[A-Za-z]{2,} [a-z]{2,} [a-z]{2,}", text):
             continue  # a CSS selector or a list of names
@@ -244,3 +246,13 @@ def test_the_register_renders_in_the_pages_language(method):
     html = evaluator.render_register(German(method), "us", "../", "../evaluator/")
     assert ">Register exportieren</button>" in html and ">Partnerschaften</h2>" in html
     assert "Export the register" not in html
+
+
+def test_the_update_notice_has_its_texts_in_every_language():
+    import json
+
+    texts = json.loads(strings.notice_strings())
+    assert sorted(texts) == ["de", "en", "ja"]
+    assert texts["de"]["offline.reload"] == "Neu laden" and texts["en"]["offline.reload"] == "Reload"
+    assert texts["ja"]["offline.available"] == strings.catalog("ja")["offline.available"]
+    assert not english_texts(OFFLINE), "offline.js writes English of its own"
