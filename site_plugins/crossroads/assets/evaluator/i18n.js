@@ -16,6 +16,7 @@ let source = null;
 let strings = {};
 
 function catalog() {
+  if (typeof document === "undefined") return strings; // not on a page (the DOCX report under Node): see useStrings
   const el = document.getElementById("cr-strings");
   if (el !== source) {
     source = el;
@@ -28,8 +29,22 @@ function catalog() {
   return strings;
 }
 
+let fixedLanguage = null;
+
 export function language() {
-  return document.documentElement.lang || "en";
+  if (fixedLanguage) return fixedLanguage;
+  return typeof document === "undefined" ? "en" : document.documentElement.lang || "en";
+}
+
+// The page's catalog, to hand to a module that may also run off the page.
+export function pageStrings() {
+  return catalog();
+}
+
+// Off the page (tests/js/docx_runner.mjs): the catalog and language to use.
+export function useStrings(texts, lang = "en") {
+  strings = texts;
+  fixedLanguage = lang;
 }
 
 export function t(key, values = {}) {
