@@ -54,7 +54,7 @@ def test_selector_lists_every_profile_and_defaults_to_the_site(shared_page, site
     assert tab.input_value("#cr-profile") == site_config["profile"]
 
 
-def test_switching_country_rescores_with_the_cli_result(new_context, evaluator_url, site_config, cli_assess, tmp_path):
+def test_switching_country_rescores_with_the_cli_result(new_context, evaluator_url, site_config, cli_assess, tmp_path, artifacts):
     tab = open_evaluator(new_context(accept_downloads=True), evaluator_url)
     answers = answer(tab)
     home = site_config["profile"]
@@ -71,6 +71,8 @@ def test_switching_country_rescores_with_the_cli_result(new_context, evaluator_u
         for contact in action.get("contacts") or []:
             assert contact["name"] in names
     assert f"in {site_config['profiles']['de']}" in names and f"in {site_config['profiles'][home]}" not in names
+    tab.locator("#cr-partnership").screenshot(path=str(artifacts / "evaluator-country-selector.png"))
+    tab.locator("#cr-actions").screenshot(path=str(artifacts / "evaluator-country-contacts-de.png"))
     tab.evaluate("window.dispatchEvent(new Event('beforeprint'))")
     assert site_config["profiles"]["de"] in tab.inner_text("#cr-report-body")
 
@@ -144,3 +146,45 @@ def test_a_file_naming_an_unknown_profile_leaves_the_answers(new_context, evalua
     text = tab.inner_text("#cr-message")
     assert "could not be opened" in text and "zz" in text and "unchanged" in text, text
     assert form_state(tab) == before and tab.input_value("#cr-profile") == "de"
+
+
+def german_page(context, evaluator_url: str):
+    """The evaluator page as a German edition hands it over: <html lang="de"> and the
+    German catalog in #cr-strings (the form's labels stay as built: their German
+    rendering is tested in tests/site/test_strings.py)."""
+    from site_plugins.crossroads.strings import catalog
+
+    strings = json.dumps(catalog("de"), ensure_ascii=False).replace("</", "<\\/")
+
+    def german(route):
+        response = route.fetch()
+        body = response.text()
+        body = body.replace('<html lang="en"', '<html lang="de"', 1)
+        start = body.index('<script type="application/json" id="cr-strings">') + len('<script type="application/json" id="cr-strings">')
+        body = body[:start] + strings + body[body.index("</script>", start):]
+        route.fulfill(response=response, body=body)
+
+    context.route(evaluator_url, german)
+    return open_evaluator(context, evaluator_url)
+
+
+def test_the_pages_scripts_speak_the_pages_language(new_context, evaluator_url, site_config, cli_assess, artifacts, tmp_path):
+    tab = german_page(new_context(accept_downloads=True), evaluator_url)
+    assert tab.evaluate("document.documentElement.lang") == "de"
+    answers = answer(tab)
+    assert tab.evaluate("window.__crResults[window.__crResults.length - 1]") == cli_assess({"answers": answers}, site_config["profile"])
+    choose(tab, "de")
+    summary = tab.inner_text("#cr-summary")
+    assert f"{len(answers)} von" in summary and "Fragen beantwortet" in summary, summary
+    contacts_text = " ".join(shown_contacts(tab))
+    assert f"Ansprechstellen in {site_config['profiles']['de']}:" in contacts_text
+    assert "Beteiligte:" in tab.inner_text("#cr-actions")
+    assert "Zutreffende Auswirkungen:" in tab.inner_text("#cr-scenarios")
+    with tab.expect_download() as download:
+        tab.click("#cr-save")
+    download.value.save_as(tmp_path / "de.json")
+    assert tab.inner_text("#cr-message") == f"Als {download.value.suggested_filename} in Ihren Downloads gespeichert."
+    # The saved file is language-neutral: ids only.
+    doc = json.loads((tmp_path / "de.json").read_text(encoding="utf-8"))
+    assert doc["profile"] == "de" and doc["answers"] == answers
+    tab.locator("#cr-results").screenshot(path=str(artifacts / "evaluator-results-de.png"))

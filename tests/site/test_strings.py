@@ -25,11 +25,12 @@ PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 # Scripts whose reader-facing texts all come from the catalog.
 TRANSLATED = ["check.js", "decision.js", "dom.js", "evaluator.js", "files.js", "form.js", "i18n.js", "report.js",
               "result_parts.js", "results.js", "scoring.js", "share.js", "register_table.js", "start.js", "api.js", "status.js", "report_docx.js", "saving.js", "register.js",
-              "register_files.js", "register_view.js", "share_code.js", "storage.js", "tabs.js"]
+              "register_files.js", "register_view.js", "share_code.js", "storage.js", "tabs.js",
+              "kept.js"]
 # Scripts whose messages are still written in English in the code: moving
 # them to the catalog is unfinished work, listed here so that it stays visible
 # (the scan below covers a file as soon as it moves to TRANSLATED).
-NOT_YET = ["client.js", "kept.js", "register_merge.js", "register_store.js", "worker.js"]
+NOT_YET = ["client.js", "register_merge.js", "register_store.js", "worker.js"]
 # Quoted texts in the translated scripts that are not reader-facing sentences.
 ALLOWED = {"crossroads:interactive", "crossroads:engine-ready", "crossroads:result"}
 
@@ -213,7 +214,7 @@ def test_no_english_sentence_left_in_a_translated_script(name):
 
 def test_the_scan_finds_english_where_it_is_left():
     """The scan above would see a sentence: it finds them in a script not yet moved to the catalog."""
-    assert any("stored record" in text for text in english_texts(ASSETS / "kept.js"))
+    assert any("storage" in text for text in english_texts(ASSETS / "register_store.js"))
 
 
 class German:
