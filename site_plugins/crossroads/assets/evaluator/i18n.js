@@ -10,7 +10,9 @@
 //   tn("files.opened", count, {…})  the plural form for count ("<key>.one",
 //                                   "<key>.other", … by Intl.PluralRules);
 //                                   {count} is the number, formatted
-//   number(n), date(iso)            Intl formatting in the page's language
+//   number(n)                       a number in the page's language (Intl)
+// Dates stay in ISO form (2026-11-30) on the page, in files and reports:
+// unambiguous in every language; times and long dates use Intl where shown.
 
 let source = null;
 let strings = {};
@@ -70,15 +72,4 @@ export function tn(key, count, values = {}) {
   }
   const found = Object.hasOwn(catalog(), `${key}.${form}`) ? `${key}.${form}` : `${key}.other`;
   return t(found, { ...values, count: number(count) });
-}
-
-// A date (YYYY-MM-DD or an ISO time) in the page's language.
-export function date(iso) {
-  const day = /^\d{4}-\d{2}-\d{2}$/.test(iso) ? new Date(`${iso}T12:00:00`) : new Date(iso);
-  if (Number.isNaN(day.getTime())) return iso;
-  try {
-    return new Intl.DateTimeFormat(language(), { dateStyle: "long" }).format(day);
-  } catch {
-    return iso;
-  }
 }
