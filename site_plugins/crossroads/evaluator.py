@@ -54,7 +54,7 @@ from mkdocs.structure.files import File
 
 from engine.package import BROWSER_MODULES, browser_modules
 
-from . import buildcache, stdlib, templating
+from . import buildcache, stdlib, strings as catalogs, templating
 
 HERE = Path(__file__).resolve().parent
 ASSETS = HERE / "assets" / "evaluator"
@@ -398,7 +398,16 @@ def evaluator_context(method, profile: str | None, root: str, config=None, regis
         "plan_statuses": PLAN_STATUSES,
     }
     screen = [{"id": q["id"], "short": q["short"]} for q in method.questions if q.get("screen")]
+    language = getattr(method, "language", "en")
+    strings = catalogs.catalog(language)
+    # The reader's country (for contacts and duties): every shipped profile by name, and none.
+    profile_options = sorted(({"id": cid, "name": c["name"]} for cid, c in method.countries.items()), key=lambda o: o["name"])
+    profile_options.append({"id": "", "name": strings["profile.none"]})
     return {
+        "language": language,
+        "strings": strings,
+        "t": catalogs.translator(strings),
+        "profile_options": profile_options,
         "root": root,
         "assets": f"{root}{ASSET_DIR}/",
         "versions": versions,
@@ -440,7 +449,7 @@ def register_context(method, profile: str | None, root: str, evaluator_href: str
     """Everything the register page's template needs (pure: method in, dict out)."""
     context = evaluator_context(method, profile, root, config)
     stage = next((q for q in method.questions if q["id"] == "stage"), None)
-    page_config = {key: context["config"][key] for key in ("method_version", "profile", "profile_name", "root", "pyodide", "engine", "worker", "levels")}
+    page_config = {key: context["config"][key] for key in ("method_version", "profile", "profile_name", "profiles", "root", "pyodide", "engine", "worker", "levels")}
     page_config.update(
         level_order=[level["id"] for level in method.risk_levels],
         recommendations={r["id"]: r["label"] for r in method.recommendations},

@@ -29,8 +29,9 @@ import re
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
+from mkdocs.structure.files import File
 
-from . import editions, evaluator, markdown, offline, precompress, sitestrings
+from . import editions, evaluator, markdown, offline, precompress, sitestrings, strings
 from .config import CrossroadsConfig
 from .generated import footer_context
 from .handbook import Handbook, Loader, render_inputs, shown
@@ -141,6 +142,8 @@ class CrossroadsPlugin(BasePlugin[CrossroadsConfig]):
             file.content_string = handbook.render_generated(file.norm_src_uri, kind, item)
             files.append(file)
         editions.record(config, [file for file, _, _ in generated])
+        # The update notice's texts in every language (offline.js reads them from the edition's root).
+        files.append(File.generated(config, strings.NOTICE_FILE, content=strings.notice_strings()))
         if self.config.evaluator:
             for file in evaluator.evaluator_files(config, handbook.method, self.config.country):
                 files.append(editions.moved(config, file, prefix))

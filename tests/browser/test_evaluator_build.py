@@ -112,10 +112,10 @@ def test_assets_are_root_relative_and_versioned(method):
     links = [a["href"] for t, a in tags if t == "link"]
     scripts = [a for t, a in tags if t == "script"]
     assert len(links) == 1 and re.fullmatch(r"\.\./assets/evaluator/evaluator\.css\?v=[0-9a-f]{12}", links[0])
-    assert [s.get("type") for s in scripts] == ["application/json", "module", "module"]
+    assert [s.get("type") for s in scripts] == ["application/json", "application/json", "module", "module"]
     # start.js (async: the engine's worker starts while the page is read), then the page's entry module.
-    assert re.fullmatch(r"\.\./assets/evaluator/start\.js\?v=[0-9a-f]{12}", scripts[1]["src"]) and "async" in scripts[1]
-    assert re.fullmatch(r"\.\./assets/evaluator/evaluator\.js\?v=[0-9a-f]{12}", scripts[2]["src"])
+    assert re.fullmatch(r"\.\./assets/evaluator/start\.js\?v=[0-9a-f]{12}", scripts[2]["src"]) and "async" in scripts[2]
+    assert re.fullmatch(r"\.\./assets/evaluator/evaluator\.js\?v=[0-9a-f]{12}", scripts[3]["src"])
     config = json.loads(re.search(r'<script type="application/json" id="cr-config">(.*?)</script>', html, re.S).group(1))
     assert config["root"] == "../" and config["profile"] == "us" and config["method_version"] == method.version
     assert set(config["steps"]) >= {a["step"] for a in method.data["scoring"]["actions"]}

@@ -127,7 +127,7 @@ def test_share_link_round_trip(new_context, evaluator_url, site_config):
     link = share_link(sender, with_notes=False)
     payload = decode_fragment(link)
     assert payload == {"format": "crossroads-assessment", "method_version": site_config["method_version"],
-                       "answers": original["answers"]}
+                       "profile": site_config["profile"], "answers": original["answers"]}
     assert sender.evaluate("navigator.clipboard.readText()") == link
     with_notes = share_link(sender, with_notes=True)
     assert decode_fragment(with_notes)["notes"] == original["notes"]

@@ -64,7 +64,13 @@ def test_the_docx_report_opens_and_shows_every_section_and_the_text_as_typed(vie
     view_path.write_text(json.dumps(view, ensure_ascii=False), encoding="utf-8")
     # report_docx.js is an ES module in a folder without package.json "type": Node says so on every run; nothing to fix.
     env = dict(os.environ, NODE_NO_WARNINGS="1")
-    rendered = subprocess.run([node, str(RUNNER), str(view_path), str(docx)], cwd=ROOT, capture_output=True, text=True, timeout=120, env=env)
+    # The headings come from the English catalog, as the English page hands it over.
+    from site_plugins.crossroads.strings import catalog
+
+    strings_path = tmp_path / "strings.json"
+    strings_path.write_text(json.dumps(catalog("en"), ensure_ascii=False), encoding="utf-8")
+    rendered = subprocess.run([node, str(RUNNER), str(view_path), str(docx), str(strings_path)], cwd=ROOT, capture_output=True, text=True,
+                              timeout=120, env=env)
     assert rendered.stderr == ""
     assert rendered.returncode == 0, rendered.stderr
 

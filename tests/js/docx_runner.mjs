@@ -2,12 +2,17 @@
 // page uses (site_plugins/crossroads/assets/evaluator/report_docx.js) and the
 // npm package docx from node_modules, for tests/engine/test_report_docx.py.
 //
-//   node tests/js/docx_runner.mjs VIEW_JSON OUT_DOCX
+//   node tests/js/docx_runner.mjs VIEW_JSON OUT_DOCX [STRINGS_JSON [LANG]]
+//
+// STRINGS_JSON: the interface catalog the page would hold (a JSON object of
+// scenarios/i18n/strings/evaluator.<lang>.yaml), for the report's headings.
 
 import { readFileSync, writeFileSync } from "node:fs";
 import { docxReport, DOCX_TYPE } from "../../site_plugins/crossroads/assets/evaluator/report_docx.js";
+import { useStrings } from "../../site_plugins/crossroads/assets/evaluator/i18n.js";
 
-const [viewPath, outPath] = process.argv.slice(2);
+const [viewPath, outPath, stringsPath, lang] = process.argv.slice(2);
+if (stringsPath) useStrings(JSON.parse(readFileSync(stringsPath, "utf8")), lang || "en");
 if (!viewPath || !outPath) {
   process.stderr.write("usage: docx_runner.mjs VIEW_JSON OUT_DOCX\n");
   process.exit(2);

@@ -6,6 +6,10 @@
 // been downloaded: "Reload" switches to it. With the option off, removes a
 // worker installed by an earlier build, and its caches.
 //
+// The notice's texts are in the page's language (<html lang>), from
+// assets/crossroads/notice-strings.json, which the build writes from
+// scenarios/i18n/strings/evaluator.<lang>.yaml.
+//
 // Settings come from this script's element: data-root (the site's root,
 // relative to the page) and data-offline ("on" or "off"). The worker only
 // ever requests the site's own files; nothing is sent anywhere.
@@ -48,17 +52,32 @@
     var reload = document.createElement("button");
     reload.type = "button";
     reload.className = "md-button md-button--primary cr-update__reload";
-    reload.textContent = "Reload";
+    reload.textContent = "";
     var later = document.createElement("button");
     later.type = "button";
     later.className = "md-button cr-update__later";
-    later.textContent = "Not now";
+    later.textContent = "";
     later.addEventListener("click", function () {
       box.hidden = true;
     });
     box.append(text, reload, later);
     document.body.append(box);
-    return { box: box, text: text, reload: reload };
+    return { box: box, text: text, reload: reload, later: later };
+  }
+
+  // The notice's texts in the page's language (English when there are none for it).
+  function noticeTexts() {
+    return fetch(new URL("assets/crossroads/notice-strings.json", root).href)
+      .then(function (response) {
+        return response.ok ? response.json() : {};
+      })
+      .catch(function () {
+        return {};
+      })
+      .then(function (all) {
+        var lang = (document.documentElement.lang || "en").split("-")[0];
+        return all[lang] || all.en || null;
+      });
   }
 
   function offerUpdate(waiting) {
@@ -69,8 +88,13 @@
       notice.reload.disabled = true;
       waiting.postMessage({ type: "activate" });
     });
-    notice.box.hidden = false;
-    notice.text.textContent = "A newer version of this handbook is available.";
+    noticeTexts().then(function (texts) {
+      if (!texts) return; // no texts: no notice (the update is used on the next visit)
+      notice.reload.textContent = texts["offline.reload"];
+      notice.later.textContent = texts["offline.later"];
+      notice.box.hidden = false;
+      notice.text.textContent = texts["offline.available"];
+    });
   }
 
   function watchInstalling(registration) {

@@ -18,13 +18,13 @@ export function parseJSON(text) {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new CheckError(`it is not valid JSON (${String(error.message).replace(/^JSON\.parse: /, "")}).`);
+    throw new CheckError(t("files.not_json", { reason: String(error.message).replace(/^JSON\.parse: /, "") }));
   }
 }
 
 function refusal(error) {
   if (error.type !== "stopped" && error.type !== "unavailable") return new CheckError(error.message);
-  const refused = new CheckError("it could not be checked, because the scoring engine is not running (the message at the top of the page says why).");
+  const refused = new CheckError(t("files.unchecked"));
   refused.unchecked = true;
   return refused;
 }
@@ -38,6 +38,8 @@ async function ask(client, op, doc) {
 }
 
 // The register's part of a document the engine has accepted in full: the
+
+import { t } from "./i18n.js";
 // version id, the partnership id, the decision record and the action plan,
 // as the engine's checked form gives them, or as the document has them.
 function withRecord(checked, doc) {
@@ -46,6 +48,7 @@ function withRecord(checked, doc) {
   if (out.id === undefined && typeof doc.id === "string") out.id = doc.id;
   if (out.decision === undefined && isObject(doc.decision)) out.decision = doc.decision;
   if (out.plan === undefined && Array.isArray(doc.plan)) out.plan = doc.plan;
+  if (out.profile === undefined && (doc.profile === null || typeof doc.profile === "string")) out.profile = doc.profile;
   const p = isObject(doc.partnership) ? doc.partnership : {};
   for (const key of ["id", "country"]) if (out.partnership[key] === undefined && typeof p[key] === "string") out.partnership[key] = p[key];
   return out;

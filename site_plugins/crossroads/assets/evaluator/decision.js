@@ -7,6 +7,7 @@
 // class (see evaluator.js).
 
 import { h } from "./dom.js";
+import { language, t, tn } from "./i18n.js";
 
 // A calendar date plus whole months, clamped to the last day of the month
 // (2026-01-31 + 1 month = 2026-02-28), as the engine's review.default.
@@ -61,7 +62,7 @@ export const withDecision = (Base) =>
 
     // The result for the answers now in the form, or null.
     currentResult() {
-      return this.result && this.resultKey === JSON.stringify(this.answers()) ? this.result : null;
+      return this.result && this.resultKey === this.answersKey() ? this.result : null;
     }
 
     /* the decision record */
@@ -108,10 +109,10 @@ export const withDecision = (Base) =>
       const box = this.el("cr-d-differs");
       const reason = this.decisionFields.reason;
       box.hidden = rec === null;
-      box.textContent = rec === null ? "" : `This decision differs from the recommendation (${rec}). Give the reason below: it is required before the assessment can be saved in the register.`;
+      box.textContent = rec === null ? "" : t("decision.differs", { recommendation: rec });
       reason.required = rec !== null;
       reason.setAttribute("aria-required", String(rec !== null));
-      this.el("cr-d-reason-label").textContent = rec === null ? "Reason for the decision" : "Reason for the decision (required)";
+      this.el("cr-d-reason-label").textContent = rec === null ? t("decision.reason") : t("decision.reason_required");
     }
 
     // The next review date follows the decision date and the result's
@@ -122,10 +123,10 @@ export const withDecision = (Base) =>
       const field = this.decisionFields.next_review;
       const hint = this.el("cr-d-review-help");
       if (!months || result.overall.recommendation === null) {
-        hint.textContent = "Filled in from the decision date and the result's level once there is a recommendation; you can change it.";
+        hint.textContent = t("decision.review_pending");
         return;
       }
-      hint.textContent = `For a ${this.label(result, result.overall.level).toLowerCase()} result the method suggests a review every ${months} month${months === 1 ? "" : "s"}: filled in from the decision date; you can change it.`;
+      hint.textContent = tn("decision.review_every", months, { level: this.label(result, result.overall.level).toLocaleLowerCase(language()) });
       const suggested = addMonths(this.decisionFields.date.value, months);
       if (suggested && (field.value === "" || field.value === this.reviewAuto) && field.value !== suggested) {
         field.value = suggested;
@@ -158,8 +159,8 @@ export const withDecision = (Base) =>
       const table = this.el("cr-plan-table");
       table.hidden = !actions.length;
       this.el("cr-plan-intro").textContent = actions.length
-        ? "Give each recommended action an owner, a due date and a status. The plan is kept with this assessment and counted in the register."
-        : "The recommended actions appear here once there is a recommendation. Give each an owner, a due date and a status.";
+        ? t("plan.intro_ready")
+        : t("plan.intro");
       if (ids === this.planShown) return; // the same actions: the rows (and focus) stay
       this.planShown = ids;
       const statuses = this.config.plan_statuses || {};
@@ -171,12 +172,12 @@ export const withDecision = (Base) =>
           "tr",
           { "data-action": a.id },
           h("th", { scope: "row", id: labelled, text: a.text }),
-          h("td", {}, h("label", { class: "cr-sr", for: `cr-plan-${n}-owner`, text: "Owner" }), h("input", { type: "text", id: `cr-plan-${n}-owner`, "data-plan": "owner", value: entry.owner, maxlength: String(this.config.max_text), "aria-describedby": labelled, autocomplete: "off" })),
-          h("td", {}, h("label", { class: "cr-sr", for: `cr-plan-${n}-due`, text: "Due date" }), h("input", { type: "date", id: `cr-plan-${n}-due`, "data-plan": "due", value: entry.due, "aria-describedby": labelled })),
+          h("td", {}, h("label", { class: "cr-sr", for: `cr-plan-${n}-owner`, text: t("plan.owner") }), h("input", { type: "text", id: `cr-plan-${n}-owner`, "data-plan": "owner", value: entry.owner, maxlength: String(this.config.max_text), "aria-describedby": labelled, autocomplete: "off" })),
+          h("td", {}, h("label", { class: "cr-sr", for: `cr-plan-${n}-due`, text: t("plan.due_date") }), h("input", { type: "date", id: `cr-plan-${n}-due`, "data-plan": "due", value: entry.due, "aria-describedby": labelled })),
           h(
             "td",
             {},
-            h("label", { class: "cr-sr", for: `cr-plan-${n}-status`, text: "Status" }),
+            h("label", { class: "cr-sr", for: `cr-plan-${n}-status`, text: t("plan.status") }),
             h("select", { id: `cr-plan-${n}-status`, "data-plan": "status", "aria-describedby": labelled }, Object.entries(statuses).map(([value, label]) => h("option", { value, text: label, selected: value === entry.status }))),
           ),
         );
@@ -235,10 +236,10 @@ export const withDecision = (Base) =>
       if (!this.decisionFields) return;
       const body = this.el("cr-report-body");
       const country = this.partnership().country;
-      const partner = [...body.querySelectorAll(".cr-report__facts dt")].find((dt) => dt.textContent === "Partner");
+      const partner = [...body.querySelectorAll(".cr-report__facts dt")].find((dt) => dt.textContent === t("about.partner"));
       if (country) {
         const after = partner ? partner.nextElementSibling.nextSibling : body.querySelector(".cr-report__facts").firstChild;
-        body.querySelector(".cr-report__facts").insertBefore(h("dt", { text: "Country" }), after);
+        body.querySelector(".cr-report__facts").insertBefore(h("dt", { text: t("about.country") }), after);
         body.querySelector(".cr-report__facts").insertBefore(h("dd", { text: country }), after);
       }
       const answers = body.querySelector(".cr-report__answers");
@@ -250,26 +251,26 @@ export const withDecision = (Base) =>
         if (value) dl.append(h("dt", { text: term }), h("dd", { text: value }));
       };
       const by = d.decided_by || {};
-      fact("Assessed by", d.assessed_by);
-      fact("Decided by", [by.name, by.role].filter(Boolean).join(", "));
-      fact("Decision date", d.date);
-      fact("Decision", d.decision && (labels[d.decision] || d.decision));
-      fact("Reason", d.reason);
-      fact("Conditions", d.conditions);
-      fact("Next review", d.next_review);
-      const parts = [h("h3", { text: "Decision record" }), dl.childElementCount ? dl : h("p", { text: "No decision recorded." })];
+      fact(t("decision.assessed_by"), d.assessed_by);
+      fact(t("decision.decided_by"), [by.name, by.role].filter(Boolean).join(", "));
+      fact(t("decision.date"), d.date);
+      fact(t("decision.decision"), d.decision && (labels[d.decision] || d.decision));
+      fact(t("decision.reason_short"), d.reason);
+      fact(t("decision.conditions"), d.conditions);
+      fact(t("register.col_review"), d.next_review);
+      const parts = [h("h3", { text: t("decision.title") }), dl.childElementCount ? dl : h("p", { text: t("decision.none_recorded") })];
       const plan = this.planEntries();
       const result = this.currentResult();
       const text = Object.fromEntries(((result && result.actions) || []).map((a) => [a.id, a.text]));
       if (plan.length) {
         const statuses = this.config.plan_statuses || {};
         parts.push(
-          h("h3", { text: "Action plan" }),
+          h("h3", { text: t("plan.title") }),
           h(
             "table",
             { class: "cr-report__plan" },
-            h("thead", {}, h("tr", {}, h("th", { text: "Action" }), h("th", { text: "Owner" }), h("th", { text: "Due" }), h("th", { text: "Status" }))),
-            h("tbody", {}, plan.map((p) => h("tr", {}, h("td", { text: text[p.action] || p.action }), h("td", { text: p.owner || "Not set" }), h("td", { text: p.due || "Not set" }), h("td", { text: statuses[p.status] || p.status })))),
+            h("thead", {}, h("tr", {}, h("th", { text: t("plan.action") }), h("th", { text: t("plan.owner") }), h("th", { text: t("plan.due") }), h("th", { text: t("plan.status") }))),
+            h("tbody", {}, plan.map((p) => h("tr", {}, h("td", { text: text[p.action] || p.action }), h("td", { text: p.owner || t("register.not_set") }), h("td", { text: p.due || t("register.not_set") }), h("td", { text: statuses[p.status] || p.status })))),
           ),
         );
       }

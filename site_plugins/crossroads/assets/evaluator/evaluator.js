@@ -66,6 +66,7 @@ import { withShare } from "./share.js";
 import { withStatus } from "./status.js";
 import { withStorage } from "./storage.js";
 import { withTabs } from "./tabs.js";
+import { t } from "./i18n.js";
 
 /* --------------------------------------------------------- evaluator */
 
@@ -93,7 +94,9 @@ class EvaluatorBase {
     this.restoring = null; // {key, text, doc, shown}: the stored record, until the engine has checked it
     this.handledSignals = new Set();
     this.channel = null;
+    this.profile = this.config.profile || null; // the reader's country profile (form.js)
     this.readModel();
+    this.setProfile(this.profile);
     this.bind();
     this.restore();
     this.updateQuestions();
@@ -136,6 +139,15 @@ class EvaluatorBase {
       this.score();
       this.persist();
     });
+    if (this.profileSelect) {
+      this.profileSelect.addEventListener("change", () => {
+        this.inputAt = performance.now();
+        this.setProfile(this.profileSelect.value || null);
+        this.score();
+        this.renderReport();
+        this.persist();
+      });
+    }
     this.form.addEventListener("input", (event) => {
       const el = event.target;
       if (el instanceof HTMLInputElement && (el.type === "radio" || el.type === "checkbox")) return;
@@ -215,8 +227,8 @@ class EvaluatorBase {
         const down = this.client.state !== "ready" || this.scoreError;
         this.message(
           down
-            ? "Not printed: the result on the page is out of date (it was computed for your earlier answers) and the scoring engine has stopped. Restart the engine in the result panel, then print again."
-            : "Not printed yet: the result is being updated for your new answers. Print again in a moment.",
+            ? t("print.stale_stopped")
+            : t("print.stale_busy"),
           "error",
         );
         return;

@@ -3,6 +3,7 @@
 
 import { CheckError, MAX_FILE_BYTES, check, parseJSON } from "./check.js";
 import { download, slug, today } from "./dom.js";
+import { number, t, tn } from "./i18n.js";
 
 export const withFiles = (Base) =>
   class extends Base {
@@ -12,21 +13,21 @@ export const withFiles = (Base) =>
       const doc = this.assessment();
       const name = `crossroads-${slug(doc.partnership.name)}-${today()}.json`;
       download(name, `${JSON.stringify(doc, null, 2)}\n`, "application/json");
-      this.message(`Saved as ${name} in your downloads.`);
+      this.message(t("files.saved", { name }));
     }
 
     // The engine checks a file or a link before the form is touched (before
     // it is ready, the request waits for it, and the reader is told).
     checkIncoming(doc, what) {
-      if (this.client.state === "loading") this.message(`Checking ${what}: the scoring engine, which checks it, is still starting…`);
+      if (this.client.state === "loading") this.message(t("files.checking", { what }));
       return check(this.client, doc);
     }
 
     async openFile(file) {
       const refuse = (reason) =>
-        this.message(`The file “${file.name}” could not be opened: ${reason} Your current answers are unchanged.`, "error");
+        this.message(t("files.refused", { name: file.name, reason }), "error");
       if (file.size > MAX_FILE_BYTES) {
-        refuse(`it is ${Math.round(file.size / 1024)} kB, far larger than any Crossroads assessment.`);
+        refuse(t("files.too_large", { size: number(Math.round(file.size / 1024)) }));
         return;
       }
       let checked;
@@ -36,19 +37,19 @@ export const withFiles = (Base) =>
         try {
           text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
         } catch {
-          throw new CheckError("it is not a text file.");
+          throw new CheckError(t("files.not_text"));
         }
-        checked = await this.checkIncoming(parseJSON(text), `“${file.name}”`);
+        checked = await this.checkIncoming(parseJSON(text), t("files.quoted", { name: file.name }));
       } catch (error) {
-        refuse(error instanceof CheckError ? error.message : `it could not be read (${error.message}).`);
+        refuse(error instanceof CheckError ? error.message : t("files.unreadable", { reason: error.message }));
         return;
       }
-      if (this.hasContent() && !window.confirm(`Replace your current answers with those in “${file.name}”?`)) {
-        this.message("Opening the file was cancelled. Your current answers are unchanged.");
+      if (this.hasContent() && !window.confirm(t("files.confirm_replace", { name: file.name }))) {
+        this.message(t("files.cancelled"));
         return;
       }
       this.apply(checked);
       const count = Object.keys(checked.answers).length;
-      this.message(`Opened “${file.name}”: ${count} answer${count === 1 ? "" : "s"} loaded${this.carriedOver(checked)}.`);
+      this.message(tn("files.opened", count, { name: file.name, carried: this.carriedOver(checked) }));
     }
   };

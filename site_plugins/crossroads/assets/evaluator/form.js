@@ -4,6 +4,7 @@
 // A mixin of the Evaluator class (see evaluator.js).
 
 import { FORMAT } from "./check.js";
+import { t } from "./i18n.js";
 
 function shown(el) {
   return getComputedStyle(el).display !== "none";
@@ -37,6 +38,7 @@ export const withForm = (Base) =>
         };
       });
       this.byId = new Map(this.questions.map((q) => [q.id, q]));
+      this.profileSelect = this.root.querySelector("#cr-profile");
       this.partnershipFields = Object.fromEntries(
         [...this.root.querySelectorAll("[data-partnership]")].map((el) => [el.dataset.partnership, el]),
       );
@@ -58,7 +60,7 @@ export const withForm = (Base) =>
         const answered = this.rawValue(q) !== null;
         if (q.clear.hidden === answered) q.clear.hidden = !answered;
         const hasNote = q.note.value.trim() !== "";
-        q.noteMark.textContent = hasNote ? " (written)" : "";
+        q.noteMark.textContent = hasNote ? ` ${t("question.note_written")}` : "";
       }
     }
 
@@ -78,6 +80,21 @@ export const withForm = (Base) =>
       return out;
     }
 
+    // What a result is computed from: the country profile and the answers.
+    answersKey() {
+      return JSON.stringify([this.profile, this.answers()]);
+    }
+
+    // The reader's country profile (an id of config.profiles, or null for none).
+    setProfile(profile) {
+      this.profile = profile && Object.hasOwn(this.config.profiles || {}, profile) ? profile : null;
+      if (this.profileSelect) this.profileSelect.value = this.profile || "";
+    }
+
+    profileName() {
+      return this.profile ? this.config.profiles[this.profile] : null;
+    }
+
     partnership() {
       const out = {};
       for (const [key, field] of Object.entries(this.partnershipFields)) out[key] = field.value;
@@ -86,7 +103,8 @@ export const withForm = (Base) =>
 
     assessment() {
       const doc = { format: FORMAT, method_version: this.config.method_version };
-      if (this.config.profile) doc.profile = this.config.profile;
+      // Written when there is one, or when "none" differs from the site's default.
+      if (this.profile || this.config.profile) doc.profile = this.profile;
       doc.partnership = this.partnership();
       doc.answers = this.answers();
       doc.notes = this.notes();
@@ -112,6 +130,8 @@ export const withForm = (Base) =>
         if (q.note.value) q.details.open = true;
       }
       for (const [key, field] of Object.entries(this.partnershipFields)) field.value = checked.partnership[key] || "";
+      // The engine's checked form names the profile (the site's default when the document has none).
+      this.setProfile(Object.hasOwn(checked, "profile") ? checked.profile : this.config.profile);
       this.migration = checked.migrated_from ? { from: checked.migrated_from, texts: checked.migration || [] } : null;
       this.recordedFor = null;
       this.updateQuestions();

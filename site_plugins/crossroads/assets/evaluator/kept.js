@@ -7,6 +7,7 @@
 import { isObject } from "./check.js";
 import { download, h, srOnly, today } from "./dom.js";
 import { ASIDE_PREFIX } from "./storage.js";
+import { language, number, t, tn } from "./i18n.js";
 
 export const withKept = (Base) =>
   class extends Base {
@@ -53,7 +54,7 @@ export const withKept = (Base) =>
       if (!items.length) return;
       const day = (iso) => {
         const d = typeof iso === "string" ? new Date(iso) : null;
-        return d && !Number.isNaN(d.getTime()) ? d.toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric" }) : null;
+        return d && !Number.isNaN(d.getTime()) ? d.toLocaleDateString(language(), { day: "numeric", month: "long", year: "numeric" }) : null;
       };
       const when = (item) => {
         let saved;
@@ -63,24 +64,24 @@ export const withKept = (Base) =>
           saved = null;
         }
         const kept = day(item.kept_at);
-        return [saved && `saved on ${saved}`, kept && `kept aside on ${kept}`].filter(Boolean).join(", ");
+        return [saved && t("kept.saved_on", { date: saved }), kept && t("kept.kept_on", { date: kept })].filter(Boolean).join(", ");
       };
       this.el("cr-kept-text").textContent = this.held
-        ? "The answers stored in this browser could not all be read, and this browser did not let the page keep a copy of them aside. So that they are not overwritten, your answers here are not being stored in this browser until you download or discard the stored record."
-        : `The answers stored in this browser could not all be read, so ${items.length === 1 ? "the stored record is" : "these stored records are"} kept aside, unchanged, until you download or discard ${items.length === 1 ? "it" : "them"}. What could be read was opened in the form.`;
+        ? t("kept.held")
+        : tn("kept.aside", items.length);
       this.el("cr-kept-list").replaceChildren(
         ...items.map((item, i) => {
-          const name = `Stored record ${items.length > 1 ? i + 1 : ""}`.trim();
+          const name = items.length > 1 ? t("kept.record_n", { n: i + 1 }) : t("kept.record");
           return h(
             "li",
             { class: "cr-kept__item" },
-            h("p", { class: "cr-kept__what", text: `${[name, when(item)].filter(Boolean).join(", ")}: ${[...item.text].length.toLocaleString("en")} characters.` }),
-            item.reason ? h("details", { class: "cr-detail" }, h("summary", {}, "What could not be read"), h("p", { class: "cr-detail__text", text: item.reason })) : null,
+            h("p", { class: "cr-kept__what", text: t("kept.what", { what: [name, when(item)].filter(Boolean).join(", "), count: number([...item.text].length) }) }),
+            item.reason ? h("details", { class: "cr-detail" }, h("summary", {}, t("kept.unread")), h("p", { class: "cr-detail__text", text: item.reason })) : null,
             h(
               "div",
               { class: "cr-kept__buttons" },
-              h("button", { type: "button", class: "md-button", "data-kept": item.id, "data-action": "download" }, "Download it", srOnly(` (${name.toLowerCase()})`)),
-              h("button", { type: "button", class: "md-button cr-danger", "data-kept": item.id, "data-action": "discard" }, "Discard it", srOnly(` (${name.toLowerCase()})`)),
+              h("button", { type: "button", class: "md-button", "data-kept": item.id, "data-action": "download" }, t("kept.download"), srOnly(` (${name})`)),
+              h("button", { type: "button", class: "md-button cr-danger", "data-kept": item.id, "data-action": "discard" }, t("kept.discard"), srOnly(` (${name})`)),
             ),
           );
         }),
@@ -106,11 +107,11 @@ export const withKept = (Base) =>
         // The reader has a copy now: the record may be replaced.
         this.release();
         this.renderKept();
-        this.message(`The stored record is saved as ${name} in your downloads. Your answers are stored in this browser again as you go.`);
+        this.message(t("kept.downloaded_held", { name }));
         this.el("cr-message").focus();
         return;
       }
-      this.message(`The stored record is saved as ${name} in your downloads. It is still kept aside in this browser until you discard it.`);
+      this.message(t("kept.downloaded", { name }));
     }
 
     // The reader decided about a record that could not be kept aside: store again.
@@ -126,14 +127,14 @@ export const withKept = (Base) =>
         this.renderKept();
         return;
       }
-      if (!window.confirm("Discard the stored record kept aside? It cannot be recovered afterwards: download it first if you may need it.")) return;
+      if (!window.confirm(t("kept.confirm_discard"))) return;
       if (id === "held") {
         this.release();
       } else {
         this.removeKey(id);
       }
       this.renderKept();
-      this.message("The stored record kept aside has been discarded.");
+      this.message(t("kept.discarded"));
       this.el("cr-message").focus();
     }
   };

@@ -16,6 +16,7 @@ import { tableRow, visibleEntries } from "./register_table.js";
 import { ASIDE_PREFIX, STORAGE_PREFIX } from "./storage.js";
 import { SIGNAL_KEY, openChannel, readSignal, sendSignal } from "./tabs.js";
 import { compareTables } from "./register_view.js";
+import { t, tn } from "./i18n.js";
 
 
 class RegisterPage {
@@ -52,9 +53,9 @@ class RegisterPage {
 
   engineChanged() {
     const c = this.client;
-    if (c.state === "loading") this.setStatus("Starting the engine that checks files and compares assessments…");
+    if (c.state === "loading") this.setStatus(t("register.engine_starting"));
     else if (c.state === "ready") this.setStatus("");
-    else this.setStatus(`The engine that checks files and compares assessments could not run: ${c.reason}. The list, opening and export still work; reload the page to try again.`);
+    else this.setStatus(t("register.engine_failed", { reason: c.reason }));
   }
 
   setStatus(text) {
@@ -111,7 +112,7 @@ class RegisterPage {
     if (signal && (signal.type === "erase" || signal.type === "nostore")) {
       this.closeCompare();
       this.refresh().then(() =>
-        this.message(signal.type === "erase" ? "Your data was erased in another tab or window: the register is empty now." : "Storing was turned off in another tab or window: the register was removed from this browser."),
+        this.message(signal.type === "erase" ? t("register.erased_elsewhere") : t("register.nostore_elsewhere")),
       );
     }
   }
@@ -125,7 +126,7 @@ class RegisterPage {
       this.entries = await this.register.list();
     } catch (error) {
       this.entries = [];
-      this.message(`The register could not be read: ${error.message}`, "error");
+      this.message(t("saving.unreadable", { reason: error.message }), "error");
     }
     this.render();
     this.root.dataset.ready = "true";
@@ -142,37 +143,37 @@ class RegisterPage {
     this.el("cr-reg-table").hidden = this.entries.length === 0;
     this.root.querySelector(".cr-reg__filters").hidden = this.entries.length === 0;
     const total = this.entries.length;
-    this.el("cr-reg-count").textContent = total === 0 ? "" : shown.length === total ? `${total} partnership${total === 1 ? "" : "s"}.` : `${shown.length} of ${total} partnerships shown.`;
+    this.el("cr-reg-count").textContent = total === 0 ? "" : shown.length === total ? tn("register.count", total) : t("register.count_shown", { shown: shown.length, total });
   }
 
   /* row actions */
 
   async remove(entry) {
-    const name = entry.name || "this untitled partnership";
+    const name = entry.name || t("register.this_untitled");
     const n = entry.versions.length;
-    if (!window.confirm(`Delete “${name}” and its ${n} assessment${n === 1 ? "" : "s"} from the register in this browser? This cannot be undone; export the register first to keep a copy.`)) return;
+    if (!window.confirm(tn("register.confirm_delete", n, { name }))) return;
     try {
       await this.register.remove(entry.id);
       if (this.comparing === entry.id) this.closeCompare();
-      this.message(`“${name}” was deleted from the register.`);
+      this.message(t("register.deleted", { name }));
       this.el("cr-message").focus();
     } catch (error) {
-      this.message(`“${name}” could not be deleted: ${error.message}`, "error");
+      this.message(t("register.delete_failed", { name, reason: error.message }), "error");
     }
   }
 
   async duplicate(entry) {
     try {
       const doc = await this.register.version(entry.latest);
-      doc.partnership = { ...doc.partnership, id: newPartnershipId(), name: `Copy of ${doc.partnership.name || "untitled partnership"}` };
+      doc.partnership = { ...doc.partnership, id: newPartnershipId(), name: t("register.copy_of", { name: doc.partnership.name || t("register.untitled_lower") }) };
       doc.id = newVersionId();
       doc.saved_at = new Date().toISOString();
       delete doc.decision;
-      if (this.client === null || this.client.state !== "ready") this.message("Duplicating: the engine, which checks the copy, is starting…");
+      if (this.client === null || this.client.state !== "ready") this.message(t("register.duplicating"));
       await this.register.save(doc);
-      this.message(`Duplicated as “${doc.partnership.name}”, without its decision record. Open it to rename it and change what differs.`);
+      this.message(t("register.duplicated", { name: doc.partnership.name }));
     } catch (error) {
-      this.message(`The partnership could not be duplicated: ${error.message}`, "error");
+      this.message(t("register.duplicate_failed", { reason: error.message }), "error");
     }
   }
 
@@ -183,12 +184,12 @@ class RegisterPage {
     if (!got || got.versions.length < 2) return;
     this.comparing = entry.id;
     this.versions = got.versions;
-    const option = (doc, i) => h("option", { value: String(i), text: `${String(doc.saved_at || "").slice(0, 10)}${doc.partnership.date ? ` (dated ${doc.partnership.date})` : ""}, assessment ${i + 1}` });
+    const option = (doc, i) => h("option", { value: String(i), text: `${String(doc.saved_at || "").slice(0, 10)}${doc.partnership.date ? ` ${t("compare.dated", { date: doc.partnership.date })}` : ""}, ${t("register.assessment_n", { n: i + 1 })}` });
     this.el("cr-compare-old").replaceChildren(...got.versions.map(option));
     this.el("cr-compare-new").replaceChildren(...got.versions.map(option));
     this.el("cr-compare-old").value = String(got.versions.length - 2);
     this.el("cr-compare-new").value = String(got.versions.length - 1);
-    this.el("cr-compare-of").textContent = `Assessments of “${entry.name || "untitled partnership"}”: choose two and compare them.`;
+    this.el("cr-compare-of").textContent = t("register.compare_of", { name: entry.name || t("register.untitled_lower") });
     this.el("cr-compare").hidden = false;
     this.el("cr-compare-body").replaceChildren();
     this.el("cr-compare-title").focus();
@@ -200,16 +201,16 @@ class RegisterPage {
     const b = this.versions[Number(this.el("cr-compare-new").value)];
     const body = this.el("cr-compare-body");
     if (a === b) {
-      body.replaceChildren(h("p", { text: "Choose two different assessments to compare." }));
+      body.replaceChildren(h("p", { text: t("register.choose_two") }));
       return;
     }
-    body.replaceChildren(h("p", { text: "Comparing…" }));
+    body.replaceChildren(h("p", { text: t("register.comparing") }));
     try {
       const comparison = await this.engine().call({ op: "compare", request: { old: a, new: b } });
       body.replaceChildren(...compareTables(comparison, this.config));
       this.root.dataset.compared = "true";
     } catch (error) {
-      body.replaceChildren(h("p", { class: "cr-message", "data-kind": "error", text: `The assessments could not be compared: ${error.message}` }));
+      body.replaceChildren(h("p", { class: "cr-message", "data-kind": "error", text: t("register.compare_failed", { reason: error.message }) }));
     }
   }
 
@@ -233,7 +234,7 @@ class RegisterPage {
   }
 
   async erase() {
-    if (!window.confirm("Erase the whole register, and the answers in progress on the evaluator page, from this browser and from every tab open on them? This cannot be undone: export the register first to keep a copy.")) return;
+    if (!window.confirm(t("register.confirm_erase"))) return;
     this.signal("erase");
     try {
       for (const key of Object.keys(localStorage)) {
@@ -245,9 +246,9 @@ class RegisterPage {
     try {
       await this.register.clear();
       this.closeCompare();
-      this.message("Your data has been erased from this browser: the register and the answers in progress.");
+      this.message(t("register.erased"));
     } catch (error) {
-      this.message(`The register could not be erased: ${error.message}`, "error");
+      this.message(t("register.erase_failed", { reason: error.message }), "error");
     }
   }
 }

@@ -14,6 +14,7 @@
 
 import { openDB } from "./idb.js";
 import { mergeRegister } from "./register_merge.js";
+import { t } from "./i18n.js";
 
 const DB_NAME = "crossroads-register";
 const STORE = "versions";
@@ -32,11 +33,11 @@ function storageError(error) {
   if (error instanceof RegisterError) return error;
   if (error && error.name === "QuotaExceededError") {
     return new RegisterError(
-      "this browser has no room left for the register (its storage quota is used up). Export the register to a file, then delete partnerships you no longer need, or free space in the browser's settings.",
+      t("store.quota"),
       "quota",
     );
   }
-  return new RegisterError(`this browser did not let the page use its storage (${(error && error.message) || error}). A private window, or a setting that blocks site data, does this.`);
+  return new RegisterError(t("store.denied", { reason: (error && error.message) || error }));
 }
 
 function randomHex(bytes) {
@@ -207,6 +208,7 @@ export class Register {
         name: p.name || "",
         partner: p.partner || "",
         country: p.country || "",
+        profile: typeof latest.doc.profile === "string" ? latest.doc.profile : null,
         stage: (latest.doc.answers || {}).stage || null,
         latest: latest.id,
         saved_at: latest.saved_at,

@@ -5,6 +5,7 @@
 
 import { h, srOnly } from "./dom.js";
 import { todayISO } from "./register_store.js";
+import { t, tn } from "./i18n.js";
 
 // Review due "soon": within this many days (a reminder on the page, not a rule of the method).
 const SOON_DAYS = 30;
@@ -77,17 +78,17 @@ export function tableRow(e, c, evaluatorUrl) {
   const review = d.next_review || "";
   const counts = planCounts(e.plan, now);
   const reviewCell = !review
-    ? h("td", { text: "Not set" })
+    ? h("td", { text: t("register.not_set") })
     : review < now
-      ? h("td", { class: "cr-reg__overdue" }, h("strong", { text: "Overdue" }), ` since ${review}`)
+      ? h("td", { class: "cr-reg__overdue" }, h("strong", { text: t("register.overdue") }), ` ${t("register.since", { date: review })}`)
       : review <= addDays(now, SOON_DAYS)
-        ? h("td", { class: "cr-reg__soon" }, h("strong", { text: "Due soon" }), `: ${review}`)
+        ? h("td", { class: "cr-reg__soon" }, h("strong", { text: t("register.due_soon") }), `: ${review}`)
         : h("td", { text: review });
   const rec = s.recommendation
     ? h("td", {}, label(c.recommendations, s.recommendation), " ", h("span", { class: `cr-badge cr-level--${s.level}`, text: label(c.levels, s.level) }))
-    : h("td", { text: "No recommendation yet" });
+    : h("td", { text: t("results.no_recommendation") });
   const versions = e.versions.length;
-  const name = e.name || "Untitled partnership";
+  const name = e.name || t("register.untitled");
   const act = (kind, text) => h("button", { type: "button", class: "cr-link-button", "data-act": kind, "data-id": e.id }, text, srOnly(`: ${name}`));
   const open = new URL(evaluatorUrl);
   open.searchParams.set("open", e.latest);
@@ -99,22 +100,29 @@ export function tableRow(e, c, evaluatorUrl) {
     h("th", { scope: "row" }, h("a", { href: open.href, text: name })),
     h("td", { text: e.partner }),
     h("td", { text: e.country }),
-    h("td", { text: label(c.stages, e.stage, "Not answered") }),
+    h("td", { text: label(c.stages, e.stage, t("report.not_answered")) }),
     rec,
-    h("td", {}, e.saved_at.slice(0, 10), h("br"), h("span", { class: "cr-hint", text: `${versions} assessment${versions === 1 ? "" : "s"}` })),
-    h("td", {}, d.decision ? label(c.decisions, d.decision) : "None recorded", d.date ? h("span", { class: "cr-hint", text: ` (${d.date})` }) : null),
+    h(
+      "td",
+      {},
+      e.saved_at.slice(0, 10),
+      h("br"),
+      h("span", { class: "cr-hint", text: tn("register.assessments", versions) }),
+      e.profile ? h("span", { class: "cr-hint cr-reg__profile", text: ` · ${t("register.profile", { name: (c.profiles || {})[e.profile] || e.profile })}` }) : null,
+    ),
+    h("td", {}, d.decision ? label(c.decisions, d.decision) : t("register.none_recorded"), d.date ? h("span", { class: "cr-hint", text: ` (${d.date})` }) : null),
     reviewCell,
     counts.overdue
-      ? h("td", { class: "cr-reg__overdue" }, `${counts.open} open, `, h("strong", { text: `${counts.overdue} overdue` }))
-      : h("td", { text: `${counts.open} open` }),
+      ? h("td", { class: "cr-reg__overdue" }, `${t("register.open", { count: counts.open })}, `, h("strong", { text: t("register.overdue_count", { count: counts.overdue }) }))
+      : h("td", { text: t("register.open", { count: counts.open }) }),
     h(
       "td",
       { class: "cr-reg__acts" },
-      h("a", { href: open.href, class: "cr-link-button" }, "Open", srOnly(`: ${name}`)),
-      h("a", { href: again.href, class: "cr-link-button" }, "Assess again", srOnly(`: ${name}`)),
-      act("duplicate", "Duplicate"),
-      versions > 1 ? act("compare", "Compare") : null,
-      act("delete", "Delete"),
+      h("a", { href: open.href, class: "cr-link-button" }, t("register.act_open"), srOnly(`: ${name}`)),
+      h("a", { href: again.href, class: "cr-link-button" }, t("register.act_again"), srOnly(`: ${name}`)),
+      act("duplicate", t("register.act_duplicate")),
+      versions > 1 ? act("compare", t("register.compare")) : null,
+      act("delete", t("register.act_delete")),
     ),
   );
 }

@@ -17,6 +17,7 @@ import {
   AlignmentType, BorderStyle, Document, Footer, Header, HeadingLevel, Packer, PageNumber,
   Paragraph, ShadingType, Table, TableCell, TableLayoutType, TableRow, TextRun, WidthType,
 } from "docx";
+import { t, tn } from "./i18n.js";
 
 export const DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
@@ -119,18 +120,18 @@ function factsTable(pairs) {
 
 function summarySection(view) {
   const s = view.summary;
-  const out = [heading("Summary")];
+  const out = [heading(t("docx.summary"))];
   if (s.recommendation === null) {
-    out.push(para([new TextRun({ text: "No recommendation yet. ", bold: true }), ...runs(s.screen_text)]));
+    out.push(para([new TextRun({ text: `${t("report.no_recommendation")} `, bold: true }), ...runs(s.screen_text)]));
     return out;
   }
   out.push(para([new TextRun({ text: s.recommendation_label, bold: true, color: ACCENT, size: 28 })], { spacing: { after: 60 } }));
   out.push(text(`${s.headline}.`));
   out.push(
     para([
-      new TextRun({ text: "Overall level after safeguards: " }),
+      new TextRun({ text: `${t("results.level_after")} ` }),
       new TextRun({ text: s.level_label, bold: true }),
-      new TextRun({ text: ` (before safeguards: ${s.inherent_label}). ${s.status_label}; ${s.answered} of ${s.visible} questions answered.` }),
+      new TextRun({ text: ` ${t("docx.summary_rest", { before: s.inherent_label, status: s.status_label, answered: s.answered, visible: s.visible })}` }),
     ]),
   );
   return out;
@@ -140,23 +141,22 @@ function decisionSection(view) {
   const d = view.decision;
   if (!d) return [];
   const by = [d.decided_by.name, d.decided_by.role].filter(Boolean).join(", ");
-  const months = `${d.review_months} month${d.review_months === 1 ? "" : "s"}`;
-  const review = d.next_review || (d.default_review ? `${d.default_review} (proposed: ${months} after the decision)` : "");
-  const out = [heading("Decision record")];
+  const review = d.next_review || (d.default_review ? tn("docx.review_proposed", d.review_months, { date: d.default_review }) : "");
+  const out = [heading(t("decision.title"))];
   const rows = factsTable([
-    ["Decision", d.decision_label || ""],
-    ["Recommendation", view.summary.recommendation_label || ""],
-    ["Assessed by", d.assessed_by],
-    ["Decided by", by],
-    ["Date of the decision", d.date],
-    ["Conditions", d.conditions],
-    ["Why the decision differs from the recommendation", d.reason],
-    ["Next review", review],
+    [t("decision.decision"), d.decision_label || ""],
+    [t("results.recommendation"), view.summary.recommendation_label || ""],
+    [t("decision.assessed_by"), d.assessed_by],
+    [t("decision.decided_by"), by],
+    [t("decision.date"), d.date],
+    [t("decision.conditions"), d.conditions],
+    [t("docx.why_differs"), d.reason],
+    [t("register.col_review"), review],
   ]);
   if (rows) out.push(rows);
   if (d.differs) {
     out.push(
-      text(`The decision differs from the recommendation, which matches “${d.recommended_label}”.`, { italics: true }, { spacing: { before: 120, after: 120 } }),
+      text(t("docx.differs", { recommended: d.recommended_label }), { italics: true }, { spacing: { before: 120, after: 120 } }),
     );
   }
   return out;
@@ -166,27 +166,27 @@ function scenarioSection(view) {
   if (!view.scenarios.length) return [];
   const level = (side) => [
     new Paragraph({ children: [new TextRun({ text: side.level, bold: true })] }),
-    new Paragraph({ children: [new TextRun({ text: `${side.likelihood} likelihood, ${side.impact} impact`, size: 18 })] }),
+    new Paragraph({ children: [new TextRun({ text: t("docx.axes", { likelihood: side.likelihood, impact: side.impact }), size: 18 })] }),
   ];
   const rows = view.scenarios.map((s) => [`${s.id} ${s.name}`, s.category_name, level(s.before), level(s.after)]);
   const categories = view.categories.map((c) => [`${c.id}. ${c.name}`, c.before, c.after]);
   return [
-    heading("Scenarios"),
-    table(["Scenario", "Category", "Before safeguards", "After safeguards"], rows, [5, 4, 3, 3]),
+    heading(t("results.scenarios")),
+    table([t("docx.scenario"), t("results.category"), t("results.before"), t("results.after")], rows, [5, 4, 3, 3]),
     para([], { spacing: { after: 120 } }),
-    table(["Category", "Before safeguards", "After safeguards"], categories, [6, 3, 3]),
+    table([t("results.category"), t("results.before"), t("results.after")], categories, [6, 3, 3]),
   ];
 }
 
 function reasonsSection(view) {
   const out = [];
   if (view.reasons.length) {
-    out.push(heading("Reasons"));
+    out.push(heading(t("docx.reasons")));
     for (const reason of view.reasons) out.push(bullet(runs(reason)));
   }
   const withReasons = view.scenarios.filter((s) => s.reasons.length);
   if (withReasons.length) {
-    out.push(subheading("Why each scenario has its level"));
+    out.push(subheading(t("docx.why_levels")));
     for (const s of withReasons) {
       out.push(para([new TextRun({ text: `${s.id} ${s.name}: ${s.after.level}`, bold: true })], { keepNext: true, spacing: { before: 120, after: 60 } }));
       for (const reason of s.reasons) out.push(bullet(runs(reason, { size: 20 })));
@@ -198,12 +198,12 @@ function reasonsSection(view) {
 function whatIfSection(view) {
   const out = [];
   if (view.what_if) {
-    out.push(heading("What would lower the result"), text(view.what_if.text));
+    out.push(heading(t("docx.whatif")), text(view.what_if.text));
     for (const item of view.what_if.safeguards) out.push(bullet(runs(`${item.short}: ${item.label}`)));
   }
   if (view.to_find_out.length) {
-    out.push(heading("To find out"));
-    for (const item of view.to_find_out) out.push(bullet(runs(`${item.short} (answered “${item.answer_label}”): ask ${item.who}.`)));
+    out.push(heading(t("results.findout")));
+    for (const item of view.to_find_out) out.push(bullet(runs(t("docx.findout_item", { question: item.short, answer: item.answer_label, who: item.who }))));
   }
   return out;
 }
@@ -213,23 +213,23 @@ function planSection(view) {
   const rows = view.actions.map((action, index) => {
     const plan = action.plan || { owner: "", due: "", status_label: "" };
     const what = [new Paragraph({ children: runs(action.text, { size: 20 }) })];
-    const notes = [action.first ? "First step" : "", action.listed ? "" : "No longer called for by these answers"].filter(Boolean);
+    const notes = [action.first ? t("docx.first_step") : "", action.listed ? "" : t("docx.not_listed")].filter(Boolean);
     if (notes.length) what.push(new Paragraph({ children: [new TextRun({ text: notes.join(". "), italics: true, size: 18 })] }));
     return [String(index + 1), what, action.who, plan.owner, plan.due, plan.status_label];
   });
-  return [heading("Action plan"), table(["#", "Action", "With", "Owner", "Due", "Status"], rows, [1.5, 9, 6, 3.5, 3.4, 3], 20)];
+  return [heading(t("plan.title")), table(["#", t("plan.action"), t("docx.with"), t("plan.owner"), t("plan.due"), t("plan.status")], rows, [1.5, 9, 6, 3.5, 3.4, 3], 20)];
 }
 
 function answersSection(view) {
   if (!view.answers.length && !view.unanswered.length) return [];
-  const out = [heading("Answers")];
+  const out = [heading(t("docx.answers"))];
   for (const item of view.answers) {
     out.push(para([new TextRun({ text: item.text, bold: true })], { keepNext: true, spacing: { before: 120, after: 40 } }));
     out.push(text(item.answers.join("; "), {}, { spacing: { after: item.note ? 40 : 120 } }));
-    if (item.note) out.push(para([new TextRun({ text: "Note: ", italics: true }), ...runs(item.note, { italics: true })]));
+    if (item.note) out.push(para([new TextRun({ text: `${t("about.note")}: `, italics: true }), ...runs(item.note, { italics: true })]));
   }
   if (view.unanswered.length) {
-    out.push(subheading("Unanswered questions"));
+    out.push(subheading(t("docx.unanswered")));
     for (const question of view.unanswered) out.push(bullet(runs(question)));
   }
   return out;
@@ -237,7 +237,7 @@ function answersSection(view) {
 
 function notesSection(view) {
   if (!view.notes.length) return [];
-  const out = [heading("Notes")];
+  const out = [heading(t("docx.notes"))];
   for (const note of view.notes) out.push(para([new TextRun({ text: `${note.short}: `, bold: true }), ...runs(note.text)]));
   return out;
 }
@@ -246,26 +246,27 @@ function notesSection(view) {
 export function docxDocument(view) {
   const p = view.partnership;
   const s = view.summary;
-  const title = p.name || "Partnership";
+  const title = p.name || t("register.col_name");
+  const docTitle = t("report.title");
   const lead = factsTable([
-    ["Partner", p.partner],
-    ["Country", p.country],
-    ["Date", p.date],
-    ["Note", p.note],
-    ["Method version", s.method_version + (s.migrated_from ? ` (carried over from ${s.migrated_from})` : "")],
-    ["Country profile", s.profile_name || ""],
+    [t("about.partner"), p.partner],
+    [t("about.country"), p.country],
+    [t("about.date"), p.date],
+    [t("about.note"), p.note],
+    [t("report.method_version"), s.method_version + (s.migrated_from ? ` ${t("docx.carried", { version: s.migrated_from })}` : "")],
+    [t("report.profile"), s.profile_name || ""],
   ]);
   const children = [
-    new Paragraph({ heading: HeadingLevel.TITLE, children: [new TextRun({ text: "City diplomacy risk assessment" })] }),
+    new Paragraph({ heading: HeadingLevel.TITLE, children: [new TextRun({ text: docTitle })] }),
     new Paragraph({ heading: HeadingLevel.SUBTITLE, children: runs(title) }),
     ...(lead ? [lead] : []),
     ...[summarySection, decisionSection, scenarioSection, reasonsSection, whatIfSection, planSection, answersSection, notesSection].flatMap((section) => section(view)),
     para([new TextRun({ text: view.disclaimer, italics: true, size: 18 })], { spacing: { before: 240 } }),
   ];
   return new Document({
-    title: plainLines(`City diplomacy risk assessment: ${title}`).join(" "),
+    title: plainLines(`${docTitle}: ${title}`).join(" "),
     creator: "Crossroads",
-    description: "City diplomacy risk assessment",
+    description: docTitle,
     styles: {
       default: { document: { run: { font: FONT, size: 22, color: INK }, paragraph: { spacing: { line: 276 } } } },
       paragraphStyles: [
@@ -278,10 +279,10 @@ export function docxDocument(view) {
     sections: [
       {
         properties: { page: { size: { width: PAGE.width, height: PAGE.height }, margin: { top: PAGE.margin, bottom: PAGE.margin, left: PAGE.margin, right: PAGE.margin } } },
-        headers: { default: new Header({ children: [new Paragraph({ alignment: AlignmentType.RIGHT, children: runs(`City diplomacy risk assessment: ${title}`, { size: 16, color: "5F6B76" }) })] }) },
+        headers: { default: new Header({ children: [new Paragraph({ alignment: AlignmentType.RIGHT, children: runs(`${docTitle}: ${title}`, { size: 16, color: "5F6B76" }) })] }) },
         footers: {
           default: new Footer({
-            children: [new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ children: ["Page ", PageNumber.CURRENT, " of ", PageNumber.TOTAL_PAGES], size: 16, color: "5F6B76" })] })],
+            children: [new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ children: [`${t("docx.page")} `, PageNumber.CURRENT, ` ${t("docx.of")} `, PageNumber.TOTAL_PAGES], size: 16, color: "5F6B76" })] })],
           }),
         },
         children,

@@ -3,6 +3,7 @@
 // A mixin of the Evaluator class (see evaluator.js).
 
 import { h } from "./dom.js";
+import { t, tn } from "./i18n.js";
 
 export const withResultParts = (Base) =>
   class extends Base {
@@ -29,8 +30,7 @@ export const withResultParts = (Base) =>
     missingScreenText(result, names = "") {
       const n = result.screen.missing.length;
       const total = result.screen.questions.length;
-      const some = n < total ? " remaining" : "";
-      return `Answer the ${n}${some} screening question${n === 1 ? "" : "s"}${names} to see a recommendation.`;
+      return tn(n < total ? "parts.screen_remaining" : "parts.screen_all", n, { names });
     }
 
     migrationNode() {
@@ -39,8 +39,8 @@ export const withResultParts = (Base) =>
       return h(
         "div",
         { class: "cr-notice cr-notice--migrated" },
-        h("p", {}, h("strong", { text: `Carried over from method version ${m.from}:` }), ` these answers were made with an earlier version of the method and have been carried over to version ${this.config.method_version}. Check them before relying on the result.`),
-        m.texts.length ? h("ul", {}, m.texts.map((t) => h("li", { text: t }))) : null,
+        h("p", {}, h("strong", { text: t("parts.migrated_from", { version: m.from }) }), ` ${t("parts.migrated", { version: this.config.method_version })}`),
+        m.texts.length ? h("ul", {}, m.texts.map((text) => h("li", { text }))) : null,
       );
     }
 
@@ -51,20 +51,20 @@ export const withResultParts = (Base) =>
       if (w.status === "lowers") {
         const n = w.safeguards.length;
         return [
-          h("p", { text: `Put ${n === 1 ? "this safeguard" : `these ${n} safeguards`} in place to lower the recommendation to “${w.target_label}”:` }),
+          h("p", { text: tn("parts.whatif_put", n, { target: w.target_label }) }),
           h(
             "ul",
             { class: "cr-whatif__safeguards" },
             w.safeguards.map((sg) =>
-              h("li", {}, this.questionRef(sg.question, linked), `: “${sg.label}”`, sg.from ? ` (now “${this.optionLabel(sg.question, sg.from)}”)` : " (not answered yet)"),
+              h("li", {}, this.questionRef(sg.question, linked), `: “${sg.label}”`, ` ${sg.from ? t("parts.whatif_now", { answer: this.optionLabel(sg.question, sg.from) }) : t("parts.whatif_unanswered")}`),
             ),
           ),
-          w.moves.length ? h("p", { text: "Scenario levels that would move:" }) : null,
-          w.moves.length ? h("ul", { class: "cr-whatif__moves" }, w.moves.map((m) => h("li", { text: `${m.scenario} ${m.name}: from ${L(m.from)} to ${L(m.to)}` }))) : null,
+          w.moves.length ? h("p", { text: t("parts.whatif_moves") }) : null,
+          w.moves.length ? h("ul", { class: "cr-whatif__moves" }, w.moves.map((m) => h("li", { text: t("parts.whatif_move", { scenario: `${m.scenario} ${m.name}`, from: L(m.from), to: L(m.to) }) }))) : null,
         ];
       }
       if (w.status === "floor") {
-        return [h("p", { text: "No safeguard can lower this recommendation:" }), h("ul", {}, w.floors.map((f) => h("li", { text: f.text })))];
+        return [h("p", { text: t("parts.floor") }), h("ul", {}, w.floors.map((f) => h("li", { text: f.text })))];
       }
       return [h("p", { text: w.text })];
     }
@@ -72,12 +72,12 @@ export const withResultParts = (Base) =>
     findOutNodes(result, linked) {
       if (!result.to_find_out.length) return [];
       return [
-        h("p", { text: "Answers you gave as “Don't know” count with precaution. Find out, then answer again:" }),
+        h("p", { text: t("parts.findout") }),
         h(
           "ul",
           { class: "cr-findout__list" },
           result.to_find_out.map((item) =>
-            h("li", {}, this.questionRef(item.question, linked), `: you answered “${item.answer_label}”. `, item.who ? `Ask ${item.who}.` : "Find out who can tell."),
+            h("li", {}, this.questionRef(item.question, linked), `: ${t("parts.findout_answered", { answer: item.answer_label })} `, item.who ? t("parts.findout_ask", { who: item.who }) : t("parts.findout_who")),
           ),
         ),
       ];

@@ -2,6 +2,7 @@
 // A mixin of the Evaluator class (see evaluator.js).
 
 import { badge, h, srOnly } from "./dom.js";
+import { t, tn } from "./i18n.js";
 
 export const withResults = (Base) =>
   class extends Base {
@@ -30,8 +31,8 @@ export const withResults = (Base) =>
           h(
             "div",
             { class: "cr-rec__box cr-rec--none" },
-            h("p", { class: "cr-rec__kicker", text: "Recommendation" }),
-            h("p", { class: "cr-rec__label", text: "No recommendation yet" }),
+            h("p", { class: "cr-rec__kicker", text: t("results.recommendation") }),
+            h("p", { class: "cr-rec__label", text: t("results.no_recommendation") }),
             h("p", { class: "cr-rec__text", text: this.missingScreenText(result) }),
             h("ul", { class: "cr-rec__missing" }, screen.missing.map((qid) => h("li", {}, this.questionRef(qid, true)))),
           ),
@@ -41,17 +42,17 @@ export const withResults = (Base) =>
           h(
             "div",
             { class: `cr-rec__box cr-rec--${overall.recommendation}` },
-            h("p", { class: "cr-rec__kicker", text: overall.status === "complete" ? "Recommendation" : "Recommendation (provisional)" }),
+            h("p", { class: "cr-rec__kicker", text: overall.status === "complete" ? t("results.recommendation") : t("results.provisional_kicker") }),
             h("p", { class: "cr-rec__label", text: overall.recommendation_label }),
             overall.headline ? h("p", { class: "cr-rec__headline", text: overall.headline }) : null,
             h("p", { class: "cr-rec__text", text: rec ? rec.description : "" }),
             h(
               "p",
               { class: "cr-rec__levels" },
-              "Overall level after safeguards: ",
+              `${t("results.level_after")} `,
               badge(overall.level, L(overall.level)),
               h("br"),
-              "Before safeguards: ",
+              `${t("results.level_before")} `,
               badge(overall.inherent, L(overall.inherent)),
             ),
           ),
@@ -65,9 +66,9 @@ export const withResults = (Base) =>
               { class: "cr-screen-clear" },
               h("p", { text: screen.text }),
               recorded
-                ? h("p", { class: "cr-screen-clear__done", id: "cr-proceed-recorded", tabindex: "-1", text: `Recorded in the note of this assessment: ${this.proceedLine()}` })
-                : h("button", { type: "button", class: "md-button md-button--primary", id: "cr-record-proceed", text: "Record “Proceed” and stop here" }),
-              next ? h("p", {}, h("a", { href: `#q-${next.id}`, text: "Or go on to the full questionnaire" })) : null,
+                ? h("p", { class: "cr-screen-clear__done", id: "cr-proceed-recorded", tabindex: "-1", text: t("results.recorded", { line: this.proceedLine() }) })
+                : h("button", { type: "button", class: "md-button md-button--primary", id: "cr-record-proceed", text: t("results.record_proceed") }),
+              next ? h("p", {}, h("a", { href: `#q-${next.id}`, text: t("results.go_on") })) : null,
             ),
           );
         } else if (screen.concerns && screen.concerns.length && overall.status !== "complete") {
@@ -76,12 +77,12 @@ export const withResults = (Base) =>
               "div",
               { class: "cr-screen-flag" },
               h("p", { text: screen.text }),
-              details("screen-concerns", `What the short screen flagged (${screen.concerns.length})`, h("ul", {}, screen.concerns.map((c) => h("li", { text: c })))),
+              details("screen-concerns", t("results.screen_flagged", { count: screen.concerns.length }), h("ul", {}, screen.concerns.map((c) => h("li", { text: c })))),
             ),
           );
         }
         if (overall.reasons.length) {
-          recParts.push(details("why-overall", "Why this recommendation", h("ul", {}, overall.reasons.map((r) => h("li", { text: r.text })))));
+          recParts.push(details("why-overall", t("results.why_recommendation"), h("ul", {}, overall.reasons.map((r) => h("li", { text: r.text })))));
         }
       }
       this.el("cr-rec").replaceChildren(...recParts.filter(Boolean));
@@ -91,15 +92,15 @@ export const withResults = (Base) =>
         h(
           "p",
           { class: result.complete ? "cr-progress__done" : "cr-progress__todo" },
-          `${result.answered} of ${result.visible} questions answered.`,
-          result.complete ? " The assessment is complete." : verdict ? " Until all are answered the result is provisional." : "",
+          t("results.answered", { answered: result.answered, visible: result.visible }),
+          result.complete ? ` ${t("results.complete")}` : verdict ? ` ${t("results.provisional_until")}` : "",
         ),
       ];
       if (unanswered.length) {
         progress.push(
           details(
             "unanswered",
-            `${unanswered.length} unanswered question${unanswered.length === 1 ? "" : "s"}`,
+            tn("results.unanswered", unanswered.length),
             h("ul", { class: "cr-unanswered" }, unanswered.map((q) => h("li", {}, h("a", { href: `#q-${q.id}`, text: q.short })))),
           ),
         );
@@ -115,15 +116,15 @@ export const withResults = (Base) =>
 
       const { first, rest } = this.splitActions(result);
       const actions = [];
-      if (!verdict) actions.push(h("p", { text: "The first steps appear once the short screen is answered." }));
-      else if (!first.length) actions.push(h("p", { text: "No action is suggested for these answers." }));
+      if (!verdict) actions.push(h("p", { text: t("results.steps_after_screen") }));
+      else if (!first.length) actions.push(h("p", { text: t("results.no_action") }));
       else {
         actions.push(h("ol", { class: "cr-actions__list" }, first.map((a) => this.actionItem(a))));
         if (rest.length) {
           actions.push(
             details(
               "all-actions",
-              `All actions (${rest.length} more)`,
+              t("results.all_actions", { count: rest.length }),
               h("ol", { class: "cr-actions__list", start: String(first.length + 1) }, rest.map((a) => this.actionItem(a))),
             ),
           );
@@ -148,10 +149,10 @@ export const withResults = (Base) =>
       }
       for (const s of result.scenarios) {
         marks.get(`${s.likelihood} ${s.impact}`).append(
-          h("span", { class: "cr-mark cr-mark--before", title: `${s.id} before safeguards` }, h("span", { "aria-hidden": "true", text: "○ " }), s.id, srOnly(" before safeguards"), " "),
+          h("span", { class: "cr-mark cr-mark--before", title: t("results.mark_before", { id: s.id }) }, h("span", { "aria-hidden": "true", text: "○ " }), s.id, srOnly(` ${t("results.sr_before")}`), " "),
         );
         marks.get(`${s.residual_likelihood} ${s.residual_impact}`).append(
-          h("span", { class: "cr-mark cr-mark--after", title: `${s.id} after safeguards` }, h("span", { "aria-hidden": "true", text: "● " }), s.id, srOnly(" after safeguards"), " "),
+          h("span", { class: "cr-mark cr-mark--after", title: t("results.mark_after", { id: s.id }) }, h("span", { "aria-hidden": "true", text: "● " }), s.id, srOnly(` ${t("results.sr_after")}`), " "),
         );
       }
 
@@ -167,23 +168,23 @@ export const withResults = (Base) =>
             h(
               "p",
               { class: "cr-scenario__levels" },
-              "Before safeguards: ",
+              `${t("results.level_before")} `,
               badge(s.inherent, L(s.inherent)),
-              h("span", { class: "cr-scenario__axes", text: ` likelihood ${lk[s.likelihood]}, impact ${im[s.impact]}` }),
+              h("span", { class: "cr-scenario__axes", text: ` ${t("results.axes", { likelihood: lk[s.likelihood], impact: im[s.impact] })}` }),
               h("br"),
-              "After safeguards: ",
+              `${t("results.after_label")} `,
               badge(s.residual, L(s.residual)),
-              h("span", { class: "cr-scenario__axes", text: ` likelihood ${lk[s.residual_likelihood]}, impact ${im[s.residual_impact]}` }),
+              h("span", { class: "cr-scenario__axes", text: ` ${t("results.axes", { likelihood: lk[s.residual_likelihood], impact: im[s.residual_impact] })}` }),
             ),
             s.impacts.length
-              ? h("p", { class: "cr-scenario__impacts" }, "Impacts that apply: ", s.impacts.map((i) => i.name).join("; "), ".")
-              : h("p", { class: "cr-scenario__impacts", text: "No impact of this scenario applies yet." }),
+              ? h("p", { class: "cr-scenario__impacts" }, `${t("results.impacts")} `, s.impacts.map((i) => i.name).join("; "), ".")
+              : h("p", { class: "cr-scenario__impacts", text: t("results.no_impact") }),
             details(
               `why-${s.id}`,
-              h("span", {}, "Why", srOnly(` ${s.id}`), ` (${s.reasons.length})`),
-              before.length ? h("p", { class: "cr-why__head", text: "Raising the risk:" }) : null,
+              h("span", {}, t("results.why"), srOnly(` ${s.id}`), ` (${s.reasons.length})`),
+              before.length ? h("p", { class: "cr-why__head", text: t("results.raising") }) : null,
               before.length ? h("ul", {}, before.map(reasonItem)) : null,
-              after.length ? h("p", { class: "cr-why__head", text: "Safeguards:" }) : null,
+              after.length ? h("p", { class: "cr-why__head", text: t("results.safeguards") }) : null,
               after.length ? h("ul", {}, after.map(reasonItem)) : null,
             ),
           );
@@ -193,20 +194,20 @@ export const withResults = (Base) =>
       body.hidden = false;
       this.root.dataset.scored = "true";
       this.root.dataset.verdict = String(verdict);
-      const counts = `${result.answered} of ${result.visible} questions answered.`;
+      const counts = t("results.answered", { answered: result.answered, visible: result.visible });
       let summary;
       const barLink = this.el("cr-summary-link");
       if (verdict) {
-        const provisional = overall.status === "complete" ? "" : " (provisional)";
-        summary = `${overall.recommendation_label}${provisional}: ${overall.headline}. Overall level after safeguards: ${L(overall.level)}. ${counts}`;
+        const provisional = overall.status === "complete" ? "" : ` ${t("results.provisional")}`;
+        summary = t("results.summary", { label: overall.recommendation_label, provisional, headline: overall.headline, level: L(overall.level), counts });
         barLink.setAttribute("href", "#cr-results-title");
-        barLink.textContent = "See the full result";
+        barLink.textContent = t("results.see_full");
       } else {
         const n = screen.missing.length;
         const names = n <= 3 ? ` (${screen.missing.map((qid) => this.questionRef(qid, false)).join(", ")})` : "";
-        summary = `No recommendation yet. ${this.missingScreenText(result, names)} ${counts}`;
+        summary = t("results.summary_none", { missing: this.missingScreenText(result, names), counts });
         barLink.setAttribute("href", `#q-${screen.missing[0]}`);
-        barLink.textContent = "Go to the next screening question";
+        barLink.textContent = t("results.next_screen");
       }
       const live = this.el("cr-summary");
       if (live.textContent !== summary) live.textContent = summary;
@@ -218,11 +219,11 @@ export const withResults = (Base) =>
         "li",
         { class: "cr-action" },
         h("p", { class: "cr-action__text", text: action.text }),
-        h("p", { class: "cr-action__who", text: `With: ${action.who}` }),
+        h("p", { class: "cr-action__who", text: t("results.with", { who: action.who }) }),
         contacts.length
-          ? h("p", { class: "cr-action__contacts" }, `Contacts${this.config.profile_name ? ` in ${this.config.profile_name}` : ""}: `, contacts.map((c) => `${c.name} (${c.stakeholder})`).join("; "))
+          ? h("p", { class: "cr-action__contacts" }, this.profileName() ? t("results.contacts_in", { country: this.profileName() }) : t("results.contacts"), contacts.map((c) => `${c.name} (${c.stakeholder})`).join("; "))
           : null,
-        h("p", { class: "cr-action__step" }, "Handbook: ", h("a", { href: this.config.root + action.page, text: this.config.steps[action.step] || action.step_title })),
+        h("p", { class: "cr-action__step" }, t("results.handbook"), h("a", { href: this.config.root + action.page, text: this.config.steps[action.step] || action.step_title })),
       );
     }
   };

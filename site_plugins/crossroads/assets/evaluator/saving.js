@@ -11,6 +11,7 @@
 import { check } from "./check.js";
 import { download, slug, today } from "./dom.js";
 import { Register, newPartnershipId, newVersionId } from "./register_store.js";
+import { t, tn } from "./i18n.js";
 
 // Which stored version this tab last read or wrote ({id, saved_at}), kept
 // for this tab only (sessionStorage) so that a reload still knows it.
@@ -78,8 +79,8 @@ export const withSaving = (Base) =>
       // Erased (the reader confirmed): the register goes too.
       if (this.handledSignals.size > before) {
         this.register.clear().then(
-          () => this.message("Your data has been erased from this page, from the register, from other tabs open on them and from this browser."),
-          (error) => this.message(`The answers were erased, but the register could not be: ${error.message}`, "error"),
+          () => this.message(t("saving.erased")),
+          (error) => this.message(t("saving.erase_failed", { reason: error.message }), "error"),
         );
       }
     }
@@ -92,18 +93,18 @@ export const withSaving = (Base) =>
 
     async saveToRegister() {
       if (this.noStore) {
-        this.message("Nothing is stored on this computer while “Don't store anything” is on, the register included. Save to a file instead, or turn that option off.", "error");
+        this.message(t("saving.nostore"), "error");
         return;
       }
       if (this.differs() !== null && !this.decisionFields.reason.value.trim()) {
-        this.message("Not saved: the decision differs from the recommendation, so the register needs the reason for it. Write it under “Reason for the decision”, then save again.", "error");
+        this.message(t("saving.needs_reason"), "error");
         this.decisionFields.reason.focus();
         return;
       }
       this.flushPersist();
       if (!this.partnershipFields.id.value) this.partnershipFields.id.value = newPartnershipId();
       if (!this.versionId) this.versionId = newVersionId();
-      if (this.client.state === "loading") this.message("Saving in the register: the scoring engine, which checks the assessment first, is still starting…");
+      if (this.client.state === "loading") this.message(t("saving.waiting"));
       let doc = this.assessment();
       try {
         let done = await this.register.save(doc, { expect: this.versionReadAt });
@@ -111,7 +112,7 @@ export const withSaving = (Base) =>
           const at = String(done.conflict.saved_at || "").replace("T", " ").slice(0, 16);
           if (
             window.confirm(
-              `This assessment was saved in the register from another tab or window (at ${at} UTC) after this tab last read it. Replace that version with this tab's?\n\nChoose Cancel to keep both: this tab's answers are then saved as a new assessment of the same partnership.`,
+              t("saving.conflict", { at }),
             )
           ) {
             done = await this.register.save(doc, { force: true });
@@ -124,11 +125,11 @@ export const withSaving = (Base) =>
         this.versionReadAt = done.saved_at;
         setReadMark(this.versionId, done.saved_at);
         this.persist();
-        const name = doc.partnership.name ? `“${doc.partnership.name}”` : "this partnership";
-        this.message(`Saved in the register: the assessment of ${doc.saved_at.slice(0, 10)} of ${name}.`);
+        const name = doc.partnership.name ? t("files.quoted", { name: doc.partnership.name }) : t("saving.this_partnership");
+        this.message(t("saving.saved", { date: doc.saved_at.slice(0, 10), name }));
         this.renderRegisterStatus();
       } catch (error) {
-        this.message(`Not saved in the register: ${error.message}`, "error");
+        this.message(t("saving.failed", { reason: error.message }), "error");
       }
     }
 
@@ -144,7 +145,7 @@ export const withSaving = (Base) =>
         const n = got ? got.versions.length : 0;
         const here = got && got.versions.some((v) => v.id === this.versionId);
         box.hidden = n === 0;
-        box.textContent = n === 0 ? "" : `This partnership has ${n} assessment${n === 1 ? "" : "s"} in the register${here ? "; this is one of them" : "; this one is not saved there yet"}.`;
+        box.textContent = n === 0 ? "" : tn(here ? "saving.status_here" : "saving.status_not_here", n);
       } catch {
         box.hidden = true;
       }
@@ -170,12 +171,12 @@ export const withSaving = (Base) =>
       }
       clear();
       if (wants === "new") {
-        if (this.hasContent() && !window.confirm("Start a new assessment? The answers in progress on this page are cleared; those saved in the register stay there.")) return;
+        if (this.hasContent() && !window.confirm(t("saving.confirm_new"))) return;
         this.eraseHere();
         // The record in progress is cleared on purpose: not a change from another tab.
         this.lastStored = this.otherVersion();
         this.persist();
-        this.message("A new assessment: it is saved in the register when you choose “Save in the register”.");
+        this.message(t("saving.new"));
         return;
       }
       let doc;
@@ -186,24 +187,24 @@ export const withSaving = (Base) =>
           doc = got ? got.versions[got.versions.length - 1] : null;
         }
       } catch (error) {
-        this.message(`The register could not be read: ${error.message}`, "error");
+        this.message(t("saving.unreadable", { reason: error.message }), "error");
         return;
       }
       if (!doc) {
-        this.message("That assessment is not in the register of this browser: it may have been deleted, or saved in another browser.", "error");
+        this.message(t("saving.not_found"), "error");
         return;
       }
       let checked;
       try {
         checked = await check(this.client, doc);
       } catch (error) {
-        this.message(`The assessment from the register could not be opened: ${error.message}`, "error");
+        this.message(t("saving.open_failed", { reason: error.message }), "error");
         return;
       }
-      const name = doc.partnership.name ? `“${doc.partnership.name}”` : "the partnership";
+      const name = doc.partnership.name ? t("files.quoted", { name: doc.partnership.name }) : t("saving.the_partnership");
       if (this.hasContent() && (wants === "again" || this.versionId !== doc.id) &&
-          !window.confirm(`Open ${name} from the register? The answers in progress on this page are replaced; those saved in the register stay there.`)) {
-        this.message("Nothing was opened: your answers in progress are unchanged.");
+          !window.confirm(t("saving.confirm_open", { name }))) {
+        this.message(t("saving.not_opened"));
         return;
       }
       const full = { ...checked, partnership: { ...doc.partnership, ...checked.partnership }, id: doc.id, decision: doc.decision, plan: doc.plan, register_saved_at: doc.saved_at };
@@ -215,8 +216,8 @@ export const withSaving = (Base) =>
       this.apply(full);
       this.message(
         wants === "again"
-          ? `A new assessment of ${name}, starting from its last answers. Change what has changed, record the decision, and save it in the register: the earlier one stays there.`
-          : `Opened the assessment of ${String(doc.saved_at).slice(0, 10)} of ${name} from the register.`,
+          ? t("saving.again", { name })
+          : t("saving.opened", { date: String(doc.saved_at).slice(0, 10), name }),
       );
       this.renderRegisterStatus();
     }
@@ -236,9 +237,9 @@ export const withSaving = (Base) =>
         const { markdown } = await this.view();
         const name = this.fileName("report", "md");
         download(name, markdown, "text/markdown;charset=utf-8");
-        this.message(`Report saved as ${name} in your downloads.`);
+        this.message(t("report.saved", { name }));
       } catch (error) {
-        this.message(`The report could not be made: ${error.message}`, "error");
+        this.message(t("report.failed", { reason: error.message }), "error");
       }
     }
 
@@ -249,9 +250,9 @@ export const withSaving = (Base) =>
         const blob = await docxReport(view);
         const name = this.fileName("report", "docx");
         download(name, blob, "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
-        this.message(`Report saved as ${name} in your downloads.`);
+        this.message(t("report.saved", { name }));
       } catch (error) {
-        this.message(`The Word report could not be made: ${error.message}`, "error");
+        this.message(t("saving.docx_failed", { reason: error.message }), "error");
       }
     }
 
@@ -261,9 +262,9 @@ export const withSaving = (Base) =>
         const name = this.fileName("actions", "csv");
         // UTF-8 with a byte order mark, so that spreadsheet programs read the accents right.
         download(name, csv.startsWith("\ufeff") ? csv : `\ufeff${csv}`, "text/csv;charset=utf-8");
-        this.message(`Action plan saved as ${name} in your downloads.`);
+        this.message(t("saving.plan_saved", { name }));
       } catch (error) {
-        this.message(`The action plan could not be made: ${error.message}`, "error");
+        this.message(t("saving.plan_failed", { reason: error.message }), "error");
       }
     }
   };

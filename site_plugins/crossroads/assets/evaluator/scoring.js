@@ -4,6 +4,7 @@
 // A mixin of the Evaluator class (see evaluator.js).
 
 import { today } from "./dom.js";
+import { t } from "./i18n.js";
 
 export const withScoring = (Base) =>
   class extends Base {
@@ -21,15 +22,16 @@ export const withScoring = (Base) =>
       const started = this.inputAt ?? performance.now();
       this.inputAt = null;
       const answers = this.answers();
-      const key = JSON.stringify(answers);
+      const profile = this.profile;
+      const key = this.answersKey();
       if (key !== this.resultKey) this.el("cr-results").setAttribute("aria-busy", "true");
       this.client
-        .call({ op: "assess", request: { answers } })
+        .call({ op: "assess", request: { answers, profile } })
         .then(
           (result) => {
             // Never show a result for other answers than it was computed from:
             // the answers changed meanwhile, so score them again.
-            if (JSON.stringify(this.answers()) !== key) {
+            if (this.answersKey() !== key) {
               this.again = true;
               return;
             }
@@ -47,8 +49,8 @@ export const withScoring = (Base) =>
             this.el("cr-results").removeAttribute("aria-busy");
             // An error reply of a running engine is about these answers; a
             // stopped engine is reported by engineChanged.
-            if (this.client.state === "ready" && JSON.stringify(this.answers()) === key) this.scoreError = error;
-            if (!this.result) this.setSummary(`No result: ${error.message}`);
+            if (this.client.state === "ready" && this.answersKey() === key) this.scoreError = error;
+            if (!this.result) this.setSummary(t("scoring.no_result", { reason: error.message }));
             this.updateFreshness();
             this.renderReport();
           },
@@ -66,20 +68,17 @@ export const withScoring = (Base) =>
 
     proceedLine() {
       const n = this.questions.filter((q) => q.screen).length;
-      return (
-        `Decision recorded on ${today()}: Proceed. The short screen of the Crossroads evaluator (method version ${this.config.method_version}, ` +
-        `${n} questions) showed nothing of concern; the full questionnaire was not answered.`
-      );
+      return t("scoring.proceed_line", { date: today(), version: this.config.method_version, count: n });
     }
 
     recordProceed() {
-      if (!this.result || !this.result.screen.clear || JSON.stringify(this.answers()) !== this.resultKey) return;
+      if (!this.result || !this.result.screen.clear || this.answersKey() !== this.resultKey) return;
       const field = this.partnershipFields.note;
       const line = this.proceedLine();
       if (!field.value.includes(line)) {
         const value = field.value.trim() ? `${field.value.replace(/\s+$/, "")}\n${line}` : line;
         if ([...value].length > this.config.max_text) {
-          this.message(`The decision could not be recorded: the note of this assessment would be longer than ${this.config.max_text} characters.`, "error");
+          this.message(t("scoring.proceed_too_long", { max: this.config.max_text }), "error");
           return;
         }
         field.value = value;
@@ -88,7 +87,7 @@ export const withScoring = (Base) =>
       this.persist();
       this.render(this.result);
       this.renderReport();
-      this.message("“Proceed” is recorded in the note of this assessment (under “About this assessment”). Save the assessment to a file to keep the record.");
+      this.message(t("scoring.proceed_recorded"));
       const done = this.el("cr-proceed-recorded");
       if (done) done.focus();
     }

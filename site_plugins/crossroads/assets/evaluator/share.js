@@ -5,6 +5,7 @@
 
 import { FORMAT } from "./check.js";
 import { MAX_FRAGMENT_CHARS, compressFragment, decodeCompressedFragment, decodeFragment, encodeFragment } from "./share_code.js";
+import { number, t, tn } from "./i18n.js";
 
 const LONG_LINK_CHARS = 8000; // longer links may be cut by e-mail and chat programs
 
@@ -31,6 +32,7 @@ export const withShare = (Base) =>
     // version of this page opens it), else in the shorter of the two forms.
     async shareLink() {
       const doc = { format: FORMAT, method_version: this.config.method_version, answers: this.answers() };
+      if (this.profile || this.config.profile) doc.profile = this.profile;
       if (this.el("cr-share-notes").checked) {
         doc.notes = this.notes();
         doc.partnership = this.partnership();
@@ -63,17 +65,14 @@ export const withShare = (Base) =>
       try {
         link = await this.shareLink();
       } catch (error) {
-        this.message(`The share link could not be made (${error.message}). Save your answers to a file and send the file instead.`, "error");
+        this.message(t("share.failed", { reason: error.message }), "error");
         return;
       }
-      const n = (value) => value.toLocaleString("en");
+      const n = number;
       if (link.code.length > MAX_FRAGMENT_CHARS) {
         // Never offer a link the recipient's page would refuse.
         const withNotes = this.el("cr-share-notes").checked;
-        const text =
-          `No link was made: these answers would need a link of ${n(link.code.length)} characters, even compressed, ` +
-          `and a share link can carry at most ${n(MAX_FRAGMENT_CHARS)}. Save them to a file and send the file instead` +
-          `${withNotes ? ", or make a link without the notes and partnership details" : ""}.`;
+        const text = t(withNotes ? "share.too_long_notes" : "share.too_long", { length: n(link.code.length), max: n(MAX_FRAGMENT_CHARS) });
         note.textContent = text;
         note.dataset.kind = "error";
         note.hidden = false;
@@ -84,20 +83,18 @@ export const withShare = (Base) =>
       }
       field.value = link.url;
       if (link.url.length > LONG_LINK_CHARS) {
-        note.textContent =
-          `This link is ${n(link.url.length)} characters long. Some e-mail and chat programs cut long links: ` +
-          "if it does not open for the recipient, send a file instead.";
+        note.textContent = t("share.long", { length: n(link.url.length) });
         note.dataset.kind = "info";
         note.hidden = false;
         this.el("cr-share-file").hidden = false;
       }
       try {
         await navigator.clipboard.writeText(link.url);
-        this.message(`The share link is copied${link.url.length > LONG_LINK_CHARS ? ` (${n(link.url.length)} characters)` : ""}. Anyone with it can see the answers in it.`);
+        this.message(link.url.length > LONG_LINK_CHARS ? t("share.copied_long", { length: n(link.url.length) }) : t("share.copied"));
       } catch {
         field.focus();
         field.select();
-        this.message("Copying was not allowed by the browser: the link is selected in the box, copy it with Ctrl+C (or Cmd+C).");
+        this.message(t("share.no_clipboard"));
       }
     }
 
@@ -109,19 +106,19 @@ export const withShare = (Base) =>
       let checked;
       try {
         const code = hash.slice(3);
-        checked = await this.checkIncoming(form === "z" ? await decodeCompressedFragment(code) : decodeFragment(code), "the answers in this link");
+        checked = await this.checkIncoming(form === "z" ? await decodeCompressedFragment(code) : decodeFragment(code), t("share.what"));
       } catch (error) {
         clearHash();
-        this.message(`The answers in this link could not be opened: ${error.message} Your current answers are unchanged.`, "error");
+        this.message(t("share.refused", { reason: error.message }), "error");
         return;
       }
       clearHash();
-      if (this.hasContent() && !window.confirm("This link carries answers. Replace the answers stored in this browser with them?")) {
-        this.message("The answers in the link were not opened. Your current answers are unchanged.");
+      if (this.hasContent() && !window.confirm(t("share.confirm_replace"))) {
+        this.message(t("share.cancelled"));
         return;
       }
       this.apply(checked);
       const count = Object.keys(checked.answers).length;
-      this.message(`Opened the answers from the link: ${count} answer${count === 1 ? "" : "s"}${this.carriedOver(checked)}. The link has been removed from the address bar.`);
+      this.message(tn("share.opened", count, { carried: this.carriedOver(checked) }));
     }
   };

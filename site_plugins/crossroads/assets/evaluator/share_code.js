@@ -7,6 +7,7 @@
 // tests/site/test_cases.py runs them on Node.
 
 import { CheckError, MAX_FILE_BYTES, parseJSON } from "./check.js";
+import { t } from "./i18n.js";
 
 export const MAX_FRAGMENT_CHARS = 400000; // what a receiving page accepts after "#a=" or "#z="
 
@@ -24,14 +25,14 @@ export function decodeFragment(code) {
 }
 
 function fragmentBytes(code) {
-  if (code.length > MAX_FRAGMENT_CHARS) throw new CheckError("the link is too long to be a Crossroads share link.");
-  if (!/^[A-Za-z0-9_-]*$/.test(code)) throw new CheckError("the link is damaged: it contains characters a share link never has.");
+  if (code.length > MAX_FRAGMENT_CHARS) throw new CheckError(t("link.too_long"));
+  if (!/^[A-Za-z0-9_-]*$/.test(code)) throw new CheckError(t("link.characters"));
   let binary;
   try {
     const padded = code.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((code.length + 3) % 4);
     binary = atob(padded);
   } catch {
-    throw new CheckError("the link is damaged: its answers cannot be decoded.");
+    throw new CheckError(t("link.decode"));
   }
   return Uint8Array.from(binary, (c) => c.charCodeAt(0));
 }
@@ -41,7 +42,7 @@ function fragmentJSON(bytes) {
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
-    throw new CheckError("the link is damaged: its answers are not text.");
+    throw new CheckError(t("link.not_text"));
   }
   return parseJSON(text);
 }
@@ -63,7 +64,7 @@ export async function decodeCompressedFragment(code) {
 // Inflate at most `limit` bytes: a small link must not unpack into gigabytes.
 async function inflate(bytes, limit) {
   if (typeof DecompressionStream !== "function") {
-    throw new CheckError("this browser cannot unpack compressed share links; ask for the assessment as a file instead.");
+    throw new CheckError(t("link.no_inflate"));
   }
   const reader = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw")).getReader();
   const chunks = [];
@@ -75,13 +76,13 @@ async function inflate(bytes, limit) {
       total += value.length;
       if (total > limit) {
         reader.cancel().catch(() => {});
-        throw new CheckError(`the link unpacks to more than ${Math.round(limit / 1024 / 1024)} MB, far more than any Crossroads assessment.`);
+        throw new CheckError(t("link.too_large", { size: Math.round(limit / 1024 / 1024) }));
       }
       chunks.push(value);
     }
   } catch (error) {
     if (error instanceof CheckError) throw error;
-    throw new CheckError("the link is damaged: its compressed answers cannot be unpacked.");
+    throw new CheckError(t("link.inflate"));
   }
   const out = new Uint8Array(total);
   let at = 0;

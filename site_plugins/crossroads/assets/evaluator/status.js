@@ -5,19 +5,20 @@
 // folded. A mixin of the Evaluator class (see evaluator.js).
 
 import { GIVE_UP_AFTER_MS, REQUEST_TIMEOUT_MS } from "./client.js";
+import { language, t } from "./i18n.js";
 
 const STALE_NOTICE_MS = 300; // an update slower than this shows the "out of date" notice
 const STALE_ANNOUNCE_MS = 1500; // an update slower than this is announced
 
 // What each file the engine needs is, in plain words (see worker.js).
 const FILE_ROLES = {
-  "worker.js": "the script that runs the engine in the background",
-  "engine.tar.gz": "the scoring engine and the method",
-  "pyodide.mjs": "the loader of the Python runtime",
-  "pyodide.asm.mjs": "the Python runtime",
-  "pyodide.asm.wasm": "the Python runtime, compiled to WebAssembly",
-  "python_stdlib.zip": "Python's standard library",
-  "pyodide-lock.json": "the list of the Python runtime's parts",
+  "worker.js": "status.file_worker",
+  "engine.tar.gz": "status.file_engine",
+  "pyodide.mjs": "status.file_loader",
+  "pyodide.asm.mjs": "status.file_runtime",
+  "pyodide.asm.wasm": "status.file_wasm",
+  "python_stdlib.zip": "status.file_stdlib",
+  "pyodide-lock.json": "status.file_lock",
 };
 
 export const withStatus = (Base) =>
@@ -40,13 +41,12 @@ export const withStatus = (Base) =>
         // The live region changes at the start and when ready, not with each
         // step: the steps, the bytes and a slow start are in the progress
         // bar's label and the results panel's note.
-        const what = c.wasReady ? "Restarting the scoring engine." : "Loading the scoring engine.";
-        const text = `${what} You can answer meanwhile; the result appears when it is ready.`;
+        const text = t(c.wasReady ? "status.restarting" : "status.loading");
         if (status.textContent !== text) status.textContent = text;
         retry.hidden = true;
         this.setDetail("cr-status-detail", null);
       } else if (c.state === "ready") {
-        status.textContent = "Scoring engine ready: the result updates as you answer.";
+        status.textContent = t("status.ready");
         retry.hidden = true;
         this.setDetail("cr-status-detail", null);
         if (this.restoring) this.checkRestored(this.restoring);
@@ -55,9 +55,9 @@ export const withStatus = (Base) =>
         const { text, detail } = this.failureText();
         status.textContent = text;
         this.setDetail("cr-status-detail", detail);
-        retry.textContent = c.state === "stopped" ? "Restart the engine" : "Retry";
+        retry.textContent = c.state === "stopped" ? t("results.restart") : t("status.retry");
         retry.hidden = false;
-        if (!this.result) this.setSummary(`No result: the scoring engine ${c.state === "stopped" ? "stopped" : "could not start"}. Your answers are kept.`);
+        if (!this.result) this.setSummary(t(c.state === "stopped" ? "status.no_result_stopped" : "status.no_result_failed"));
       }
       this.updateFreshness();
       this.renderReport();
@@ -70,15 +70,15 @@ export const withStatus = (Base) =>
       const c = this.client;
       const loading = c.state === "loading";
       const { loaded, total } = c.download();
-      const mb = (bytes) => (bytes / 1e6).toFixed(1);
+      const mb = (bytes) => new Intl.NumberFormat(language(), { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(bytes / 1e6);
       let label = "";
       let value = null;
       if (loading) {
         const downloading = total > 0 && c.step.step <= 1 && !c.step.kept;
-        if (c.step.kept) label = "Starting from the copy kept in this browser";
-        else if (downloading && loaded < total) label = `Downloading the Python runtime and the engine: ${mb(total - loaded)} MB left of ${mb(total)} MB`;
-        else if (c.step.step <= 1) label = c.step.step ? "Starting Python" : "Starting the background worker";
-        else label = c.step.step === 2 ? "Loading the method" : "Checking the method";
+        if (c.step.kept) label = t("status.step_kept");
+        else if (downloading && loaded < total) label = t("status.step_download", { left: mb(total - loaded), total: mb(total) });
+        else if (c.step.step <= 1) label = c.step.step ? t("status.step_python") : t("status.step_worker");
+        else label = c.step.step === 2 ? t("status.step_method") : t("status.step_check");
         value = downloading ? loaded : total > 0 && c.step.step >= 1 ? total : null;
       }
       for (const [box, text] of [
@@ -96,10 +96,10 @@ export const withStatus = (Base) =>
       }
       const waiting = this.el("cr-waiting");
       waiting.hidden = !loading || this.result !== null;
-      const slow = c.slow ? " This is taking longer than usual; it carries on in the background." : "";
-      const note = loading
-        ? `Waiting for the scoring engine: ${label.charAt(0).toLowerCase()}${label.slice(1)}. Answer meanwhile: your result appears here as soon as it is ready.${slow}`
-        : "";
+      const slow = c.slow ? ` ${t("status.slow")}` : "";
+      // In English the step reads on after a colon in lower case (German nouns keep theirs).
+      const step = language() === "en" ? `${label.charAt(0).toLowerCase()}${label.slice(1)}` : label;
+      const note = loading ? `${t("status.waiting", { step })}${slow}` : "";
       const said = this.el("cr-waiting-text");
       if (said.textContent !== note) said.textContent = note;
     }
@@ -109,39 +109,28 @@ export const withStatus = (Base) =>
     failureText() {
       const c = this.client;
       const f = c.failure || {};
-      const file = f.file ? `the file “${f.file}” (${FILE_ROLES[f.file] || "a part of the engine"})` : "a part of the engine";
-      const kept = "Your answers are kept: you can go on answering, and save them to a file.";
-      const tell = "tell whoever publishes this handbook, and give them the technical detail below";
-      const tellIt = "tell whoever publishes it, and give them the technical detail below";
+      const file = f.file ? t("status.file", { name: f.file, role: t(FILE_ROLES[f.file] || "status.file_part") }) : t("status.file_part");
+      const kept = t("status.kept");
       if (c.state === "stopped") {
-        const what =
-          f.problem === "timeout"
-            ? `The scoring engine stopped working: it gave no reply within ${REQUEST_TIMEOUT_MS / 1000} seconds.`
-            : "The scoring engine stopped working: it failed while scoring.";
-        return {
-          text: `${what} ${kept} Press “Restart the engine” to start it again; if this keeps happening, reload the page, or open your saved file in another browser.`,
-          detail: f.reason,
-        };
+        const what = f.problem === "timeout" ? t("status.stopped_timeout", { seconds: REQUEST_TIMEOUT_MS / 1000 }) : t("status.stopped");
+        return { text: `${what} ${kept} ${t("status.stopped_do")}`, detail: f.reason };
       }
       const plain = {
-        download: [`${file} could not be downloaded from this site`, `Check your internet connection and press Retry. If it fails again, this copy of the handbook may be incomplete: ${tellIt}.`],
-        damaged: [`${file} was downloaded but is damaged`, `Press Retry. If it fails again, this copy of the handbook is broken: ${tellIt}.`],
-        method: [`the method in ${file} could not be loaded`, `This copy of the handbook is broken: ${tellIt}.`],
-        refused: [
-          "this browser refused to run the engine, which needs WebAssembly (it may be turned off, or blocked by a security setting)",
-          "Try another browser, or ask whoever looks after this computer.",
-        ],
-        unsupported: ["this browser cannot run the engine in the background", "Use a recent version of Firefox, Chrome, Edge or Safari."],
-        slow: [`it did not finish starting within ${GIVE_UP_AFTER_MS / 1000} seconds`, "Check your internet connection and press Retry."],
-        crashed: ["its background worker stopped with an error while starting", `Press Retry. If it fails again, ${tell}.`],
-      }[f.problem] || ["an unexpected error stopped it while starting", `Press Retry. If it fails again, ${tell}.`];
-      return { text: `The scoring engine could not start: ${plain[0]}. ${kept} ${plain[1]}`, detail: f.reason };
+        download: [t("status.why_download", { file }), t("status.do_download")],
+        damaged: [t("status.why_damaged", { file }), t("status.do_damaged")],
+        method: [t("status.why_method", { file }), t("status.do_method")],
+        refused: [t("status.why_refused"), t("status.do_refused")],
+        unsupported: [t("status.why_unsupported"), t("status.do_unsupported")],
+        slow: [t("status.why_slow", { seconds: GIVE_UP_AFTER_MS / 1000 }), t("status.do_slow")],
+        crashed: [t("status.why_crashed"), t("status.do_retry")],
+      }[f.problem] || [t("status.why_unexpected"), t("status.do_retry")];
+      return { text: `${t("status.failed", { why: plain[0] })} ${kept} ${plain[1]}`, detail: f.reason };
     }
 
     /* freshness: a result is never shown as current for other answers */
 
     isStale() {
-      return this.result !== null && this.resultKey !== JSON.stringify(this.answers());
+      return this.result !== null && this.resultKey !== this.answersKey();
     }
 
     updateFreshness() {
@@ -156,7 +145,7 @@ export const withStatus = (Base) =>
       const kicker = this.el("cr-rec").querySelector(".cr-rec__kicker");
       if (kicker) {
         if (!kicker.dataset.text) kicker.dataset.text = kicker.textContent;
-        kicker.textContent = stale ? `Out of date: ${kicker.dataset.text.toLowerCase()} for your earlier answers` : kicker.dataset.text;
+        kicker.textContent = stale ? t("status.kicker_stale", { kicker: kicker.dataset.text.toLocaleLowerCase(language()) }) : kicker.dataset.text;
       }
       // Recording "Proceed" needs a current result.
       const record = this.el("cr-record-proceed");
@@ -167,11 +156,11 @@ export const withStatus = (Base) =>
       this.el("cr-stale").hidden = !stale && !noResult;
       this.root.dataset.staleShown = String(stale);
       this.root.dataset.staleSaid = "false";
-      this.el("cr-restart").textContent = c.state === "failed" ? "Retry" : "Restart the engine";
+      this.el("cr-restart").textContent = c.state === "failed" ? t("status.retry") : t("results.restart");
       if (noResult) {
         this.el("cr-stale-text").textContent = down
-          ? `No result: the scoring engine ${c.state === "stopped" ? "stopped" : "could not start"} (the message at the top of the page says why). Your answers are kept.`
-          : "No result: the result for your answers could not be computed. Restart the engine to try again; your answers are kept.";
+          ? t(c.state === "stopped" ? "status.panel_stopped" : "status.panel_failed")
+          : t("status.panel_error");
         this.el("cr-restart").hidden = false;
         this.setDetail("cr-stale-detail", down ? null : this.scoreError.message);
         return;
@@ -184,17 +173,15 @@ export const withStatus = (Base) =>
       let text;
       let detail = null;
       if (down) {
-        text =
-          "Out of date: this result was computed for your earlier answers, and the scoring engine has stopped, so it cannot be updated. " +
-          "Restart the engine to update it; your answers are kept.";
+        text = t("status.stale_down");
         detail = c.failure && c.failure.reason;
       } else if (this.scoreError) {
-        text = "Out of date: the result for your new answers could not be computed. Restart the engine to try again; your answers are kept.";
+        text = t("status.stale_error");
         detail = this.scoreError.message;
       } else if (c.state === "loading") {
-        text = "Out of date: this result was computed for your earlier answers. The scoring engine is starting; the result will be updated when it is ready.";
+        text = t("status.stale_loading");
       } else {
-        text = "Out of date: updating the result for your new answers…";
+        text = t("status.stale_updating");
       }
       this.el("cr-stale-text").textContent = text;
       this.el("cr-restart").hidden = !failed;

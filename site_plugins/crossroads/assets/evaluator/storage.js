@@ -5,6 +5,7 @@
 // is opened. A mixin of the Evaluator class (see evaluator.js).
 
 import { CheckError, isObject, parseJSON, salvage, shownAsIs } from "./check.js";
+import { t, tn } from "./i18n.js";
 
 export const STORAGE_PREFIX = "crossroads:evaluator:";
 export const ASIDE_PREFIX = "crossroads:evaluator-aside:";
@@ -81,7 +82,7 @@ export const withStorage = (Base) =>
         }
         return true;
       } catch {
-        this.message("This browser did not let the page store your answers. Save them to a file to keep them.", "error");
+        this.message(t("storage.denied"), "error");
         return false;
       }
     }
@@ -163,7 +164,7 @@ export const withStorage = (Base) =>
         else this.persist();
         if (key !== this.storageKey()) {
           this.removeKey(key);
-          this.message(`The answers stored in this browser were made with an earlier version of the method${this.carriedOver(checked)}.`);
+          this.message(t("storage.migrated", { carried: this.carriedOver(checked) }));
         }
         this.renderKept();
         return;
@@ -180,18 +181,9 @@ export const withStorage = (Base) =>
       else this.persist();
       this.renderKept();
       const opened = Object.keys(checked.answers).length + Object.keys(checked.notes).length + Object.values(checked.partnership).filter(Boolean).length;
-      const more = problems.length > 1 ? ` and ${problems.length - 1} more problem${problems.length > 2 ? "s" : ""}` : "";
-      const where = edited
-        ? "Your answers on the page, given since, are kept"
-        : opened
-          ? "What could be read is open below"
-          : "Nothing in them could be opened";
-      this.message(
-        `The answers stored in this browser could not all be read: ${problems[0].replace(/\.$/, "")}${more}. ` +
-          `${where}; the stored record is kept aside, unchanged, ` +
-          `until you download or discard it (see “Answers kept aside”).`,
-        "error",
-      );
+      const more = problems.length > 1 ? ` ${tn("storage.more", problems.length - 1)}` : "";
+      const where = edited ? t("storage.where_edited") : opened ? t("storage.where_opened") : t("storage.where_nothing");
+      this.message(t("storage.unreadable", { problem: problems[0].replace(/\.$/, ""), more, where }), "error");
     }
 
     removeKey(key) {
@@ -203,6 +195,6 @@ export const withStorage = (Base) =>
     }
 
     carriedOver(checked) {
-      return checked.migrated_from ? ` and carried over from method version ${checked.migrated_from} to ${this.config.method_version}` : "";
+      return checked.migrated_from ? ` ${t("files.carried", { from: checked.migrated_from, to: this.config.method_version })}` : "";
     }
   };

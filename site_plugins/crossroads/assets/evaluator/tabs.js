@@ -8,6 +8,7 @@
 import { CheckError, check, isObject, parseJSON } from "./check.js";
 import { download, today } from "./dom.js";
 import { ASIDE_PREFIX } from "./storage.js";
+import { language, t } from "./i18n.js";
 
 export const SIGNAL_KEY = "crossroads:evaluator-signal";
 const CHANNEL_NAME = "crossroads-evaluator";
@@ -91,7 +92,7 @@ export const withTabs = (Base) =>
         if (this.conflict) {
           this.conflict = null;
           this.renderConflict();
-          this.message("The other tab now has the same answers as this one: this tab stores them again as you go.");
+          this.message(t("tabs.same_again"));
         }
         return;
       }
@@ -135,8 +136,8 @@ export const withTabs = (Base) =>
       this.apply(checked, { persist: false });
       this.message(
         text === null
-          ? "This assessment was emptied in another tab or window, so this tab is empty now too."
-          : "This assessment was changed in another tab or window: this tab now shows the same answers.",
+          ? t("tabs.emptied")
+          : t("tabs.followed"),
       );
       return true;
     }
@@ -148,7 +149,7 @@ export const withTabs = (Base) =>
       this.renderConflict();
       if (first) {
         this.message(
-          "This assessment was changed in another tab or window while this tab had changes of its own. So that neither is lost, this tab has stopped storing its answers until you choose which version to keep (see “Changed in another tab”).",
+          t("tabs.conflict"),
           "error",
         );
       }
@@ -166,11 +167,10 @@ export const withTabs = (Base) =>
       const box = this.el("cr-conflict");
       box.hidden = !this.conflict;
       if (!this.conflict) return;
-      const at = this.conflict.at.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" });
+      const at = this.conflict.at.toLocaleTimeString(language(), { hour: "2-digit", minute: "2-digit" });
       const theirs = this.otherVersion();
       this.el("cr-conflict-text").textContent =
-        `At ${at} another tab or window ${theirs === null ? "emptied" : "changed"} this assessment, and the answers or notes in this tab differ from it. ` +
-        "This tab is not storing its answers in this browser until you choose. Nothing is lost meanwhile: the other version stays stored, and this tab keeps yours.";
+        `${t(theirs === null ? "tabs.conflict_emptied" : "tabs.conflict_changed", { at })} ${t("tabs.conflict_wait")}`;
       this.el("cr-conflict-download").hidden = theirs === null;
     }
 
@@ -179,17 +179,17 @@ export const withTabs = (Base) =>
       this.conflict = null;
       this.renderConflict();
       this.persist();
-      this.message("This tab's version is stored in this browser now. Other tabs open on this page are told.");
+      this.message(t("tabs.kept"));
       this.el("cr-message").focus();
     }
 
     async conflictUse() {
-      if (this.hasContent() && !window.confirm("Replace the answers in this tab with the other version? This tab's version is then lost, unless you save it to a file first.")) return;
+      if (this.hasContent() && !window.confirm(t("tabs.confirm_use"))) return;
       const theirs = this.otherVersion();
       this.conflict = null;
       this.renderConflict();
       if (!(await this.follow(theirs))) return;
-      this.message(theirs === null ? "The other version was empty: this tab is empty now too." : "This tab now shows the other version, which stays stored in this browser.");
+      this.message(theirs === null ? t("tabs.used_empty") : t("tabs.used"));
       this.el("cr-message").focus();
     }
 
@@ -201,7 +201,7 @@ export const withTabs = (Base) =>
       }
       const name = `crossroads-other-tab-${today()}.json`;
       download(name, theirs, "application/json");
-      this.message(`The other version is saved as ${name} in your downloads.`);
+      this.message(t("tabs.downloaded", { name }));
     }
 
     signal(type) {
@@ -213,7 +213,7 @@ export const withTabs = (Base) =>
       if (!signal) return;
       if (signal.type === "erase") {
         this.eraseHere();
-        this.message("Your data was erased in another tab or window, so it has been erased from this tab too.");
+        this.message(t("tabs.erased_elsewhere"));
       } else if (signal.type === "nostore" && !this.noStore) {
         this.setNoStore(true, true);
       }
@@ -237,8 +237,8 @@ export const withTabs = (Base) =>
         this.renderKept();
         this.message(
           fromOtherTab
-            ? "Storing was turned off in another tab or window: nothing is stored on this computer now, from this tab either. Save to a file to keep your answers."
-            : "Nothing is stored on this computer now, and what was stored has been removed. Save to a file to keep your answers.",
+            ? t("tabs.nostore_elsewhere")
+            : t("tabs.nostore"),
         );
       } else {
         // Another tab may have stored answers meanwhile: never write over them unasked.
@@ -248,19 +248,19 @@ export const withTabs = (Base) =>
           this.openConflict();
           return;
         }
-        if (this.persist()) this.message("Your answers are saved in this browser again as you go.");
+        if (this.persist()) this.message(t("tabs.store_again"));
       }
     }
 
     erase() {
       const ok = window.confirm(
-        "Erase all your answers, notes and partnership details from this page, from any other tab or window open on it, and from this browser? This cannot be undone.",
+        t("tabs.confirm_erase"),
       );
       if (!ok) return;
       this.signal("erase");
       this.removeStored();
       this.eraseHere();
-      this.message("Your data has been erased from this page, from other tabs open on it and from this browser.");
+      this.message(t("tabs.erased"));
     }
 
     // Empty the form, forget what this tab stored; nothing is written.
