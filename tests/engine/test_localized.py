@@ -265,17 +265,17 @@ def test_placeholders_must_match_the_english(i18n_copy):
 
 def test_every_area_is_checked_and_a_missing_catalog_is_named(i18n_copy):
     strings = i18n_copy / "strings"
-    (strings / "evaluator.en.yaml").write_text('panel.title: "Result"\npanel.count: "{count} answers"\n', encoding="utf-8")
-    (strings / "evaluator.de.yaml").write_text('panel.title: "Ergebnis"\npanel.count: "Antworten"\n', encoding="utf-8")
+    (strings / "sample.en.yaml").write_text('panel.title: "Result"\npanel.count: "{count} answers"\n', encoding="utf-8")
+    (strings / "sample.de.yaml").write_text('panel.title: "Ergebnis"\npanel.count: "Antworten"\n', encoding="utf-8")
     assert _findings(i18n_copy) == [
-        f"{SHOWN}/strings/evaluator.de.yaml:2: 'panel.count': placeholders differ from the English: expected {{{{count}}}}, got none; "
+        f"{SHOWN}/strings/sample.de.yaml:2: 'panel.count': placeholders differ from the English: expected {{{{count}}}}, got none; "
         "keep each placeholder exactly as in '{count} answers'.",
-        f"{SHOWN}/strings/evaluator.ja.yaml: the 'evaluator' strings have no 'ja' catalog; copy "
-        f"{SHOWN}/strings/evaluator.en.yaml to it and translate every text.",
+        f"{SHOWN}/strings/sample.ja.yaml: the 'sample' strings have no 'ja' catalog; copy "
+        f"{SHOWN}/strings/sample.en.yaml to it and translate every text.",
     ]
     completed = cli("--method", str(_method_with(i18n_copy)), "i18n-check")
     assert completed.returncode == 1
-    assert "evaluator.ja.yaml: the 'evaluator' strings have no 'ja' catalog" in completed.stderr
+    assert "sample.ja.yaml: the 'sample' strings have no 'ja' catalog" in completed.stderr
 
 
 def _method_with(i18n_folder):
@@ -296,8 +296,8 @@ def test_localize_refuses_a_broken_catalog_and_replaces_the_strings(method, i18n
 
 
 def test_an_area_without_its_english_source_is_named(i18n_copy):
-    (i18n_copy / "strings" / "evaluator.de.yaml").write_text('panel.title: "Ergebnis"\n', encoding="utf-8")
-    assert _findings(i18n_copy) == [f"{SHOWN}/strings/evaluator.en.yaml: the 'evaluator' strings have translations but no English "
+    (i18n_copy / "strings" / "sample.de.yaml").write_text('panel.title: "Ergebnis"\n', encoding="utf-8")
+    assert _findings(i18n_copy) == [f"{SHOWN}/strings/sample.en.yaml: the 'sample' strings have translations but no English "
                                     "source catalog; add it (the English is the source of every translation)."]
 
 

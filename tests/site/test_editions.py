@@ -56,7 +56,10 @@ def test_site_catalog_holds_the_english_keys_and_placeholders(language):
 def test_every_key_a_template_uses_is_in_the_catalog():
     english = catalog_keys(CATALOGS / "site.en.yaml")
     used = set()
+    # The evaluator's and register's templates use the evaluator catalog (tests/site/test_strings.py).
     for template in (ROOT / "site_plugins" / "crossroads" / "templates").iterdir():
+        if template.name in ("evaluator.html", "register.html"):
+            continue
         used |= set(re.findall(r"""\bt(?:\.n)?\(\s*"([a-z0-9_.-]+)""", template.read_text(encoding="utf-8")))
     counted = {key for key in english if key.endswith((".one", ".other"))}
     missing = {key for key in used if not key.endswith(".") and key not in english and f"{key}.one" not in counted}
