@@ -4,9 +4,36 @@
 import { badge, h, srOnly } from "./dom.js";
 import { t, tn } from "./i18n.js";
 
+// What identifies a focused element of the panel across a redraw: its id, or
+// its link target and text, or the key of the details it opens.
+function focusKey(el) {
+  const details = el.tagName === "SUMMARY" ? el.parentElement : null;
+  return { id: el.id, href: el.getAttribute("href"), text: el.textContent, details: details && details.dataset.key };
+}
+
+function refocus(panel, key) {
+  let found = key.id ? panel.querySelector(`#${CSS.escape(key.id)}`) : null;
+  if (!found && key.href) {
+    const links = [...panel.querySelectorAll(`a[href="${CSS.escape(key.href)}"]`)];
+    found = links.find((a) => a.textContent === key.text) || links[0];
+  }
+  if (!found && key.details) found = panel.querySelector(`details[data-key="${CSS.escape(key.details)}"] > summary`);
+  if (found) found.focus({ preventScroll: true });
+}
+
 export const withResults = (Base) =>
   class extends Base {
+    // Redrawn on every new result: a reader working through the panel with the
+    // keyboard keeps focus on the same control, not back at the page's top.
     render(result) {
+      const panel = this.el("cr-results");
+      const active = document.activeElement;
+      const key = active && active !== panel && panel.contains(active) ? focusKey(active) : null;
+      this.drawResults(result);
+      if (key && !panel.contains(document.activeElement)) refocus(panel, key);
+    }
+
+    drawResults(result) {
       const body = this.el("cr-results-body");
       for (const d of body.querySelectorAll("details[data-key]")) {
         if (d.open) this.openDetails.add(d.dataset.key);
