@@ -302,6 +302,6 @@ def render_additions(method, links: Links, library: Library) -> str:
     kinds = [word for word, items in (("questions", questions), ("actions", actions), ("contacts", contacts), ("cases", cases)) if items]
     if not kinds:
         return ""
-    return render("additions.md", additions=additions, host=additions.get("host") or "the publisher of this copy", kinds=kinds,
+    return render("additions.md", additions=additions, host=additions.get("host"), kinds=kinds,
                   questions=questions, actions=actions, contacts=contacts, cases=cases,
                   cited=cited(method, additions.get("sources", [])), **template_context(method, links))

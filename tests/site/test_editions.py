@@ -214,3 +214,55 @@ def test_one_service_worker_keeps_every_edition_apart(built_site):
     # The precompressed search index is the final one, with every edition.
     index = (built_site / "search" / "search_index.json").read_bytes()
     assert gzip.decompress((built_site / "search" / "search_index.json.gz").read_bytes()) == index
+
+
+# Labels of the country pages and the methodology's scoring section, as the
+# template writes them (the profiles' own notes stay English and may say
+# "not verified" in a sentence, hence the <strong> around that label).
+COUNTRY_LABELS = {
+    "country.roles": "{}",
+    "country.duties": "{}",
+    "country.th.competent": "<th>{}</th>",
+    "country.th.checked": "<th>{}</th>",
+    "country.th.rule": "<th>{}</th>",
+    "country.not_verified": "<strong>{}</strong>",
+}
+METHOD_LABELS = {
+    "scoring.topics": "{}",
+    "scoring.needs": "{}",
+    "scoring.th.topic_actions": "<th>{}</th>",
+    "scoring.steps": "{}",
+    "scoring.th.points_needed": "<th>{}</th>",
+    "scoring.th.who_can_tell": "<th>{}</th>",
+}
+
+
+def page_text(site: Path, *parts: str) -> str:
+    return (site.joinpath(*parts) / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("language", "country"), [("de", "de"), ("de", "au"), ("ja", "de"), ("ja", "au")])
+def test_country_and_methodology_pages_carry_no_english_labels(built_site, language, country):
+    english = catalog_keys(CATALOGS / "site.en.yaml")
+    local = catalog_keys(CATALOGS / f"site.{language}.yaml")
+    pages = {
+        "country": (page_text(built_site, language, "countries", country), COUNTRY_LABELS),
+        "methodology": (page_text(built_site, language, "methodology"), METHOD_LABELS),
+    }
+    for name, (html, labels) in pages.items():
+        if name == "country" and country == "au":  # the profile with duties that are law
+            labels = {**labels, "country.th.deadline": "<th>{}</th>", "country.duties_intro": "{}"}
+        for key, form in labels.items():
+            assert form.format(english[key]) not in html, (name, key)
+            assert form.format(local[key]) in html, (name, key)
+    # The English edition keeps the English labels.
+    assert "<strong>not verified</strong>" in page_text(built_site, "countries", "au")
+    # The topics carry their translated names (the method's catalog of the language).
+    method_texts = catalog_keys(ROOT / "scenarios" / "i18n" / f"{language}.yaml")
+    topics = {key: text for key, text in method_texts.items() if key.startswith("topics.") and key.endswith(".name")}
+    assert topics
+    methodology = pages["methodology"][0]
+    for key, text in topics.items():
+        topic = key.split(".")[1]
+        assert re.search(rf'id="topic-{re.escape(topic)}"></span><strong>{re.escape(text)}</strong>', methodology), key
