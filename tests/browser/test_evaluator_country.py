@@ -10,7 +10,7 @@ import json
 from urllib.parse import urlsplit
 
 import pytest
-from support.evaluator import click_answer, form_state, open_evaluator, results_count, wait_answered, wait_new_result, watch_results
+from support.evaluator import cli, click_answer, form_state, open_evaluator, results_count, wait_answered, wait_new_result, watch_results
 
 pytestmark = pytest.mark.browser
 
@@ -188,3 +188,54 @@ def test_the_pages_scripts_speak_the_pages_language(new_context, evaluator_url, 
     doc = json.loads((tmp_path / "de.json").read_text(encoding="utf-8"))
     assert doc["profile"] == "de" and doc["answers"] == answers
     tab.locator("#cr-results").screenshot(path=str(artifacts / "evaluator-results-de.png"))
+
+
+def _cli_in(document: dict, profile: str | None, language: str) -> dict:
+    args = ["assess", "--language", language, "-"] + (["--profile", profile] if profile else [])
+    done = cli(*args, stdin=json.dumps(document))
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def _ids(result: dict) -> dict:
+    """What a result decides, without its words: recommendation, levels, scenario and action ids."""
+    return {
+        "overall": {k: result["overall"][k] for k in ("recommendation", "level", "status")},
+        "scenarios": [(s["id"], s["inherent"], s["residual"]) for s in result["scenarios"]],
+        "actions": [a["id"] for a in result["actions"]],
+        "contacts": contacts(result),
+    }
+
+
+def test_a_german_assessment_opens_on_the_japanese_evaluator_with_the_same_result(new_context, site_root_url, site_config, tmp_path):
+    """The issue's story: a reader on the German evaluator answers, switches the country from the
+    site's to Germany and back, saves; the file opens on the Japanese evaluator with the same ids,
+    and every result equals the command line's in that language and country."""
+    home = site_config["profile"]
+    german_page = open_evaluator(new_context(accept_downloads=True), site_root_url + "/de/evaluator/")
+    assert german_page.get_attribute("html", "lang") == "de"
+    answers = answer(german_page)
+    first = german_page.evaluate("window.__crResults[window.__crResults.length - 1]")
+    assert first == _cli_in({"answers": answers}, home, "de")
+    in_germany = choose(german_page, "de")
+    assert in_germany == _cli_in({"answers": answers}, "de", "de")
+    assert contacts(in_germany) != contacts(first)
+    back = choose(german_page, home)
+    assert back == first
+    with german_page.expect_download() as download:
+        german_page.click("#cr-save")
+    saved = tmp_path / "saved-de.json"
+    download.value.save_as(saved)
+    doc = json.loads(saved.read_text(encoding="utf-8"))
+    assert doc["answers"] == answers and doc.get("profile", home) == home
+
+    japanese_page = open_evaluator(new_context(), site_root_url + "/ja/evaluator/")
+    assert japanese_page.get_attribute("html", "lang") == "ja"
+    watch_results(japanese_page)
+    before = results_count(japanese_page)
+    japanese_page.set_input_files("#cr-open-file", str(saved))
+    japanese = wait_new_result(japanese_page, before)
+    assert japanese == _cli_in(doc, home, "ja")
+    assert _ids(japanese) == _ids(back), "the same answers give the same result ids in every language"
+    assert japanese["scenarios"][0]["name"] != back["scenarios"][0]["name"], "the Japanese result is in Japanese"
+    assert japanese["overall"]["recommendation_label"] != back["overall"]["recommendation_label"]
