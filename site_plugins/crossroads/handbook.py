@@ -136,11 +136,24 @@ class Handbook:
     inputs: bytes = b""
     """A digest of everything a generated page is made from besides the page map
     (see `render_inputs`): when set, generated pages are kept between builds."""
+    _layout: bytes | None = field(default=None, repr=False, compare=False)
+    """The page map and the markers' homes as part of a cache key (made once per `place`)."""
 
     def place(self, pages: dict[str, str], texts: dict[str, str]) -> None:
         """Record where every page lives, and the hand-written pages' text (`{src: markdown}`) for the markers' homes."""
         self.pages = dict(pages)
         self.homes = inventory.find_homes(texts)
+        self._layout = None
+
+    def _kept(self, kind: str, parts: tuple, render) -> str:
+        """`render(key)` (bytes), kept between builds under `inputs`, the page map, the
+        markers' homes and how raw links are written (which decide the links) and `parts`;
+        made afresh without `inputs`."""
+        if not self.inputs:
+            return render(b"").decode("utf-8")
+        if self._layout is None:
+            self._layout = repr((sorted(self.pages.items()), sorted(self.homes.items()), self.links_from_source)).encode("utf-8")
+        return buildcache.cached(kind, self.inputs + self._layout + repr(parts).encode("utf-8"), render).decode("utf-8")
 
     def links(self, src: str) -> Links:
         return Links(src, self.pages, self.homes, self.links_from_source)
@@ -155,11 +168,7 @@ class Handbook:
         def render(_key: bytes) -> bytes:
             return render_page(self.method, self.links(src), kind, item, self.country, self.library).encode("utf-8")
 
-        if not self.inputs:
-            return render(b"").decode("utf-8")
-        # The page map and the markers' homes decide the links; the rest is in `inputs`.
-        where = repr((src, kind, item, sorted(self.pages.items()), sorted(self.homes.items()), self.links_from_source)).encode("utf-8")
-        return buildcache.cached("generated-page", self.inputs + where, render).decode("utf-8")
+        return self._kept("generated-page", (src, kind, item), render)
 
     def render_marker(self, src: str, name: str | None, argument: str | None) -> str:
         def render(_key: bytes) -> bytes:
@@ -168,10 +177,9 @@ class Handbook:
 
         try:
             # The evaluator's markers name its files by content hash: they are always made afresh.
-            if not self.inputs or name not in MARKERS or "config_file" in MARKERS[name].needs:
+            if name not in MARKERS or "config_file" in MARKERS[name].needs:
                 return render(b"").decode("utf-8")
-            where = repr((src, name, argument, sorted(self.pages.items()), sorted(self.homes.items()), self.links_from_source)).encode("utf-8")
-            return buildcache.cached("marker", self.inputs + where, render).decode("utf-8")
+            return self._kept("marker", (src, name, argument), render)
         except RenderError as error:
             raise PluginError(f"{self.docs}/{src}: {error}") from None
 

@@ -77,13 +77,14 @@ class Library:
         and the engine: handbook.render_inputs), the runs are kept between builds."""
         from engine.cases import run_case
 
-        def runs(_key: bytes = b"") -> bytes:
-            # The evaluator's results are JSON by design (the command line prints them).
-            return json.dumps({case["id"]: run_case(method, case) for case in cases}, ensure_ascii=False).encode("utf-8")
+        def runs() -> dict:
+            return {case["id"]: run_case(method, case) for case in cases}
 
-        if not inputs:
-            return cls(tuple(cases), {case["id"]: run_case(method, case) for case in cases}, evaluator, folder)
-        return cls(tuple(cases), json.loads(buildcache.cached("case-runs", inputs, runs)), evaluator, folder)
+        if inputs:
+            # The evaluator's results are JSON by design (the command line prints them).
+            kept = buildcache.cached("case-runs", inputs, lambda _key: json.dumps(runs(), ensure_ascii=False).encode("utf-8"))
+            return cls(tuple(cases), json.loads(kept), evaluator, folder)
+        return cls(tuple(cases), runs(), evaluator, folder)
 
     def case(self, case_id: str) -> dict:
         for case in self.cases:
