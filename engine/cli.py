@@ -334,10 +334,23 @@ def _i18n_check(method, args, console: _Console) -> int:
             glossaries[language] = load_glossary(glossary_path, f"{display}/i18n/{GLOSSARY_PREFIX}{language}.yaml", [])
     more, catalogs = check_catalogs(folder, f"{display}/i18n", args.languages or None, glossaries)
     findings += more
+    # The case library's prose (i18n/cases/<language>.yaml): the profiles' is checked with the method.
+    from .cases import load_cases
+    from .i18n import check_cases
+
+    try:
+        cases = load_cases(method, os.path.join(root, "cases"), f"{display}/cases")
+    except MethodError as error:
+        for line in error.lines():
+            console.err(line)
+        return 2
+    findings_cases, case_reports = check_cases(cases, folder, f"{display}/i18n", args.languages or None)
+    findings += findings_cases
     for finding in findings:
         console.err(str(finding))
     console.emit("".join(line + "\n" for report in reports for line in report.lines()))
     console.emit("".join(f"{report.language} strings: {report.translated} of {report.total} texts translated\n" for report in catalogs))
+    console.emit("".join(f"{report.language} cases: {report.translated} of {report.total} texts translated\n" for report in case_reports))
     console.err(f"{len(findings)} problem(s) in the translations." if findings else
                 f"{len(reports)} language(s), every text translated and checked.")
     return 1 if findings else 0

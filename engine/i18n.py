@@ -59,8 +59,10 @@ PARTS = (
     ("questions.", "questionnaire"),
     ("method.", "method"),
     ("migrations.", "method"),
+    ("countries.", "countries"),
+    ("cases.", "cases"),
 )
-PART_ORDER = ("matrix", "scoring", "flowcharts", "stakeholders", "questionnaire", "method")
+PART_ORDER = ("matrix", "scoring", "flowcharts", "stakeholders", "questionnaire", "method", "countries", "cases")
 
 GLOSSARY_PREFIX = "glossary."
 SOURCE_LANGUAGE = "en"
@@ -467,9 +469,13 @@ def check_language(data: dict, folder: str, language: str, display_folder: str) 
         for text in texts:
             part = coverage.parts.setdefault(part_of(text.key), [0, 0])
             part[1] += 1
-        return findings, coverage
+        profiles, profile_coverage, _ = check_narrative(profile_texts(data), folder, "countries", language, display_folder)
+        _merge(coverage, profile_coverage)
+        return findings + profiles, coverage
     more, coverage = check_translation(texts, entries, lines, display, language, glossary)
-    return findings + more, coverage
+    profiles, profile_coverage, _ = check_narrative(profile_texts(data), folder, "countries", language, display_folder)
+    _merge(coverage, profile_coverage)
+    return findings + more + profiles, coverage
 
 
 def check_folder(data: dict, folder: str, display_folder: str, only: list[str] | None = None):
@@ -586,6 +592,113 @@ def check_catalogs(folder: str, display_folder: str, only: list[str] | None = No
     return findings, reports
 
 
+# -- narratives: country profiles and case library (i18n/countries/, i18n/cases/) ---------
+
+# The prose of the country profiles and of the case library is translated in
+# files of its own, one folder per kind: `i18n/<kind>/<language>.yaml`, flat
+# maps like the method's. They are checked like the method's translation
+# (missing, unknown and empty keys, placeholders), but without the glossary's
+# enforced terms: a narrative is free prose, and the glossary guides it.
+NARRATIVES = ("countries", "cases")
+
+
+def profile_texts(data: dict) -> list[Text]:
+    """Every reader text of the country profiles of the method `data`, but the bodies a host's
+    overlay added (they stay in the host's words): each profile's name and summary, each body's
+    note, each duty's text and deadline, each rule (counted from 1). Body names are official
+    names and stay as written."""
+    added = {(contact["country"], contact["id"]) for contact in (data.get("additions") or {}).get("contacts", [])}
+    out: list[Text] = []
+    for i, country in enumerate(data.get("countries", [])):
+        prefix, path = f"countries.{country['id']}", ("countries", i)
+        _fields(out, prefix, path, country, ("name", "summary"))
+        for code, role in country["roles"].items():
+            for bi, body in enumerate(role["bodies"]):
+                if (country["id"], body["id"]) not in added:
+                    out.append(Text(f"{prefix}.bodies.{body['id']}.note", body["note"], path + ("roles", code, "bodies", bi, "note")))
+        for di, duty in enumerate(country.get("duties", [])):
+            _fields(out, f"{prefix}.duties.{duty['id']}", path + ("duties", di), duty, ("text", "deadline"))
+        for ri, rule in enumerate(country.get("rules", [])):
+            out.append(Text(f"{prefix}.rules.{ri + 1}", rule["text"], path + ("rules", ri, "text")))
+    return out
+
+
+def case_texts(cases: list[dict]) -> list[Text]:
+    """Every reader text of the case library (`cases` as engine.cases.load_cases reads them; a
+    path starts with the case's place in the list): title, cities (counted from 1), story, what
+    was known before, outcome, reasoning and the run with safeguards. Years, answers and the
+    citations of sources are not translated."""
+    out: list[Text] = []
+    for i, case in enumerate(cases):
+        prefix = f"cases.{case['id']}"
+        _fields(out, prefix, (i,), case, ("title",))
+        _items(out, f"{prefix}.cities", (i, "cities"), case["cities"])
+        _fields(out, prefix, (i,), case, ("story", "known_before", "outcome", "reasoning"))
+        if case.get("after_safeguards"):
+            _fields(out, f"{prefix}.after_safeguards", (i, "after_safeguards"), case["after_safeguards"], ("label", "reasoning"))
+    return out
+
+
+def check_narrative(texts: list[Text], folder: str, kind: str, language: str,
+                    display_folder: str) -> tuple[list[Finding], Coverage, dict | None]:
+    """Check `<folder>/<kind>/<language>.yaml` against `texts` (profile_texts or case_texts).
+    Returns (findings, coverage, the entries or None when the file cannot be used)."""
+    findings: list[Finding] = []
+    display = f"{display_folder}/{kind}/{language}.yaml"
+    path = os.path.join(folder, kind, f"{language}.yaml")
+    if not os.path.exists(path):
+        findings.append(Finding(display, None, f"the {kind} have no {quote(language)} translation; create it with one key per text "
+                                               f"(`python -m engine i18n-check {language}` lists each with its English)."))
+    else:
+        entries, lines = _read_translation(path, display, findings)
+        if entries is not None:
+            more, coverage = check_translation(texts, entries, lines, display, language)
+            return findings + more, coverage, entries
+    coverage = Coverage(language, total=len(texts), missing=[t.key for t in texts])
+    for text in texts:
+        coverage.parts.setdefault(part_of(text.key), [0, 0])[1] += 1
+    return findings, coverage, None
+
+
+def _merge(coverage: Coverage, more: Coverage) -> None:
+    coverage.total += more.total
+    coverage.translated += more.translated
+    coverage.missing.extend(more.missing)
+    for part, (done, total) in more.parts.items():
+        counts = coverage.parts.setdefault(part, [0, 0])
+        counts[0] += done
+        counts[1] += total
+
+
+def check_cases(cases: list[dict], folder: str, display_folder: str, only: list[str] | None = None):
+    """Check the case library's translation in every language of an i18n folder (or those in
+    `only`). Returns (findings, [coverage per language])."""
+    texts = case_texts(cases)
+    findings: list[Finding] = []
+    reports: list[Coverage] = []
+    for language in only or languages(folder):
+        more, coverage, _ = check_narrative(texts, folder, "cases", language, display_folder)
+        findings.extend(more)
+        reports.append(coverage)
+    return findings, reports
+
+
+def localize_cases(cases: list[dict], language: str, folder: str | None = None,
+                   display_folder: str = "scenarios/i18n") -> list[dict]:
+    """The cases with their reader texts in `language` (case_texts); English returns them as they
+    are. Raises LocalizeError for any problem in `i18n/cases/<language>.yaml`, with file:line."""
+    if language == SOURCE_LANGUAGE:
+        return cases
+    texts = case_texts(cases)
+    findings, _coverage, entries = check_narrative(texts, folder or default_folder(), "cases", language, display_folder)
+    if findings or entries is None:
+        raise LocalizeError(findings)
+    out = json.loads(json.dumps(cases))
+    for text in texts:
+        _set_at(out, text.path, entries[text.key])
+    return out
+
+
 # -- a method in another language ---------------------------------------------------------
 
 class LocalizeError(MethodError):
@@ -675,4 +788,9 @@ def localize(method, language: str, folder: str | None = None, display_folder: s
     if findings:
         raise LocalizeError(findings)
     entries, _lines = _read_translation(os.path.join(folder, f"{language}.yaml"), f"{display_folder}/{language}.yaml", findings)
-    return compile_method(translated_data(method.data, entries, language, strings))
+    data = translated_data(method.data, entries, language, strings)
+    # The country profiles' prose, from i18n/countries/<language>.yaml (checked with the method above).
+    _found, _coverage, profiles = check_narrative(profile_texts(data), folder, "countries", language, display_folder)
+    for text in profile_texts(data):
+        _set_at(data, text.path, profiles[text.key])
+    return compile_method(data)

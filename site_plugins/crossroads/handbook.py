@@ -104,6 +104,15 @@ class Loader:
             cases = load_cases(method, cases_dir, where)
         except MethodError as error:
             raise _problems(f"The case library in '{where}'", error) from None
+        if getattr(method, "language", "en") != "en":
+            # The shipped cases' prose in the edition's language (i18n/cases/<language>.yaml); a host's cases stay in its words.
+            from engine.i18n import LocalizeError, localize_cases
+
+            try:
+                cases = localize_cases(cases, method.language, os.path.join(folder, "i18n"), f"{display}/i18n")
+            except LocalizeError as error:
+                raise PluginError(f"The '{method.language}' edition of the case library cannot be built; fix these and build "
+                                  "again:\n" + "\n".join(error.lines())) from None
         try:
             cases += overlay_cases(method, overlay, cases, overlay_display)
         except MethodError as error:

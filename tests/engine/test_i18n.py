@@ -11,7 +11,8 @@ import shutil
 import pytest
 import yaml
 
-from engine.i18n import LocalizeError, check_folder, check_language, is_matrix_name, languages, localize, text_keys
+from engine.i18n import (LocalizeError, case_texts, check_cases, check_folder, check_language, is_matrix_name, languages, localize,
+                         localize_cases, profile_texts, text_keys)
 from engine.model import compile_method
 from support.engine import ROOT, cli
 
@@ -24,7 +25,9 @@ SHOWN = "scenarios/i18n"
 NOT_TEXT_FIELDS = {"id", "category", "kind", "type", "section", "value", "step", "page", "to", "from_level", "stakeholders",
                    "ask", "activates", "combine", "source", "citation", "version", "released", "date", "level", "at_least", "from",
                    "applies_from", "matches", "language", "topics"}
-NOT_TEXT_PARTS = {"strings", "when", "show_if", "grid", "base", "countries", "additions", "rename_options", "rename_questions", "drop_questions"}
+NOT_TEXT_PARTS = {"strings", "when", "show_if", "grid", "base", "additions", "rename_options", "rename_questions", "drop_questions"}
+# In a country profile: official names of bodies, web addresses, contact points and dates stay as written.
+PROFILE_NOT_TEXT = {"url", "contact", "since", "checked", "as_of", "body"}
 
 
 def _leaves(value, path=()):
@@ -99,12 +102,14 @@ def test_keys_do_not_move_when_items_with_ids_are_reordered(method_data):
 def test_every_reader_text_has_a_key(method):
     """Every string of the method is either a text with a key or one of the known non-text fields:
     a new text field must get a key (or be listed here as not reader text)."""
-    texts = {t.path: t for t in text_keys(method.data)}
+    texts = {t.path: t for t in text_keys(method.data) + profile_texts(method.data)}
     for path, value in _leaves(method.data):
         if not isinstance(value, str) or NOT_TEXT_PARTS & {p for p in path if isinstance(p, str)}:
             continue
         field = next(p for p in reversed(path) if isinstance(p, str))
         if field in NOT_TEXT_FIELDS:
+            continue
+        if path[0] == "countries" and (field in PROFILE_NOT_TEXT or (field == "name" and "bodies" in path)):
             continue
         assert path in texts, f"{path} ({value!r}) has no translation key"
         assert texts[path].english == value
@@ -122,7 +127,7 @@ def test_the_shipped_translations_are_complete_and_clean(method):
     assert languages(str(I18N)) == ["de", "ja"]
     findings, reports = check_folder(method.data, str(I18N), SHOWN)
     assert [str(f) for f in findings] == []
-    total = len(text_keys(method.data))
+    total = len(text_keys(method.data)) + len(profile_texts(method.data))
     for report in reports:
         assert (report.language, report.translated, report.total, report.missing) == (report.language, total, total, [])
 
@@ -146,7 +151,7 @@ def test_matrix_names_keep_the_english_name(method, language, example):
 
 
 def test_the_command_reports_coverage(method):
-    texts = text_keys(method.data)
+    texts = text_keys(method.data) + profile_texts(method.data)
     matrix = sum(1 for t in texts if t.key.startswith("matrix."))
     completed = cli("i18n-check")
     assert completed.returncode == 0, completed.stderr
@@ -261,7 +266,8 @@ def test_yaml_problems_keep_the_method_loaders_messages(method_data, i18n_copy):
     problems, coverage = _problems(method_data, i18n_copy)
     assert problems == [f"{SHOWN}/de.yaml:{line}: duplicate key 'scoring.levels.low.label' (first on line {first}); YAML would "
                         "silently keep only the last one, so remove one."]
-    assert coverage.translated == 0
+    # Nothing of de.yaml counts; the profiles, in their own file, still do.
+    assert coverage.translated == coverage.parts["countries"][0] == len(profile_texts(method_data))
 
 
 def test_a_glossary_is_required_and_checked(method_data, i18n_copy):
@@ -310,9 +316,11 @@ def test_localize_translates_every_keyed_text_and_nothing_else(method, language)
     texts = text_keys(local.data)
     assert {t.key: t.english for t in texts} == entries
     # Blank every keyed text in both: what is left (ids, points, conditions, grid, profiles) is identical.
+    profiles = yaml.safe_load((I18N / "countries" / f"{language}.yaml").read_text(encoding="utf-8"))
+    assert {t.key: t.english for t in profile_texts(local.data)} == profiles
     english, translated = copy.deepcopy(method.data), copy.deepcopy(local.data)
     for data in (english, translated):
-        for text in text_keys(data):
+        for text in text_keys(data) + profile_texts(data):
             node = data
             for part in text.path[:-1]:
                 node = node[part]
@@ -355,3 +363,71 @@ def test_localize_refuses_missing_and_extra_keys_with_their_lines(method, i18n_c
         "'scoring.rules.standing-system.reason'); translate the English 'Engage'.",
         f"{SHOWN}/de.yaml:{line - 1}: unknown key 'scoring.decisions.engag.label': did you mean 'scoring.decisions.engage.label'?",
     ]
+
+
+# -- the narratives: country profiles and case library (i18n/countries/, i18n/cases/) ----------
+
+@pytest.fixture(scope="module")
+def cases(method):
+    from engine.cases import load_cases
+
+    return load_cases(method, str(ROOT / "scenarios" / "cases"), "scenarios/cases")
+
+
+def test_every_text_of_a_case_has_a_key(cases):
+    """Every string of a case is a keyed text, or its id, years, kinds, sources or answers."""
+    keyed = {t.path: t for t in case_texts(cases)}
+    for index, case in enumerate(cases):
+        for path, value in _leaves(case, (index,)):
+            if isinstance(value, str) and path[1] not in ("id", "years", "kind", "sources", "assessment", "expected", "file") \
+                    and path[2:3] not in (("answers",), ("expected",)):
+                assert path in keyed and keyed[path].english == value, path
+
+
+@pytest.mark.parametrize("language", ["de", "ja"])
+def test_the_shipped_case_translations_are_complete_and_follow_the_cases(cases, language):
+    findings, reports = check_cases(cases, str(I18N), SHOWN, [language])
+    assert [str(f) for f in findings] == []
+    assert reports[0].translated == reports[0].total == len(case_texts(cases))
+    entries = yaml.safe_load((I18N / "cases" / f"{language}.yaml").read_text(encoding="utf-8"))
+    assert list(entries) == [t.key for t in case_texts(cases)]
+    local = localize_cases(cases, language)
+    assert [c["id"] for c in local] == [c["id"] for c in cases]
+    assert local[0]["title"] == entries[f"cases.{cases[0]['id']}.title"] != cases[0]["title"]
+    assert local[0]["assessment"] == cases[0]["assessment"] and local[0]["sources"] == cases[0]["sources"]
+    assert localize_cases(cases, "en") is cases
+
+
+def test_a_case_translation_with_a_missing_and_an_unknown_key_is_refused_with_its_lines(cases, i18n_copy):
+    de = i18n_copy / "cases" / "de.yaml"
+    first = cases[0]["id"]
+    line = _line_of(de, f"cases.{first}.story")
+    _edit(de, f"cases.{first}.story:", f"cases.{first}.stroy:")
+    with pytest.raises(LocalizeError) as caught:
+        localize_cases(cases, "de", str(i18n_copy))
+    lines = caught.value.lines()
+    assert lines[0].startswith(f"{SHOWN}/cases/de.yaml:{line - 1}: missing key 'cases.{first}.story' (its place is after "
+                               f"'cases.{first}.cities.")
+    assert lines[1] == f"{SHOWN}/cases/de.yaml:{line}: unknown key 'cases.{first}.stroy': did you mean 'cases.{first}.story'?"
+
+
+def test_a_missing_profile_translation_stops_the_language(method, i18n_copy):
+    (i18n_copy / "countries" / "ja.yaml").unlink()
+    findings, coverage = check_language(method.data, str(i18n_copy), "ja", SHOWN)
+    assert [str(f) for f in findings] == [
+        f"{SHOWN}/countries/ja.yaml: the countries have no 'ja' translation; create it with one key per text "
+        "(`python -m engine i18n-check ja` lists each with its English)."]
+    assert coverage.parts["countries"] == [0, len(profile_texts(method.data))]
+    with pytest.raises(LocalizeError):
+        localize(method, "ja", str(i18n_copy))
+
+
+def test_a_profile_in_german_keeps_its_bodies_names_addresses_and_dates(method):
+    german = localize(method, "de").countries["au"]
+    english = method.countries["au"]
+    assert german["name"] == "Australien"
+    assert german["summary"] != english["summary"]
+    for code, role in english["roles"].items():
+        for body, local in zip(role["bodies"], german["roles"][code]["bodies"], strict=True):
+            assert (local["id"], local["name"], local.get("url"), local["checked"]) == (body["id"], body["name"], body.get("url"), body["checked"])
+            assert local["note"] != body["note"]

@@ -266,3 +266,27 @@ def test_country_and_methodology_pages_carry_no_english_labels(built_site, langu
     for key, text in topics.items():
         topic = key.split(".")[1]
         assert re.search(rf'id="topic-{re.escape(topic)}"></span><strong>{re.escape(text)}</strong>', methodology), key
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("language", ["de", "ja"])
+def test_case_and_country_pages_tell_their_story_in_the_editions_language(built_site, language):
+    """The case library's and the profiles' prose comes from i18n/cases/ and i18n/countries/:
+    each edition's pages show its translation, never the English it replaces."""
+    import html as html_lib
+
+    cases = catalog_keys(ROOT / "scenarios" / "i18n" / "cases" / f"{language}.yaml")
+    english_case = yaml.safe_load((ROOT / "scenarios" / "cases" / "aachen-reims.yaml").read_text(encoding="utf-8"))["case"]
+    page = html_lib.unescape(page_text(built_site, language, "cases", "aachen-reims"))
+    assert cases["cases.aachen-reims.title"] in page
+    assert cases["cases.aachen-reims.story"][:40] in page
+    assert english_case["story"][:60] not in page and english_case["reasoning"][:60] not in page
+    # The sources keep their own titles.
+    assert english_case["sources"][0]["title"] in page
+    profiles = catalog_keys(ROOT / "scenarios" / "i18n" / "countries" / f"{language}.yaml")
+    english_profile = yaml.safe_load((ROOT / "scenarios" / "countries" / "au.yaml").read_text(encoding="utf-8"))
+    country = html_lib.unescape(page_text(built_site, language, "countries", "au"))
+    assert profiles["countries.au.name"] in country
+    assert english_profile["summary"][:60] not in country
+    assert english_profile["duties"][0]["deadline"] not in country
+    assert profiles["countries.au.duties.au-fas-after-entering.deadline"] in country
