@@ -26,6 +26,7 @@ import gc
 import logging
 import os
 import re
+from urllib.parse import urlsplit
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
@@ -55,6 +56,7 @@ class CrossroadsPlugin(BasePlugin[CrossroadsConfig]):
         self._abbr = None
         self._theme_files = []
         self.language = "en"
+        self._static_404 = None
 
     # Defining on_startup keeps this instance across `mkdocs serve` rebuilds,
     # so the method is read again only when a file in the method folder changes.
@@ -85,6 +87,15 @@ class CrossroadsPlugin(BasePlugin[CrossroadsConfig]):
         self.handbook = Handbook(method, library, self.config.country, self.config.evaluator, docs=shown(config.docs_dir, base),
                                  config_file=config.config_file_path, inputs=inputs)
         self.language = language
+        # The site has one 404 page, at its root, in every language (docs/overrides/404.html): the
+        # default edition writes it; the others, built after it into the same folder, would write
+        # theirs over it, with their own language's page chrome.
+        if self._static_404 is None:
+            self._static_404 = "404.html" in config.theme.static_templates
+        if self._static_404 and language == editions.default_language(config):
+            config.theme.static_templates.add("404.html")
+        else:
+            config.theme.static_templates.discard("404.html")
         # Each edition is built on the same config (the i18n plugin builds one
         # after the other): the nav and the glossary are made afresh from what
         # mkdocs.yml says, in the edition's language.
@@ -173,6 +184,13 @@ class CrossroadsPlugin(BasePlugin[CrossroadsConfig]):
                                                   sitestrings.for_method(self.handbook.method))
         # `mkdocs serve` writes no service worker: its pages remove one a build installed at the same address.
         env.globals["crossroads_offline"] = self.config.offline and self._command != "serve"
+        # The 404 page speaks every edition's language, each with a link to its home page.
+        # It is served at any depth, so its links are absolute: the path of site_url, then the edition's folder.
+        root = urlsplit(config.site_url or "/").path.rstrip("/") + "/"
+        env.globals["crossroads_editions"] = [
+            {"lang": lang, "home": root + editions.prefix(config, lang), "t": sitestrings.translator(self.config.data_dir, lang)}
+            for lang in editions.languages(config)
+        ]
         return env
 
     # What is loaded by on_config (MkDocs, the theme, the method, the case library) lives

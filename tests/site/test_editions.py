@@ -290,3 +290,22 @@ def test_case_and_country_pages_tell_their_story_in_the_editions_language(built_
     assert english_profile["summary"][:60] not in country
     assert english_profile["duties"][0]["deadline"] not in country
     assert profiles["countries.au.duties.au-fas-after-entering.deadline"] in country
+
+
+@pytest.mark.slow
+def test_the_404_page_speaks_every_editions_language_with_the_default_editions_chrome(built_site):
+    """One 404 page at the root for every address: written by the default edition (the others,
+    built later into the same folder, would put their language's chrome on it), with the message
+    in each edition's language and a link to that edition's home page, and no language switcher
+    (whose links would belong to whichever page was built last)."""
+    page = (built_site / "404.html").read_text(encoding="utf-8")
+    assert '<html lang="en"' in page
+    assert not (built_site / "de" / "404.html").exists() and not (built_site / "ja" / "404.html").exists()
+    for language in LANGUAGES:
+        texts = catalog_keys(CATALOGS / f"site.{language}.yaml")
+        section = re.search(rf'<section class="cr-notfound" lang="{language}">(.*?)</section>', page, re.S)
+        assert section, language
+        assert texts["notfound.title"] in section.group(1)
+        assert f'<a href="/{EDITIONS[language]}">{texts["notfound.home"]}</a>' in section.group(1)
+    assert page.count("<h1") == 1
+    assert 'class="md-select"' not in page and 'hreflang="' not in page
