@@ -15,7 +15,10 @@ rendered by the Markdown extension (markdown.py), which Zensical runs too.
 - on_env: give the footer the method version and the host, and the pages
   whether offline reading is on;
 - on_build_error: let the collector see every object again (see on_config);
-- on_post_build: write the service worker for offline reading (offline.py),
+- on_post_page: point Material's search of an edition's page at the
+  edition's own index (searchindex.py);
+- on_post_build: split the search index by edition (searchindex.py); write
+  the service worker for offline reading (offline.py),
   then precompressed copies of the built files for hosts.
 """
 
@@ -32,7 +35,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File
 
-from . import editions, evaluator, markdown, offline, precompress, sitestrings, strings
+from . import editions, evaluator, markdown, offline, precompress, searchindex, sitestrings, strings
 from .config import CrossroadsConfig
 from .generated import footer_context
 from .handbook import Handbook, Loader, render_inputs, shown
@@ -193,6 +196,10 @@ class CrossroadsPlugin(BasePlugin[CrossroadsConfig]):
         ]
         return env
 
+    # Each edition's pages search their edition's own index (searchindex.py).
+    def on_post_page(self, output, page, config):
+        return searchindex.edition_base(output, editions.prefix(config))
+
     # What is loaded by on_config (MkDocs, the theme, the method, the case library) lives
     # until the build ends, and a build makes many short-lived objects: the collector need
     # not walk the former again and again, nor run as often (its time in a build drops from
@@ -223,6 +230,9 @@ class CrossroadsPlugin(BasePlugin[CrossroadsConfig]):
         if editions.building_editions(config):
             return
         try:
+            # One search index per edition, split from the one the i18n plugin wrote for the whole site.
+            langs = editions.languages(config)
+            searchindex.split(config.site_dir, langs[0], {lang: editions.prefix(config, lang) for lang in langs[1:]})
             # The service worker lists the built files, so it is written last (a live preview has none).
             if self.config.offline and self._command != "serve":
                 offline.write_service_worker(config.site_dir)

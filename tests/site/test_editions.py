@@ -173,18 +173,29 @@ def test_generated_pages_and_nav_are_in_the_editions_language(built_site, langua
 
 
 @pytest.mark.slow
-def test_search_finds_german_and_japanese_words_in_their_editions(built_site):
-    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    assert {"en", "de", "ja"} <= set(index["config"]["lang"])
+def test_each_edition_searches_its_own_pages(built_site):
+    """One index per edition (searchindex.py): its own pages only, their locations relative to
+    the edition's folder, searched with English and the edition's language; each edition's pages
+    name their folder as Material's base, from which Material loads the index."""
+    indexes = {language: json.loads((built_site / EDITIONS[language] / "search" / "search_index.json").read_text(encoding="utf-8"))
+               for language in LANGUAGES}
+    assert indexes["en"]["config"]["lang"] == ["en"]
+    assert indexes["de"]["config"]["lang"] == ["en", "de"] and indexes["ja"]["config"]["lang"] == ["en", "ja"]
     # Material's Japanese segmenter is served with the site.
     assert (built_site / "assets" / "javascripts" / "lunr" / "tinyseg.js").is_file()
     assert (built_site / "assets" / "javascripts" / "lunr" / "min" / "lunr.ja.min.js").is_file()
 
     def where(word):
-        return {doc["location"].split("/")[0] for doc in index["docs"] if word in doc["text"] or word in doc["title"]}
+        return {language for language, index in indexes.items() for doc in index["docs"] if word in doc["text"] or word in doc["title"]}
 
-    assert "de" in where("Warnsignale") and "ja" not in where("Warnsignale")
-    assert "ja" in where("兆候") and "de" not in where("兆候")
+    assert where("Warnsignale") == {"de"} and where("兆候") == {"ja"} and "en" in where("Warning signs")
+    for language, index in indexes.items():
+        locations = {doc["location"].split("#")[0] for doc in index["docs"]}
+        assert "risks/a1/" in locations and not any(location.startswith(("de/", "ja/")) for location in locations), language
+        assert len(index["docs"]) == len(indexes["en"]["docs"])
+    for language, base in {"en": "..", "de": "../../de/", "ja": "../../ja/"}.items():
+        page = (built_site / EDITIONS[language] / "about" / "index.html").read_text(encoding="utf-8")
+        assert f'"base": "{base}"' in page, language
 
 
 @pytest.mark.slow
