@@ -153,7 +153,13 @@ def test_the_404_page_renders_with_its_styles_from_any_depth(browser, nginx):
         assert not bad, f"the 404 page's own files failed to load: {bad}"
         stylesheets = page.evaluate("() => [...document.styleSheets].filter(s => s.href).length")
         assert stylesheets > 0, "the 404 page loaded without its style sheets"
-        assert "404" in page.inner_text("article, main, body")
+        # The message in every edition's language, each leading to its edition's home page.
+        text = page.inner_text("article")
+        for title in ("Page not found", "Seite nicht gefunden", "ページが見つかりません"):
+            assert title in text
+        with page.expect_navigation():
+            page.click('a[href="/de/"]')
+        assert page.evaluate("() => document.documentElement.lang") == "de" and page.url.endswith("/de/")
     finally:
         context.close()
 
