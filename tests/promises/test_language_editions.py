@@ -52,7 +52,9 @@ def test_search_finds_a_word_of_the_edition_in_its_pages(browser, site_url, lang
         page = context.new_page()
         page.goto(f"{site_url}/{language}/", wait_until="load")
         page.click("input.md-search__input")
-        page.fill("input.md-search__input", word)
+        # Typed key by key, as a reader does: Material reads the query on keyup (and once when its
+        # index is ready), so a value set without key events is missed once the index is ready.
+        page.locator("input.md-search__input").press_sequentially(word)
         page.wait_for_selector(".md-search-result__item a", timeout=30_000)
         links = page.eval_on_selector_all(".md-search-result__item a", "els => els.map(e => new URL(e.href).pathname)")
         assert links and all(link.startswith(f"/{language}/") for link in links), links
