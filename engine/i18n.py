@@ -465,17 +465,13 @@ def check_language(data: dict, folder: str, language: str, display_folder: str) 
         glossary = load_glossary(glossary_path, glossary_display, findings)
     entries, lines = _read_translation(os.path.join(folder, f"{language}.yaml"), display, findings)
     if entries is None:
-        coverage = Coverage(language, total=len(texts), missing=[t.key for t in texts])
-        for text in texts:
-            part = coverage.parts.setdefault(part_of(text.key), [0, 0])
-            part[1] += 1
-        profiles, profile_coverage, _ = check_narrative(profile_texts(data), folder, "countries", language, display_folder)
-        _merge(coverage, profile_coverage)
-        return findings + profiles, coverage
-    more, coverage = check_translation(texts, entries, lines, display, language, glossary)
+        coverage = _untranslated(language, texts)
+    else:
+        more, coverage = check_translation(texts, entries, lines, display, language, glossary)
+        findings += more
     profiles, profile_coverage, _ = check_narrative(profile_texts(data), folder, "countries", language, display_folder)
     _merge(coverage, profile_coverage)
-    return findings + more + profiles, coverage
+    return findings + profiles, coverage
 
 
 def check_folder(data: dict, folder: str, display_folder: str, only: list[str] | None = None):
@@ -599,7 +595,6 @@ def check_catalogs(folder: str, display_folder: str, only: list[str] | None = No
 # maps like the method's. They are checked like the method's translation
 # (missing, unknown and empty keys, placeholders), but without the glossary's
 # enforced terms: a narrative is free prose, and the glossary guides it.
-NARRATIVES = ("countries", "cases")
 
 
 def profile_texts(data: dict) -> list[Text]:
@@ -654,10 +649,15 @@ def check_narrative(texts: list[Text], folder: str, kind: str, language: str,
         if entries is not None:
             more, coverage = check_translation(texts, entries, lines, display, language)
             return findings + more, coverage, entries
+    return findings, _untranslated(language, texts), None
+
+
+def _untranslated(language: str, texts: list[Text]) -> Coverage:
+    """The coverage of a translation that cannot be read: every text missing, counted per part."""
     coverage = Coverage(language, total=len(texts), missing=[t.key for t in texts])
     for text in texts:
         coverage.parts.setdefault(part_of(text.key), [0, 0])[1] += 1
-    return findings, coverage, None
+    return coverage
 
 
 def _merge(coverage: Coverage, more: Coverage) -> None:
@@ -790,7 +790,8 @@ def localize(method, language: str, folder: str | None = None, display_folder: s
     entries, _lines = _read_translation(os.path.join(folder, f"{language}.yaml"), f"{display_folder}/{language}.yaml", findings)
     data = translated_data(method.data, entries, language, strings)
     # The country profiles' prose, from i18n/countries/<language>.yaml (checked with the method above).
-    _found, _coverage, profiles = check_narrative(profile_texts(data), folder, "countries", language, display_folder)
-    for text in profile_texts(data):
+    texts = profile_texts(data)
+    _found, _coverage, profiles = check_narrative(texts, folder, "countries", language, display_folder)
+    for text in texts:
         _set_at(data, text.path, profiles[text.key])
     return compile_method(data)
